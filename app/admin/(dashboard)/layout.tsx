@@ -1,0 +1,40 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import { LocaleSwitcher } from "@/components/locale-switcher/locale-switcher";
+import { requireStaff } from "@/lib/auth/guard";
+import { signOutAction } from "./actions";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireStaff();
+  const t = await getTranslations("admin");
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-stone-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <nav aria-label={t("title")} className="flex items-center gap-4">
+            <Link href="/admin" className="font-semibold text-brand-700">
+              {t("title")}
+            </Link>
+            <Link href="/admin" className="text-sm text-stone-700 hover:underline">
+              {t("nav.home")}
+            </Link>
+          </nav>
+          <div className="flex flex-wrap items-center gap-3 text-sm">
+            <span className="text-stone-600" data-testid="signed-in-as">
+              {t("signedInAs", { name: user.name, role: t(`roles.${user.role}`) })}
+            </span>
+            <LocaleSwitcher />
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md border border-stone-300 px-3 py-1 hover:bg-stone-100">
+                {t("signOut")}
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

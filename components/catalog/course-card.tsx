@@ -1,0 +1,47 @@
+import { getTranslations } from "next-intl/server";
+import type { CatalogCourse } from "@/db/queries/catalog";
+import { formattingLocale, type Locale } from "@/lib/i18n/config";
+import { formatMoney } from "@/lib/money";
+
+export async function CourseCard({ course, locale, dateRange }: { course: CatalogCourse; locale: Locale; dateRange: string }) {
+  const t = await getTranslations("home");
+  const money = (amount: number) => formatMoney(amount, course.currency, formattingLocale[locale]);
+  const full = course.seatsLeft === 0;
+  return (
+    <article
+      className="flex h-full flex-col rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      aria-labelledby={`course-${course.id}`}
+      data-course-code={course.code}
+    >
+      <div className="flex items-start justify-between gap-3">
+        <h2 id={`course-${course.id}`} className="text-lg font-semibold leading-snug">
+          {course.name}
+        </h2>
+        {course.level && (
+          <span className="shrink-0 rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700">
+            {t("level", { level: course.level })}
+          </span>
+        )}
+      </div>
+      <p className="mt-2 text-sm text-stone-600">{course.description}</p>
+      <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-stone-500">{t("schedule")}</dt>
+        <dd>{course.schedule}</dd>
+        <dt className="text-stone-500">{t("dates")}</dt>
+        <dd>{dateRange}</dd>
+        <dt className="text-stone-500">{t("enrollmentFee")}</dt>
+        <dd data-testid="enrollment-fee">{money(course.enrollmentFee)}</dd>
+        <dt className="text-stone-500">{t("monthlyFee")}</dt>
+        <dd data-testid="monthly-fee">{t("perMonth", { amount: money(course.monthlyFee) })}</dd>
+      </dl>
+      <p
+        className={`mt-4 self-start rounded-full px-3 py-1 text-sm font-medium ${
+          full ? "bg-stone-200 text-stone-700" : course.seatsLeft <= 2 ? "bg-amber-100 text-amber-900" : "bg-emerald-100 text-emerald-900"
+        }`}
+        data-testid="seats"
+      >
+        {full ? t("full") : t("seatsLeft", { count: course.seatsLeft })}
+      </p>
+    </article>
+  );
+}

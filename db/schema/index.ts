@@ -1,0 +1,6 @@
+export * from "./enums";
+export * from "./people";
+export * from "./courses";
+export * from "./receipts";
+export * from "./payments";
+export * from "./system";

@@ -1,0 +1,176 @@
+// The one reader of process.env. Every variable is parsed here with zod; a bad value stops the
+// process with one readable line naming the variable (never echoing a secret).
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const optionalUrl = (what: string) =>
+  optionalString.refine((v) => v === undefined || isHttpUrl(v), `must be an http(s) URL (${what})`);
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** A 32-byte key, given as 64 hex characters or as base64 of 32 bytes. */
+export function decodeEncryptionKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const bytes = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (bytes.length === 32) return bytes;
+  }
+  return undefined;
+}
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    APP_URL: z
+      .string()
+      .default("http://localhost:3000")
+      .refine(isHttpUrl, "must be an http(s) URL such as https://pagos.miacademia.es")
+      .transform((v) => v.replace(/\/+$/, "")),
+    DATABASE_URL: optionalString.refine(
+      (v) => v === undefined || isPostgresUrl(v),
+      "must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)",
+    ),
+    DATABASE_DRIVER: z.enum(["pglite", "pg", "neon"]).optional(),
+    PGLITE_DIR: z.string().default(".data/pglite"),
+    /** host:port[/path] of a plain-WebSocket proxy for the Neon driver (local testing only). */
+    NEON_WS_PROXY: optionalString,
+    DEMO_SEED: z.enum(["auto", "always", "never"]).default("auto"),
+    DEMO_API_KEY: optionalString.refine(
+      (v) => v === undefined || /^ak_[A-Za-z0-9_-]{20,}$/.test(v),
+      "must look like ak_ followed by at least 20 letters, digits, - or _",
+    ),
+    AUTH_SECRET: optionalString.refine(
+      (v) => v === undefined || v.length >= 32,
+      "must be at least 32 characters (openssl rand -base64 32)",
+    ),
+    APP_ENCRYPTION_KEY: optionalString.refine(
+      (v) => v === undefined || decodeEncryptionKey(v) !== undefined,
+      "must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)",
+    ),
+    CRON_SECRET: optionalString.refine(
+      (v) => v === undefined || v.length >= 16,
+      "must be at least 16 characters",
+    ),
+    SMTP_URL: optionalString.refine(
+      (v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v),
+      "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587",
+    ),
+    MAIL_FROM: optionalString.refine(
+      (v) => v === undefined || /<?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/.test(v),
+      'must be an address, e.g. "Academia Sol <pagos@academiasol.es>"',
+    ),
+    STRIPE_SECRET_KEY: optionalString.refine(
+      (v) => v === undefined || /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/.test(v),
+      "must be a Stripe secret key (sk_test_…, sk_live_…, rk_…)",
+    ),
+    STRIPE_WEBHOOK_SECRET: optionalString.refine(
+      (v) => v === undefined || /^whsec_[A-Za-z0-9+/=]+$/.test(v),
+      "must be a Stripe webhook signing secret (whsec_…)",
+    ),
+    STRIPE_API_BASE: optionalUrl("leave unset for api.stripe.com"),
+    PAYPAL_CLIENT_ID: optionalString,
+    PAYPAL_CLIENT_SECRET: optionalString,
+    PAYPAL_WEBHOOK_ID: optionalString,
+    PAYPAL_MODE: z.enum(["sandbox", "live"]).optional(),
+    PAYPAL_API_BASE: optionalUrl("leave unset for PayPal's own API"),
+    PAYPAL_SDK_BASE: optionalUrl("leave unset for PayPal's own JS SDK"),
+    REDSYS_MERCHANT_CODE: optionalString.refine(
+      (v) => v === undefined || /^\d{1,9}$/.test(v),
+      "must be the merchant code (FUC), up to 9 digits",
+    ),
+    REDSYS_TERMINAL: optionalString.refine(
+      (v) => v === undefined || /^\d{1,3}$/.test(v),
+      "must be the terminal number, 1 to 3 digits",
+    ),
+    REDSYS_SECRET_KEY: optionalString.refine(
+      (v) => v === undefined || Buffer.from(v, "base64").length === 24,
+      "must be the base64 SHA-256 key from the Redsys back office (24 bytes)",
+    ),
+    REDSYS_BASE_URL: optionalUrl("leave unset for the real Redsys"),
+    SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production") {
+      for (const key of ["AUTH_SECRET", "APP_ENCRYPTION_KEY"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production" });
+      }
+    }
+    if (env.DATABASE_DRIVER && env.DATABASE_DRIVER !== "pglite" && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_DRIVER"],
+        message: `is ${env.DATABASE_DRIVER} but DATABASE_URL is not set`,
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & { databaseDriver: "pglite" | "pg" | "neon" };
+
+export class EnvError extends Error {
+  constructor(readonly variable: string, readonly problem: string) {
+    super(`Invalid environment: ${variable} ${problem}.`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses a set of variables; throws an EnvError naming the first bad one. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const problem = issue.code === "invalid_value" ? `must be one of: ${issue.values.join(", ")}` : issue.message;
+    throw new EnvError(variable, problem);
+  }
+  const env = result.data;
+  return { ...env, databaseDriver: env.DATABASE_DRIVER ?? inferDriver(env.DATABASE_URL) };
+}
+
+function inferDriver(url: string | undefined): Env["databaseDriver"] {
+  if (!url) return "pglite";
+  return new URL(url).hostname.endsWith(".neon.tech") ? "neon" : "pg";
+}
+
+let cached: Env | undefined;
+
+/** The process's environment, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/**
+ * Parses the environment at start-up; on a bad value prints the one line and exits, so the
+ * operator sees what to fix instead of a stack trace.
+ */
+export function loadEnvOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

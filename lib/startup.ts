@@ -1,0 +1,23 @@
+// What the server does once when it starts: validate the environment, open the database,
+// apply the migrations and, on a first start of the demo, seed it.
+import { database } from "@/db/client";
+import { isSeeded, seedDemo, demoCredentials } from "@/db/seed";
+import { loadEnvOrExit } from "@/lib/env";
+
+export async function prepareServer(): Promise<void> {
+  const env = loadEnvOrExit();
+  const { db, migrate, driver } = await database();
+  await migrate();
+  const seed = env.DEMO_SEED === "always" || (env.DEMO_SEED === "auto" && driver === "pglite");
+  if (seed && !(await isSeeded(db))) {
+    const result = await seedDemo(db, { apiKey: env.DEMO_API_KEY });
+    console.info(
+      [
+        `Demo academy seeded: ${result.students} students, ${result.receipts} receipts.`,
+        `  admin: ${demoCredentials.admin.email} / ${demoCredentials.admin.password}`,
+        `  staff: ${demoCredentials.staff.email} / ${demoCredentials.staff.password}`,
+        `  API key: ${env.DEMO_API_KEY ? "(from DEMO_API_KEY)" : result.apiKey}`,
+      ].join("\n"),
+    );
+  }
+}

@@ -1,0 +1,71 @@
+// Playwright drives Debian's Chromium against the production build (`next start`), twice:
+// on PostgreSQL (so specs can compare pages with the database) and on the embedded PGlite
+// (the default a newcomer runs). scripts/test.ts builds the app and creates the database first.
+import { defineConfig } from "@playwright/test";
+
+const postgresUrl = process.env.E2E_DATABASE_URL;
+if (!postgresUrl) throw new Error("E2E_DATABASE_URL is not set: run the suite with `npm test` (scripts/test.ts).");
+const pgliteDir = process.env.E2E_PGLITE_DIR ?? ".data/e2e-pglite";
+
+export const ports = { postgres: 3100, pglite: 3101 };
+
+const serverEnv = {
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  AUTH_SECRET: "e2e-auth-secret-not-for-production-0123456789",
+  APP_ENCRYPTION_KEY: "0".repeat(64),
+  DEMO_API_KEY: "ak_e2e_demo_key_0123456789abcdef",
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/e2e",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  use: {
+    baseURL: `http://localhost:${ports.postgres}`,
+    locale: "es-ES",
+    timezoneId: "Europe/Madrid",
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--headless",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "postgres", testIgnore: /embedded\.spec\.ts/ },
+    { name: "pglite", testMatch: /embedded\.spec\.ts/, use: { baseURL: `http://localhost:${ports.pglite}` } },
+  ],
+  webServer: [
+    {
+      command: `npx next start --port ${ports.postgres}`,
+      url: `http://localhost:${ports.postgres}/`,
+      env: { ...serverEnv, DATABASE_URL: postgresUrl, DEMO_SEED: "always" },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+    },
+    {
+      command: `npx next start --port ${ports.pglite}`,
+      url: `http://localhost:${ports.pglite}/`,
+      env: { ...serverEnv, PGLITE_DIR: pgliteDir },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+    },
+  ],
+});

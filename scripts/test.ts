@@ -1,0 +1,64 @@
+// `npm test`: the whole suite. Starts (or reuses, via TEST_DATABASE_URL) a real PostgreSQL,
+// runs vitest (units, integration, drivers, sandbox), builds the app, runs Playwright against
+// the production build, and ends with one line: "N passed, N failed".
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createTestDatabase, startTestPostgres } from "./testing/postgres";
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+type Counts = { passed: number; failed: number };
+
+function vitestCounts(file: string): Counts {
+  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  const report = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
+  return { passed: report.numPassedTests, failed: report.numFailedTests };
+}
+
+function playwrightCounts(file: string): Counts {
+  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  const report = JSON.parse(readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number } };
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected };
+}
+
+const postgres = await startTestPostgres();
+let exitCode = 1;
+const totals: Counts = { passed: 0, failed: 0 };
+try {
+  rmSync("test-results", { recursive: true, force: true });
+  mkdirSync("test-results", { recursive: true });
+  const env = { TEST_DATABASE_URL: postgres.url, NEXT_TELEMETRY_DISABLED: "1" };
+
+  console.info("\n== vitest: units, integration, database drivers, provider sandbox");
+  const vitest = await run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"], env);
+  const unit = vitestCounts("test-results/vitest.json");
+  totals.passed += unit.passed;
+  totals.failed += unit.failed;
+
+  console.info("\n== next build");
+  const build = await run("npx", ["next", "build"], env);
+
+  let e2e = 1;
+  if (build === 0) {
+    console.info("\n== playwright: pages in Chromium against the production build");
+    const pgliteDir = ".data/e2e-pglite";
+    rmSync(pgliteDir, { recursive: true, force: true });
+    const e2eDatabase = await createTestDatabase(postgres.url, "academy_e2e");
+    e2e = await run("npx", ["playwright", "test"], { ...env, E2E_DATABASE_URL: e2eDatabase, E2E_PGLITE_DIR: pgliteDir });
+    const pages = playwrightCounts("test-results/e2e.json");
+    totals.passed += pages.passed;
+    totals.failed += pages.failed;
+  } else {
+    totals.failed += 1;
+  }
+  exitCode = vitest === 0 && build === 0 && e2e === 0 ? 0 : 1;
+} finally {
+  await postgres.stop();
+}
+console.info(`\n${totals.passed} passed, ${totals.failed} failed`);
+process.exit(exitCode);
