@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { parseEnv as parseDotenv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { EnvError, envVariableNames, parseEnv } from "./env";
 
 function problem(source: Record<string, string>): EnvError {
   try {
@@ -17,6 +19,12 @@ describe("parseEnv", () => {
     expect(env.databaseDriver).toBe("pglite");
     expect(env.APP_URL).toBe("http://localhost:3000");
     expect(env.PGLITE_DIR).toBe(".data/pglite");
+  });
+
+  it("treats empty values as unset, as a copied .env.example has them", () => {
+    const env = parseEnv({ DATABASE_URL: "", DATABASE_DRIVER: "", PAYPAL_MODE: " ", APP_URL: "" });
+    expect(env.databaseDriver).toBe("pglite");
+    expect(env.APP_URL).toBe("http://localhost:3000");
   });
 
   it("infers the driver from DATABASE_URL", () => {
@@ -51,5 +59,15 @@ describe("parseEnv", () => {
   it("accepts a 32-byte key in hex or base64", () => {
     expect(() => parseEnv({ APP_ENCRYPTION_KEY: "a".repeat(64) })).not.toThrow();
     expect(() => parseEnv({ APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") })).not.toThrow();
+  });
+});
+
+describe(".env.example", () => {
+  const example = parseDotenv(readFileSync(new URL("../.env.example", import.meta.url), "utf8"));
+  it("documents every variable the app reads, and nothing else", () => {
+    expect(Object.keys(example).sort()).toEqual([...envVariableNames].sort());
+  });
+  it("is a valid configuration as it stands", () => {
+    expect(() => parseEnv(example)).not.toThrow();
   });
 });

@@ -124,6 +124,9 @@ const schema = z
     }
   });
 
+/** Every variable the app reads (NODE_ENV is set by the runtime, not by the operator). */
+export const envVariableNames = Object.keys(schema.shape).filter((name) => name !== "NODE_ENV");
+
 export type Env = z.infer<typeof schema> & { databaseDriver: "pglite" | "pg" | "neon" };
 
 export class EnvError extends Error {
@@ -135,7 +138,9 @@ export class EnvError extends Error {
 
 /** Parses a set of variables; throws an EnvError naming the first bad one. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
+  // An empty value (KEY= in a .env file) means unset.
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const result = schema.safeParse(given);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");

@@ -1,0 +1,37 @@
+// Receipt numbers under concurrency, on a real PostgreSQL server.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openDatabase, type Database } from "../client";
+import { allocateReceiptNumbers } from "./receipts";
+
+let database: Database;
+
+beforeAll(async () => {
+  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_numbering");
+  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
+  await database.migrate();
+});
+afterAll(() => database.close());
+
+describe("allocateReceiptNumbers", () => {
+  it("hands out gapless, unique numbers to concurrent transactions, and gives back rolled-back ones", async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 24 }, (_, i) =>
+        database.db.transaction(async (tx) => {
+          const numbers = await allocateReceiptNumbers(tx, 2031, 1 + (i % 3));
+          if (i % 5 === 0) throw new Error("rolled back on purpose");
+          return numbers;
+        }),
+      ),
+    );
+    const kept = outcomes.flatMap((o) => (o.status === "fulfilled" ? o.value : []));
+    const sorted = [...kept].sort((a, b) => a - b);
+    expect(sorted).toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
+    expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(5);
+  });
+
+  it("keeps one series per year", async () => {
+    expect(await allocateReceiptNumbers(database.db, 2032, 2)).toEqual([1, 2]);
+    expect(await allocateReceiptNumbers(database.db, 2032, 1)).toEqual([3]);
+  });
+});
