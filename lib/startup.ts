@@ -6,7 +6,8 @@ import { loadEnvOrExit } from "@/lib/env";
 
 export async function prepareServer(): Promise<void> {
   const env = loadEnvOrExit();
-  const { db, migrate, driver } = await database();
+  const { db, migrate, driver, close } = await database();
+  closeOnShutdown(close);
   await migrate();
   const seed = env.DEMO_SEED === "always" || (env.DEMO_SEED === "auto" && driver === "pglite");
   if (seed && !(await isSeeded(db))) {
@@ -19,5 +20,19 @@ export async function prepareServer(): Promise<void> {
         `  API key: ${env.DEMO_API_KEY ? "(from DEMO_API_KEY)" : result.apiKey}`,
       ].join("\n"),
     );
+  }
+}
+
+/** PGlite writes to its folder as it goes: close it cleanly so a stop never leaves it half-written. */
+function closeOnShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      if (closing) return;
+      closing = true;
+      close()
+        .catch((error: unknown) => console.error("Closing the database failed:", error))
+        .finally(() => process.exit(0));
+    });
   }
 }

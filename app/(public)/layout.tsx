@@ -12,7 +12,7 @@ export default async function PublicLayout({ children }: { children: React.React
       <header className="border-b border-stone-200 bg-white">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <Link href="/" className="text-lg font-semibold text-brand-700">
-            {academy?.name ?? "Academy"}
+            {academy?.name ?? t("academyFallback")}
           </Link>
           <div className="flex items-center gap-3">
             <LocaleSwitcher />
