@@ -1,0 +1,263 @@
+// The one code path by which a provider's word changes our books: webhooks, return pages and
+// reconciliation all come here. Inbox insert, locks, checks, state changes, audit trail and
+// side effects happen in one transaction, so a failure anywhere leaves nothing half-written
+// and the provider's retry starts clean.
+import "server-only";
+import type { Db, Tx } from "@/db/client";
+import type { AuditSource } from "@/db/queries/audit";
+import { recordAudit } from "@/db/queries/audit";
+import {
+  findAttempt,
+  findRefund,
+  flagForAttention,
+  insertProviderEvent,
+  insertRefund,
+  listDeferredRefunds,
+  lockAttempt,
+  lockReceipt,
+  settleProviderEvent,
+  updateAttempt,
+  updateReceipt,
+  updateRefund,
+  type LockedAttempt,
+  type LockedReceipt,
+} from "@/db/queries/payments";
+import { transitionAttempt, type AttemptEvent } from "./attempt-machine";
+import { afterReceiptPaid } from "./effects";
+import { transitionReceipt } from "./receipt-machine";
+import type { ProviderEvent, ProviderOutcome } from "./types";
+
+export type ApplyResult =
+  | { result: "duplicate" }
+  | { result: "unknown_attempt" }
+  | { result: "applied"; attemptId: string; receiptId: string; changed: boolean }
+  | { result: "flagged"; attemptId: string; receiptId: string; reason: string };
+
+export async function applyProviderEvent(db: Db, event: ProviderEvent, source: AuditSource): Promise<ApplyResult> {
+  return db.transaction(async (tx) => {
+    const eventRowId = await insertProviderEvent(tx, event);
+    if (!eventRowId) return { result: "duplicate" };
+
+    const target = await findAttempt(tx, event.provider, event.ref);
+    if (!target) {
+      await settleProviderEvent(tx, eventRowId, { outcome: "ignored", note: `no attempt for ${event.ref.by} ${event.ref.value}` });
+      return { result: "unknown_attempt" };
+    }
+    // Receipt first, then attempt: every writer takes the locks in this order.
+    const receipt = (await lockReceipt(tx, target.receiptId))!;
+    const attempt = (await lockAttempt(tx, target.id))!;
+    const context: Context = { tx, receipt, attempt, source, eventRowId, event };
+    const result = await applyOutcome(context, event.outcome);
+    await settleProviderEvent(tx, eventRowId, {
+      outcome: result.result === "flagged" ? "flagged" : result.changed ? "applied" : "ignored",
+      attemptId: attempt.id,
+      note: result.result === "flagged" ? result.reason : undefined,
+    });
+    return result;
+  });
+}
+
+type Context = {
+  tx: Tx;
+  receipt: LockedReceipt;
+  attempt: LockedAttempt;
+  source: AuditSource;
+  eventRowId: string;
+  event: ProviderEvent;
+};
+
+type Outcome = Extract<ApplyResult, { result: "applied" } | { result: "flagged" }>;
+
+async function applyOutcome(ctx: Context, outcome: ProviderOutcome): Promise<Outcome> {
+  switch (outcome.type) {
+    case "succeeded":
+      return applySuccess(ctx, outcome);
+    case "pending":
+    case "failed":
+    case "cancelled":
+    case "expired":
+      return moveAttempt(ctx, outcome.type, outcome.type === "failed" ? outcome : undefined);
+    case "refunded":
+      return applyRefund(ctx, outcome);
+    case "none":
+      return unchanged(ctx);
+  }
+}
+
+function unchanged({ attempt, receipt }: Context): Outcome {
+  return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: false };
+}
+
+async function moveAttempt(ctx: Context, event: AttemptEvent, failure?: { code?: string; message?: string }): Promise<Outcome> {
+  const { tx, attempt, receipt, source } = ctx;
+  const move = transitionAttempt(attempt.status, event);
+  if (move.kind === "unchanged") return unchanged(ctx);
+  const final = move.to !== "pending" && move.to !== "redirected";
+  await updateAttempt(tx, attempt.id, {
+    status: move.to,
+    failureCode: failure?.code ?? null,
+    failureMessage: failure?.message ?? null,
+    ...(final ? { finalizedBy: source, finalizedAt: new Date() } : {}),
+  });
+  await recordAudit(tx, {
+    source,
+    action: `attempt.${move.to}`,
+    receiptId: receipt.id,
+    attemptId: attempt.id,
+    data: { from: move.from, provider: attempt.provider, method: attempt.method, eventId: ctx.event.eventId, ...failure },
+  });
+  return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
+}
+
+async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type: "succeeded" }>): Promise<Outcome> {
+  const { tx, attempt, receipt, source } = ctx;
+  const move = transitionAttempt(attempt.status, "succeeded");
+  // The same attempt reported successful again (another event type, a query): nothing new.
+  if (move.kind === "unchanged") return unchanged(ctx);
+
+  await updateAttempt(tx, attempt.id, {
+    status: "succeeded",
+    providerPaymentRef: paid.paymentRef ?? attempt.providerPaymentRef,
+    finalizedBy: source,
+    finalizedAt: new Date(),
+  });
+  const evidence = {
+    eventId: ctx.event.eventId,
+    provider: attempt.provider,
+    asked: { amount: attempt.amount, currency: attempt.currency },
+    paid: { amount: paid.amount, currency: paid.currency },
+    paymentRef: paid.paymentRef,
+    receiptStatus: receipt.status,
+  };
+  await recordAudit(tx, {
+    source,
+    action: "attempt.succeeded",
+    receiptId: receipt.id,
+    attemptId: attempt.id,
+    data: { from: move.from, ...evidence },
+  });
+
+  // What the provider charged must be what we asked for, to the cent and the currency.
+  const mismatch = paid.amount !== attempt.amount || paid.currency !== attempt.currency;
+  const transition = mismatch
+    ? ({ kind: "flagged", reason: "amount_mismatch" } as const)
+    : transitionReceipt(receipt, { type: "payment_succeeded", paid: { amount: paid.amount, currency: paid.currency } });
+
+  if (transition.kind === "moved") {
+    const paidAt = new Date();
+    await updateReceipt(tx, receipt.id, { status: "paid", paidAt, paidMethod: attempt.method });
+    await recordAudit(tx, {
+      source,
+      action: "receipt.paid",
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      data: { amount: paid.amount, currency: paid.currency, method: attempt.method },
+    });
+    await afterReceiptPaid(tx, { receipt, attempt, source, paidAt });
+    const paidReceipt = { ...receipt, status: "paid" as const };
+    for (const deferred of await listDeferredRefunds(tx, attempt.id)) {
+      await settleRefund(ctx, paidReceipt, deferred.id, { refundRef: deferred.providerRef ?? "", amount: deferred.amount, currency: deferred.currency, madeAtProvider: true }, {
+        refundRef: deferred.providerRef,
+        amount: deferred.amount,
+        deferred: true,
+      });
+    }
+    return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
+  }
+  const reason = transition.kind === "flagged" ? transition.reason : transition.reason;
+  const kind = reason === "amount_mismatch" ? "amount_mismatch" : reason === "payment_on_cancelled" ? "payment_on_cancelled" : "double_payment";
+  await flagForAttention(tx, { kind, receiptId: receipt.id, attemptId: attempt.id, providerEventId: ctx.eventRowId, evidence });
+  await recordAudit(tx, { source, action: "receipt.payment_flagged", receiptId: receipt.id, attemptId: attempt.id, data: { reason: kind, ...evidence } });
+  return { result: "flagged", attemptId: attempt.id, receiptId: receipt.id, reason: kind };
+}
+
+async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type: "refunded" }>): Promise<Outcome> {
+  const { tx, attempt, receipt, source } = ctx;
+  if (attempt.provider === "manual") return unchanged(ctx);
+  const provider = attempt.provider;
+  const existing = await findRefund(tx, provider, refund.refundRef);
+  if (existing?.status === "succeeded") return unchanged(ctx);
+  const evidence = { eventId: ctx.event.eventId, refundRef: refund.refundRef, amount: refund.amount, currency: refund.currency };
+
+  if (receipt.status === "pending" && attempt.status !== "succeeded") {
+    // The refund overtook the payment it returns (deliveries come out of order). Keep it
+    // pending; applySuccess settles it as soon as the payment lands.
+    if (!existing) {
+      await insertRefund(tx, {
+        receiptId: receipt.id,
+        attemptId: attempt.id,
+        provider,
+        amount: refund.amount,
+        currency: refund.currency,
+        status: "pending",
+        providerRef: refund.refundRef,
+        idempotencyKey: `provider:${provider}:${refund.refundRef}`,
+        source,
+        reason: "made at the provider",
+      });
+      await recordAudit(tx, { source, action: "refund.deferred", receiptId: receipt.id, attemptId: attempt.id, data: evidence });
+    }
+    return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
+  }
+  const madeAtProvider = !existing || (existing.source !== "staff" && existing.source !== "api");
+  return settleRefund(ctx, receipt, existing?.id, { ...refund, madeAtProvider }, evidence);
+}
+
+/** Applies a refund to a paid receipt, creating its row when it was made at the provider. */
+async function settleRefund(
+  ctx: Context,
+  receipt: { id: string; status: LockedReceipt["status"]; amount: number; currency: string; refundedAmount: number },
+  refundRowId: string | undefined,
+  refund: { refundRef: string; amount: number; currency: string; madeAtProvider: boolean },
+  evidence: Record<string, unknown>,
+): Promise<Outcome> {
+  const { tx, attempt, source } = ctx;
+  const provider = attempt.provider === "manual" ? "redsys" : attempt.provider;
+  const transition = transitionReceipt(receipt, { type: "refund_succeeded", refunded: { amount: refund.amount, currency: refund.currency } });
+  if (transition.kind !== "moved") {
+    // A refund we cannot square with the receipt (more than was paid, a cancelled receipt):
+    // keep the evidence for staff rather than guess.
+    await flagForAttention(tx, {
+      kind: "refund_at_provider",
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      providerEventId: ctx.eventRowId,
+      evidence: { ...evidence, reason: transition.reason },
+    });
+    await recordAudit(tx, { source, action: "refund.flagged", receiptId: receipt.id, attemptId: attempt.id, data: { ...evidence, reason: transition.reason } });
+    return { result: "flagged", attemptId: attempt.id, receiptId: receipt.id, reason: transition.reason };
+  }
+  const now = new Date();
+  if (refundRowId) {
+    await updateRefund(tx, refundRowId, { status: "succeeded", completedAt: now });
+  } else {
+    await insertRefund(tx, {
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      provider,
+      amount: refund.amount,
+      currency: refund.currency,
+      status: "succeeded",
+      providerRef: refund.refundRef,
+      idempotencyKey: `provider:${provider}:${refund.refundRef}`,
+      source,
+      reason: "made at the provider",
+      completedAt: now,
+    });
+  }
+  if (refund.madeAtProvider) {
+    // Not asked for through us: made directly at the provider. Tell staff.
+    await flagForAttention(tx, { kind: "refund_at_provider", receiptId: receipt.id, attemptId: attempt.id, providerEventId: ctx.eventRowId, evidence });
+  }
+  await updateReceipt(tx, receipt.id, { status: transition.to, refundedAmount: transition.refundedAmount });
+  await recordAudit(tx, {
+    source,
+    action: `receipt.${transition.to}`,
+    receiptId: receipt.id,
+    attemptId: attempt.id,
+    data: { ...evidence, refundedAmount: transition.refundedAmount },
+  });
+  receipt.status = transition.to;
+  receipt.refundedAmount = transition.refundedAmount;
+  return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
+}

@@ -1,0 +1,62 @@
+// The provider-neutral language of payments: what an adapter returns when it starts a checkout,
+// and what it makes of a provider's signal (webhook, query, return) for lib/payments/apply.ts.
+
+export type Provider = "stripe" | "paypal" | "redsys";
+export type OnlineMethod = "stripe" | "paypal" | "redsys" | "bizum";
+export type ProviderMode = "sandbox" | "test" | "live";
+
+export function providerOf(method: OnlineMethod): Provider {
+  return method === "bizum" ? "redsys" : method;
+}
+
+/** What the payer's browser must do next. */
+export type CheckoutAction =
+  | { type: "redirect"; url: string }
+  | { type: "form"; url: string; fields: Record<string, string> }
+  /** PayPal buttons in our page: the client SDK needs the order id and where to load from. */
+  | { type: "paypal_buttons"; orderId: string; clientId: string; sdkBaseUrl?: string };
+
+export type ProviderOutcome =
+  | { type: "succeeded"; amount: number; currency: string; paymentRef?: string }
+  | { type: "pending"; reason?: string }
+  | { type: "failed"; code?: string; message?: string }
+  | { type: "cancelled" }
+  | { type: "expired" }
+  /** Money returned to the payer, by us or directly at the provider. */
+  | { type: "refunded"; refundRef: string; amount: number; currency: string }
+  /** A verified event that changes nothing here (an event type we do not act on). */
+  | { type: "none" };
+
+/** How an event names the attempt: by the order we created, or by the payment it produced. */
+export type AttemptRef = { by: "order"; value: string } | { by: "payment"; value: string };
+
+export type ProviderEvent = {
+  provider: Provider;
+  /** Unique per provider: the same delivery twice has the same id. */
+  eventId: string;
+  eventType: string;
+  ref: AttemptRef;
+  outcome: ProviderOutcome;
+  /** The verified content, kept in the inbox as evidence. */
+  payload: unknown;
+  rawBody: string;
+};
+
+/** A typed failure with a stable code; the message is for logs, the code for callers and UIs. */
+export class PaymentError extends Error {
+  constructor(
+    readonly code:
+      | "receipt_not_found"
+      | "receipt_not_payable"
+      | "method_not_enabled"
+      | "provider_not_configured"
+      | "provider_unavailable"
+      | "provider_refused"
+      | "refund_not_allowed"
+      | "attempt_not_found",
+    message: string,
+  ) {
+    super(message);
+    this.name = "PaymentError";
+  }
+}
