@@ -107,6 +107,8 @@ const schema = z
       "must be the base64 SHA-256 key from the Redsys back office (24 bytes)",
     ),
     REDSYS_BASE_URL: optionalUrl("leave unset for the real Redsys"),
+    /** Which real Redsys: the bank's test host (sis-t) or production (sis). Ignored with REDSYS_BASE_URL. */
+    REDSYS_MODE: z.enum(["test", "live"]).default("test"),
     SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
   })
   .superRefine((env, ctx) => {
