@@ -26,3 +26,24 @@ export const paymentMethodsSchema = z.object({
   enrollment: z.array(z.enum(onlineMethods)),
   receipts: z.array(z.enum(onlineMethods)),
 });
+
+/**
+ * Stands in until an admin fills in the academy's identity, so nothing that must not fail
+ * (a payment and its receipt e-mail) depends on settings being complete.
+ */
+export function provisionalAcademy(appUrl: string): Academy {
+  const host = new URL(appUrl).hostname;
+  return {
+    name: host,
+    legalName: host,
+    taxId: "",
+    address: "",
+    postcode: "",
+    city: "",
+    email: `no-reply@${host.includes(".") ? host : "localhost"}`,
+    phone: "",
+    website: appUrl,
+    timeZone: "Europe/Madrid",
+    currency: "EUR",
+  };
+}

@@ -25,7 +25,7 @@ import {
   requeueAbandonedMessages,
   type ClaimedMessage,
 } from "@/db/queries/messages";
-import { getAcademy } from "@/db/queries/settings";
+import { getAcademyOrProvisional } from "@/db/queries/settings";
 import type { Locale } from "@/lib/i18n/config";
 import { renderTemplate, type AcademyIdentity, type MailAttachment, type TemplateData, type TemplateName } from "./templates";
 import { classifySendError, messageIdDomain, type MailTransport } from "./transport";
@@ -53,8 +53,7 @@ export type EnqueueMessageInput = {
  * message's id, or undefined when a message with the same dedupe key already exists.
  */
 export async function enqueueMessage(tx: DbOrTx, input: EnqueueMessageInput): Promise<string | undefined> {
-  const academy = input.academy ?? (await getAcademy(tx));
-  if (!academy) throw new Error("Cannot render an email before the academy's identity is set (settings: academy)");
+  const academy = input.academy ?? (await getAcademyOrProvisional(tx));
   const rendered = renderTemplate(input.template, input.locale, input.data, academy);
   return insertMessage(tx, {
     template: input.template,

@@ -107,7 +107,7 @@ describe("applyProviderEvent", () => {
     expect((await attemptRow(attempt.id)).finalizedBy).toBe("webhook");
     const [enrollment] = await database.db.select().from(t.enrollments).where(eq(t.enrollments.id, enrollmentId!));
     expect(enrollment!.status).toBe("confirmed");
-    expect(await auditActions(receipt.id)).toEqual(["receipt.issued", "attempt.succeeded", "receipt.paid", "enrollment.confirmed"]);
+    expect(await auditActions(receipt.id)).toEqual(["receipt.issued", "attempt.succeeded", "receipt.paid", "enrollment.confirmed", "message.queued"]);
   });
 
   it("changes state once when the same event arrives 20 times at once", async () => {
@@ -120,6 +120,8 @@ describe("applyProviderEvent", () => {
     const stored = await database.db.select().from(t.providerEvents).where(eq(t.providerEvents.eventId, delivery.eventId));
     expect(stored).toHaveLength(1);
     expect(stored[0]!.outcome).toBe("applied");
+    const mails = await database.db.select().from(t.messages).where(eq(t.messages.receiptId, receipt.id));
+    expect(mails.map((m) => [m.template, m.toAddress])).toEqual([["payment_received", "ana@correo.test"]]);
   });
 
   it("never pays a receipt with an amount or currency other than asked, and flags it", async () => {
