@@ -2,12 +2,14 @@
 // on PostgreSQL (so specs can compare pages with the database) and on the embedded PGlite
 // (the default a newcomer runs). scripts/test.ts builds the app and creates the database first.
 import { defineConfig } from "@playwright/test";
+import { allSandboxAppEnv, sandboxServerEnv } from "./scripts/sandbox-env";
 
 const postgresUrl = process.env.E2E_DATABASE_URL;
 if (!postgresUrl) throw new Error("E2E_DATABASE_URL is not set: run the suite with `npm test` (scripts/test.ts).");
 const pgliteDir = process.env.E2E_PGLITE_DIR ?? ".data/e2e-pglite";
 
-export const ports = { postgres: 3100, pglite: 3101 };
+const ports = { postgres: 3100, pglite: 3101, sandbox: 4110 };
+const appUrl = `http://localhost:${ports.postgres}`;
 
 const serverEnv = {
   NODE_ENV: "production",
@@ -15,6 +17,8 @@ const serverEnv = {
   AUTH_SECRET: "e2e-auth-secret-not-for-production-0123456789",
   APP_ENCRYPTION_KEY: "0".repeat(64),
   DEMO_API_KEY: "ak_e2e_demo_key_0123456789abcdef",
+  CRON_SECRET: "e2e-cron-secret-0123456789",
+  ...allSandboxAppEnv(ports.sandbox),
 };
 
 export default defineConfig({
@@ -27,7 +31,7 @@ export default defineConfig({
   timeout: 30_000,
   reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
   use: {
-    baseURL: `http://localhost:${ports.postgres}`,
+    baseURL: appUrl,
     locale: "es-ES",
     timezoneId: "Europe/Madrid",
     screenshot: "only-on-failure",
@@ -52,9 +56,17 @@ export default defineConfig({
   ],
   webServer: [
     {
+      // The provider sandbox; it sends Stripe and PayPal webhooks to the PostgreSQL-backed app.
+      command: "npx tsx sandbox/main.ts",
+      url: `http://127.0.0.1:${ports.sandbox}/`,
+      env: sandboxServerEnv(appUrl, ports.sandbox),
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
       command: `npx next start --port ${ports.postgres}`,
       url: `http://localhost:${ports.postgres}/`,
-      env: { ...serverEnv, DATABASE_URL: postgresUrl, DEMO_SEED: "always" },
+      env: { ...serverEnv, APP_URL: appUrl, DATABASE_URL: postgresUrl, DEMO_SEED: "always" },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",
@@ -62,7 +74,7 @@ export default defineConfig({
     {
       command: `npx next start --port ${ports.pglite}`,
       url: `http://localhost:${ports.pglite}/`,
-      env: { ...serverEnv, PGLITE_DIR: pgliteDir },
+      env: { ...serverEnv, APP_URL: `http://localhost:${ports.pglite}`, PGLITE_DIR: pgliteDir },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

@@ -1,11 +1,12 @@
 // `npm run dev`: the app on http://localhost:3000 with its embedded database and demo data,
 // and the provider sandbox when no real provider credentials are configured.
 // No accounts, no keys: local secrets are generated once into .data/dev-secrets.json.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { demoCredentials } from "@/db/seed";
 import { EnvError, parseEnv } from "@/lib/env";
+import { sandboxAppEnv, sandboxServerEnv } from "./sandbox-env";
 
 for (const file of [".env", ".env.local"]) if (existsSync(file)) process.loadEnvFile(file);
 
@@ -29,6 +30,17 @@ const childEnv: NodeJS.ProcessEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 
+// Each provider without credentials of its own is served by the local sandbox.
+const port = process.env.PORT ?? "3000";
+const sandboxPort = Number(process.env.SANDBOX_PORT || 4010);
+const sandboxed = sandboxAppEnv(sandboxPort);
+const onSandbox = [
+  !process.env.STRIPE_SECRET_KEY && "stripe",
+  !process.env.PAYPAL_CLIENT_ID && "paypal",
+  !process.env.REDSYS_MERCHANT_CODE && "redsys",
+].filter((p): p is "stripe" | "paypal" | "redsys" => Boolean(p));
+for (const provider of onSandbox) Object.assign(childEnv, sandboxed[provider]);
+
 let env;
 try {
   env = parseEnv({ ...childEnv, NODE_ENV: "development" });
@@ -40,7 +52,6 @@ try {
   throw error;
 }
 
-const port = process.env.PORT ?? "3000";
 console.info(`Academy payments: http://localhost:${port}  (database: ${env.databaseDriver})`);
 if (env.databaseDriver === "pglite" && env.DEMO_SEED !== "never") {
   console.info(`  staff sign-in: http://localhost:${port}/admin`);
@@ -48,8 +59,22 @@ if (env.databaseDriver === "pglite" && env.DEMO_SEED !== "never") {
   console.info(`    staff: ${demoCredentials.staff.email} / ${demoCredentials.staff.password}`);
 }
 
+const children: ChildProcess[] = [];
+if (onSandbox.length > 0) {
+  console.info(`  provider sandbox for ${onSandbox.join(", ")}: http://127.0.0.1:${sandboxPort}/_control`);
+  children.push(
+    spawn("npx", ["tsx", "sandbox/main.ts"], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, ...sandboxServerEnv(env.APP_URL, sandboxPort) },
+    }),
+  );
+}
 const next = spawn("npx", ["next", "dev", "--port", port], { stdio: "inherit", env: childEnv });
-const stop = () => next.kill("SIGTERM");
+children.push(next);
+const stop = () => children.forEach((child) => child.kill("SIGTERM"));
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-next.on("exit", (code) => process.exit(code ?? 0));
+next.on("exit", (code) => {
+  stop();
+  process.exit(code ?? 0);
+});

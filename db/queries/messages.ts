@@ -145,8 +145,8 @@ export async function markMessageSent(
       status: "sent",
       sentAt: at(params.now),
       smtpMessageId: params.smtpMessageId,
-      // The schema has no note column yet; a sent message's last_error carries the note (e.g. "stored only").
-      lastError: params.note ?? null,
+      lastError: null,
+      deliveryNote: params.note ?? null,
     })
     .where(claimed(params))
     .returning({ id: messages.id });
@@ -218,6 +218,7 @@ export type MessageSummary = {
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
+  deliveryNote: string | null;
   smtpMessageId: string | null;
   createdAt: Date;
   sentAt: Date | null;
@@ -233,6 +234,7 @@ const summaryColumns = {
   attempts: messages.attempts,
   nextAttemptAt: messages.nextAttemptAt,
   lastError: messages.lastError,
+  deliveryNote: messages.deliveryNote,
   smtpMessageId: messages.smtpMessageId,
   createdAt: messages.createdAt,
   sentAt: messages.sentAt,

@@ -1,7 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { receiptNumberSeries } from "@/db/schema";
+import { paymentAttempts, receiptNumberSeries, receipts, refunds } from "@/db/schema";
 
 /**
  * Reserves `count` consecutive numbers of the year's series. The upsert takes the series row
@@ -19,4 +19,103 @@ export async function allocateReceiptNumbers(tx: DbOrTx, year: number, count: nu
     .returning({ lastNumber: receiptNumberSeries.lastNumber });
   const last = row!.lastNumber;
   return Array.from({ length: count }, (_, i) => last - count + 1 + i);
+}
+
+/** What the payment pages show of a receipt. */
+export async function getReceiptForPayment(db: DbOrTx, receiptId: string) {
+  const [row] = await db
+    .select({
+      id: receipts.id,
+      number: receipts.number,
+      concept: receipts.concept,
+      amount: receipts.amount,
+      currency: receipts.currency,
+      dueDate: receipts.dueDate,
+      status: receipts.status,
+      payerName: receipts.payerName,
+      paidAt: receipts.paidAt,
+    })
+    .from(receipts)
+    .where(eq(receipts.id, receiptId));
+  return row;
+}
+
+export type ReceiptForPayment = NonNullable<Awaited<ReturnType<typeof getReceiptForPayment>>>;
+
+export async function getAttemptForReturn(db: DbOrTx, attemptId: string) {
+  const [row] = await db
+    .select({ id: paymentAttempts.id, receiptId: paymentAttempts.receiptId, status: paymentAttempts.status, method: paymentAttempts.method, mode: paymentAttempts.mode })
+    .from(paymentAttempts)
+    .where(eq(paymentAttempts.id, attemptId));
+  return row;
+}
+
+const receiptColumns = {
+  id: receipts.id,
+  number: receipts.number,
+  kind: receipts.kind,
+  concept: receipts.concept,
+  amount: receipts.amount,
+  currency: receipts.currency,
+  refundedAmount: receipts.refundedAmount,
+  dueDate: receipts.dueDate,
+  status: receipts.status,
+  paidAt: receipts.paidAt,
+  payerName: receipts.payerName,
+  payerEmail: receipts.payerEmail,
+  issuedAt: receipts.issuedAt,
+};
+
+export async function getReceiptWithPayments(db: DbOrTx, receiptId: string) {
+  const [receipt] = await db.select(receiptColumns).from(receipts).where(eq(receipts.id, receiptId));
+  if (!receipt) return undefined;
+  const [attempts, refundRows] = await Promise.all([
+    db
+      .select({
+        id: paymentAttempts.id,
+        method: paymentAttempts.method,
+        provider: paymentAttempts.provider,
+        status: paymentAttempts.status,
+        amount: paymentAttempts.amount,
+        currency: paymentAttempts.currency,
+        providerRef: paymentAttempts.providerRef,
+        createdAt: paymentAttempts.createdAt,
+        finalizedAt: paymentAttempts.finalizedAt,
+      })
+      .from(paymentAttempts)
+      .where(eq(paymentAttempts.receiptId, receiptId))
+      .orderBy(paymentAttempts.createdAt),
+    db
+      .select({ id: refunds.id, amount: refunds.amount, currency: refunds.currency, status: refunds.status, createdAt: refunds.createdAt, completedAt: refunds.completedAt })
+      .from(refunds)
+      .where(eq(refunds.receiptId, receiptId))
+      .orderBy(refunds.createdAt),
+  ]);
+  return { ...receipt, attempts, refunds: refundRows };
+}
+
+export type ReceiptListFilter = {
+  status?: (typeof receipts.status.enumValues)[number];
+  from?: string;
+  to?: string;
+  /** Keyset position: the last row of the previous page. */
+  after?: { issuedAt: Date; id: string };
+  limit: number;
+};
+
+/** Newest first, by (issued_at, id): a stable order that keyset pagination can continue. */
+export async function listReceipts(db: DbOrTx, filter: ReceiptListFilter) {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(receipts.status, filter.status));
+  if (filter.from) conditions.push(sql`${receipts.issuedAt} >= ${filter.from}::date`);
+  if (filter.to) conditions.push(sql`${receipts.issuedAt} < (${filter.to}::date + 1)`);
+  if (filter.after) {
+    conditions.push(sql`(${receipts.issuedAt}, ${receipts.id}) < (${filter.after.issuedAt.toISOString()}::timestamptz, ${filter.after.id}::uuid)`);
+  }
+  return db
+    .select(receiptColumns)
+    .from(receipts)
+    .where(and(...conditions))
+    .orderBy(desc(receipts.issuedAt), desc(receipts.id))
+    .limit(filter.limit);
 }

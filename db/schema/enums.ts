@@ -61,6 +61,7 @@ export const auditSource = pgEnum("audit_source", [
   "api",
   "enrollment",
   "system",
+  "payer",
 ]);
 export const campusProvider = pgEnum("campus_provider", ["moodle", "webhook"]);
 export const campusStatus = pgEnum("campus_status", ["pending", "active", "suspended", "failed"]);

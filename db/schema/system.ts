@@ -25,6 +25,10 @@ export const messages = pgTable(
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastError: text(),
+    /** Why a message counts as delivered without SMTP (e.g. stored only: no SMTP_URL). */
+    deliveryNote: text(),
+    /** References to what is attached at send time (e.g. { kind: "receipt_pdf", receiptId }), never file bytes. */
+    attachments: jsonb().notNull().default([]),
     smtpMessageId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),

@@ -302,7 +302,8 @@ describe("deliverDueMessages", () => {
     const stored = await row(id!);
     expect(stored.status).toBe("sent");
     expect(stored.smtpMessageId).toBeNull();
-    expect(stored.lastError).toBe(storedOnlyNote);
+    expect(stored.deliveryNote).toBe(storedOnlyNote);
+    expect(stored.lastError).toBeNull();
     expect(stored.bodyHtml).toContain("Academia Sol de Idiomas");
     expect(smtp.messages).toHaveLength(0);
   });

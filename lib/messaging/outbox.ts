@@ -25,7 +25,7 @@ import {
   requeueAbandonedMessages,
   type ClaimedMessage,
 } from "@/db/queries/messages";
-import { getAcademyOrProvisional } from "@/db/queries/settings";
+import { getAcademyOrProvisional } from "@/lib/settings";
 import type { Locale } from "@/lib/i18n/config";
 import { renderTemplate, type AcademyIdentity, type MailAttachment, type TemplateData, type TemplateName } from "./templates";
 import { classifySendError, messageIdDomain, type MailTransport } from "./transport";

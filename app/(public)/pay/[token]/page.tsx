@@ -1,0 +1,54 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { getDb } from "@/db/client";
+import { getReceiptForPayment } from "@/db/queries/receipts";
+import { PayForm } from "@/components/payments/pay-form";
+import { moneyFor, ReceiptSummary, SandboxNotice, StatusPanel } from "@/components/payments/receipt-summary";
+import { paymentPageContext } from "@/lib/payments/page-context";
+import { lookUpPaymentLink } from "@/lib/receipts/payment-links";
+import { capturePaypalOrderAction, createPaypalOrderAction, startPaymentAction, type PayTarget } from "../actions";
+
+export async function generateMetadata() {
+  const t = await getTranslations("pay");
+  return { title: t("title"), robots: { index: false } };
+}
+
+export default async function PayPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const t = await getTranslations("pay");
+  const format = await getFormatter();
+  const db = await getDb();
+  const link = await lookUpPaymentLink(db, token);
+  if (link.state === "unknown") return <StatusPanel tone="neutral" title={t("states.unknownTitle")} body={t("states.unknownBody")} />;
+  if (link.state !== "live") return <StatusPanel tone="neutral" title={t(`states.${link.state}Title`)} body={t(`states.${link.state}Body`)} />;
+  const receipt = await getReceiptForPayment(db, link.receiptId);
+  if (!receipt) return <StatusPanel tone="neutral" title={t("states.unknownTitle")} body={t("states.unknownBody")} />;
+
+  if (receipt.status !== "pending") {
+    const state = receipt.status === "paid" ? "paid" : receipt.status === "cancelled" ? "cancelled" : "refunded";
+    const date = receipt.paidAt ? format.dateTime(receipt.paidAt, { dateStyle: "long" }) : "";
+    return (
+      <div className="mx-auto max-w-lg space-y-4">
+        <StatusPanel tone={state === "paid" ? "ok" : "neutral"} title={t(`states.${state}Title`)} body={t(`states.${state}Body`, { date })} />
+        <ReceiptSummary receipt={receipt} />
+      </div>
+    );
+  }
+
+  const context = await paymentPageContext(db, receipt.currency);
+  const target: PayTarget = { kind: "link", token };
+  return (
+    <div className="mx-auto max-w-lg space-y-5">
+      <h1 className="text-2xl font-bold">{t("title")}</h1>
+      {context.sandbox && <SandboxNotice text={t("sandbox")} />}
+      <ReceiptSummary receipt={receipt} />
+      <PayForm
+        methods={context.methods}
+        amountLabel={await moneyFor(receipt.amount, receipt.currency)}
+        paypal={context.paypal}
+        action={startPaymentAction.bind(null, target)}
+        createPaypalOrder={createPaypalOrderAction.bind(null, target)}
+        capturePaypalOrder={capturePaypalOrderAction}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+// Starting a payment: a new attempt (and a new provider order) every time, so a family can
+// switch from card to Bizum to PayPal. The receipt lock is held only while the attempt is
+// written, never across the provider call.
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { recordAudit, type AuditSource } from "@/db/queries/audit";
+import { lockReceipt, updateAttempt } from "@/db/queries/payments";
+import { getEnabledMethods } from "@/lib/settings";
+import { paymentAttempts } from "@/db/schema";
+import type { Locale } from "@/lib/i18n/config";
+import { paymentProvider } from "./providers";
+import { newRedsysOrder } from "./providers/redsys";
+import { PaymentError, providerOf, type CheckoutAction, type OnlineMethod } from "./types";
+
+export type StartCheckoutInput = {
+  receiptId: string;
+  method: OnlineMethod;
+  locale: Locale;
+  source: AuditSource;
+  /** Which list of enabled methods applies: the enrollment wizard's or the receipts'. */
+  flow?: "receipts" | "enrollment";
+  ui?: "redirect" | "buttons";
+  appUrl: string;
+};
+
+export type CheckoutStarted = { attemptId: string; providerRef: string; action: CheckoutAction };
+
+export function returnUrlFor(appUrl: string, attemptId: string): string {
+  return `${appUrl}/pay/return/${attemptId}`;
+}
+
+export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<CheckoutStarted> {
+  const provider = providerOf(input.method);
+  const adapter = paymentProvider(provider);
+  const enabled = await getEnabledMethods(db, input.flow ?? "receipts");
+  if (!enabled.includes(input.method)) throw new PaymentError("method_not_enabled", `${input.method} is not enabled`);
+
+  const { attempt, receipt } = await db.transaction(async (tx) => {
+    const receipt = await lockReceipt(tx, input.receiptId);
+    if (!receipt) throw new PaymentError("receipt_not_found", `no receipt ${input.receiptId}`);
+    if (receipt.status !== "pending") throw new PaymentError("receipt_not_payable", `receipt ${receipt.number} is ${receipt.status}`);
+    const [attempt] = await tx
+      .insert(paymentAttempts)
+      .values({
+        receiptId: receipt.id,
+        provider,
+        method: input.method,
+        mode: adapter.mode,
+        amount: receipt.amount,
+        currency: receipt.currency,
+        status: "created",
+        // Redsys orders are ours to name; Stripe and PayPal name theirs.
+        providerRef: provider === "redsys" ? newRedsysOrder() : null,
+      })
+      .returning({ id: paymentAttempts.id, providerRef: paymentAttempts.providerRef });
+    await recordAudit(tx, {
+      source: input.source,
+      action: "attempt.created",
+      receiptId: receipt.id,
+      attemptId: attempt!.id,
+      data: { method: input.method, provider, mode: adapter.mode, amount: receipt.amount, currency: receipt.currency },
+    });
+    return { attempt: attempt!, receipt };
+  });
+
+  let started;
+  try {
+    started = await adapter.startCheckout({
+      attemptId: attempt.id,
+      orderRef: attempt.providerRef ?? undefined,
+      method: input.method,
+      receiptNumber: receipt.number,
+      concept: receipt.concept,
+      amount: receipt.amount,
+      currency: receipt.currency,
+      payerEmail: receipt.payerEmail,
+      locale: input.locale,
+      returnUrl: returnUrlFor(input.appUrl, attempt.id),
+      notifyUrl: `${input.appUrl}/api/webhooks/${provider}`,
+      ui: input.ui,
+    });
+  } catch (error) {
+    await db.transaction(async (tx) => {
+      await updateAttempt(tx, attempt.id, {
+        status: "failed",
+        failureCode: "provider_unavailable",
+        failureMessage: error instanceof Error ? error.message.slice(0, 500) : String(error),
+        finalizedBy: input.source,
+        finalizedAt: new Date(),
+      });
+      await recordAudit(tx, { source: input.source, action: "attempt.failed", receiptId: receipt.id, attemptId: attempt.id, data: { code: "provider_unavailable" } });
+    });
+    console.error(`Checkout with ${provider} failed for attempt ${attempt.id}:`, error);
+    throw new PaymentError("provider_unavailable", `${provider} did not answer`);
+  }
+
+  await db.transaction(async (tx) => {
+    await tx
+      .update(paymentAttempts)
+      .set({ providerRef: started.providerRef, status: "redirected", updatedAt: new Date() })
+      .where(eq(paymentAttempts.id, attempt.id));
+    await recordAudit(tx, {
+      source: input.source,
+      action: "attempt.redirected",
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      data: { providerRef: started.providerRef, action: started.action.type },
+    });
+  });
+  return { attemptId: attempt.id, providerRef: started.providerRef, action: started.action };
+}

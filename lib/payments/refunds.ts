@@ -1,0 +1,148 @@
+// Refunds through the provider that took the money, in full or in part. The refund row is
+// written (pending) before the provider is called, with an idempotency key, so a retried
+// request never refunds twice; the provider's answer is applied through the webhook path.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { recordAudit, type AuditSource } from "@/db/queries/audit";
+import { lockReceipt } from "@/db/queries/payments";
+import { attentionItems, paymentAttempts, refunds } from "@/db/schema";
+import { applyProviderEvent } from "./apply";
+import { paymentProvider } from "./providers";
+import { isPaidReceipt } from "./receipt-machine";
+import { PaymentError } from "./types";
+
+export type RefundInput = {
+  receiptId: string;
+  amount: number;
+  source: AuditSource;
+  reason?: string;
+  staffUserId?: string;
+  /** The caller's key (API clients send one); the same key returns the same refund. */
+  idempotencyKey?: string;
+};
+
+export type RefundOutcome = { refundId: string; status: "pending" | "succeeded" | "failed"; amount: number; currency: string };
+
+export async function requestRefund(db: Db, input: RefundInput): Promise<RefundOutcome> {
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new PaymentError("refund_not_allowed", "the amount must be a positive integer of minor units");
+  const idempotencyKey = input.idempotencyKey ?? randomUUID();
+
+  const prepared = await db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ id: refunds.id, status: refunds.status, amount: refunds.amount, currency: refunds.currency, receiptId: refunds.receiptId })
+      .from(refunds)
+      .where(eq(refunds.idempotencyKey, idempotencyKey));
+    if (existing) {
+      if (existing.receiptId !== input.receiptId || existing.amount !== input.amount) {
+        throw new PaymentError("refund_not_allowed", "this idempotency key was used for another refund");
+      }
+      return { kind: "replay" as const, outcome: { refundId: existing.id, status: existing.status, amount: existing.amount, currency: existing.currency } };
+    }
+    const receipt = await lockReceipt(tx, input.receiptId);
+    if (!receipt) throw new PaymentError("receipt_not_found", `no receipt ${input.receiptId}`);
+    if (!isPaidReceipt(receipt.status)) throw new PaymentError("refund_not_allowed", `receipt ${receipt.number} is ${receipt.status}`);
+    const [inFlight] = await tx
+      .select({ total: sql<number>`coalesce(sum(${refunds.amount}), 0)::int` })
+      .from(refunds)
+      .where(and(eq(refunds.receiptId, receipt.id), eq(refunds.status, "pending")));
+    const refundable = receipt.amount - receipt.refundedAmount - Number(inFlight?.total ?? 0);
+    if (input.amount > refundable) throw new PaymentError("refund_not_allowed", `at most ${refundable} can be refunded`);
+    // The attempt whose money this is: the successful online payment of this receipt's amount.
+    const [attempt] = await tx
+      .select({
+        id: paymentAttempts.id,
+        provider: paymentAttempts.provider,
+        method: paymentAttempts.method,
+        providerRef: paymentAttempts.providerRef,
+        providerPaymentRef: paymentAttempts.providerPaymentRef,
+        amount: paymentAttempts.amount,
+        currency: paymentAttempts.currency,
+        createdAt: paymentAttempts.createdAt,
+      })
+      .from(paymentAttempts)
+      .where(and(eq(paymentAttempts.receiptId, receipt.id), eq(paymentAttempts.status, "succeeded"), eq(paymentAttempts.amount, receipt.amount)))
+      .orderBy(paymentAttempts.finalizedAt)
+      .limit(1);
+    if (!attempt || attempt.provider === "manual") {
+      throw new PaymentError("refund_not_allowed", "this receipt was not paid online: return the money by hand and record it");
+    }
+    const [row] = await tx
+      .insert(refunds)
+      .values({
+        receiptId: receipt.id,
+        attemptId: attempt.id,
+        provider: attempt.provider,
+        amount: input.amount,
+        currency: receipt.currency,
+        status: "pending",
+        idempotencyKey,
+        reason: input.reason,
+        source: input.source,
+        createdBy: input.staffUserId,
+      })
+      .returning({ id: refunds.id });
+    await recordAudit(tx, {
+      source: input.source,
+      action: "refund.requested",
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      staffUserId: input.staffUserId,
+      data: { amount: input.amount, currency: receipt.currency, reason: input.reason },
+    });
+    return { kind: "new" as const, refundId: row!.id, receipt, attempt: { ...attempt, provider: attempt.provider } };
+  });
+  if (prepared.kind === "replay") return prepared.outcome;
+  const { refundId, receipt, attempt } = prepared;
+
+  const result = await paymentProvider(attempt.provider)
+    .refund({ attempt, amount: input.amount, currency: receipt.currency, idempotencyKey: `refund-${refundId}` })
+    .catch((error: unknown) => {
+      // Unknown outcome (timeout, 5xx): the row stays pending; the provider's event or a retry
+      // with the same key settles it.
+      console.error(`Refund ${refundId} through ${attempt.provider} did not complete:`, error);
+      throw new PaymentError("provider_unavailable", `${attempt.provider} did not answer the refund`);
+    });
+
+  if (result.status === "failed") {
+    await db.transaction(async (tx) => {
+      await tx.update(refunds).set({ status: "failed", completedAt: new Date() }).where(eq(refunds.id, refundId));
+      await recordAudit(tx, { source: input.source, action: "refund.failed", receiptId: receipt.id, attemptId: attempt.id, staffUserId: input.staffUserId, data: { failure: result.failure } });
+    });
+    throw new PaymentError("provider_refused", result.failure ?? `${attempt.provider} refused the refund`);
+  }
+
+  await db.transaction(async (tx) => {
+    // The provider's own event may have got here first and recorded the refund as made at the
+    // provider: then it is ours after all, and our pending row gives way to it.
+    const [already] = await tx.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.provider, attempt.provider), eq(refunds.providerRef, result.refundRef)));
+    if (already) {
+      await tx.delete(refunds).where(eq(refunds.id, refundId));
+      await tx.update(refunds).set({ source: input.source, createdBy: input.staffUserId, reason: input.reason, idempotencyKey }).where(eq(refunds.id, already.id));
+      await tx
+        .update(attentionItems)
+        .set({ resolvedAt: new Date(), resolvedBy: input.staffUserId, resolution: "requested through the app" })
+        .where(and(eq(attentionItems.kind, "refund_at_provider"), eq(attentionItems.receiptId, receipt.id), sql`${attentionItems.evidence}->>'refundRef' = ${result.refundRef}`));
+    } else {
+      await tx.update(refunds).set({ providerRef: result.refundRef }).where(eq(refunds.id, refundId));
+    }
+  });
+  if (result.status === "succeeded") {
+    await applyProviderEvent(
+      db,
+      {
+        provider: attempt.provider,
+        eventId: `refund:${result.refundRef}`,
+        eventType: "refund.succeeded",
+        ref: { by: "order", value: attempt.providerRef ?? "" },
+        outcome: { type: "refunded", refundRef: result.refundRef, amount: input.amount, currency: receipt.currency },
+        payload: result,
+        rawBody: JSON.stringify(result),
+      },
+      input.source,
+    );
+  }
+  const [final] = await db.select({ id: refunds.id, status: refunds.status }).from(refunds).where(eq(refunds.providerRef, result.refundRef));
+  return { refundId: final?.id ?? refundId, status: final?.status ?? result.status, amount: input.amount, currency: receipt.currency };
+}

@@ -1,0 +1,35 @@
+// The one shape of every provider webhook: raw body → verify (4xx, nothing stored, if it fails)
+// → inbox + apply in one transaction per event → 200. Unexpected failures answer 5xx so the
+// provider tries again.
+import "server-only";
+import { getDb } from "@/db/client";
+import { applyProviderEvent } from "./apply";
+import { paymentProvider } from "./providers";
+import { WebhookRejected } from "./providers/provider";
+import { PaymentError, type Provider } from "./types";
+
+export async function handleWebhook(provider: Provider, request: Request): Promise<Response> {
+  let rawBody: string;
+  try {
+    rawBody = await request.text();
+  } catch {
+    return Response.json({ error: "unreadable body" }, { status: 400 });
+  }
+  try {
+    const events = await paymentProvider(provider).parseWebhook({ rawBody, headers: request.headers });
+    const db = await getDb();
+    const results = [];
+    for (const event of events) results.push((await applyProviderEvent(db, event, "webhook")).result);
+    return Response.json({ received: true, results });
+  } catch (error) {
+    if (error instanceof WebhookRejected) {
+      console.warn(`Rejected ${provider} webhook: ${error.reason}`);
+      return Response.json({ error: error.reason }, { status: error.status });
+    }
+    if (error instanceof PaymentError && error.code === "provider_not_configured") {
+      return Response.json({ error: `${provider} is not configured here` }, { status: 404 });
+    }
+    console.error(`Failed to process a ${provider} webhook:`, error);
+    return Response.json({ error: "internal error" }, { status: 500 });
+  }
+}
