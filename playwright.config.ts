@@ -8,7 +8,7 @@ const postgresUrl = process.env.E2E_DATABASE_URL;
 if (!postgresUrl) throw new Error("E2E_DATABASE_URL is not set: run the suite with `npm test` (scripts/test.ts).");
 const pgliteDir = process.env.E2E_PGLITE_DIR ?? ".data/e2e-pglite";
 
-const ports = { postgres: 3100, pglite: 3101, sandbox: 4110 };
+const ports = { postgres: 3100, pglite: 3101, second: 3102, sandbox: 4110 };
 const appUrl = `http://localhost:${ports.postgres}`;
 
 const serverEnv = {
@@ -67,6 +67,15 @@ export default defineConfig({
       command: `npx next start --port ${ports.postgres}`,
       url: `http://localhost:${ports.postgres}/`,
       env: { ...serverEnv, APP_URL: appUrl, DATABASE_URL: postgresUrl, DEMO_SEED: "always" },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+    },
+    {
+      // A second instance on the same PostgreSQL, as when the app is scaled out.
+      command: `npx next start --port ${ports.second}`,
+      url: `http://localhost:${ports.second}/`,
+      env: { ...serverEnv, APP_URL: appUrl, DATABASE_URL: postgresUrl, DEMO_SEED: "never" },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

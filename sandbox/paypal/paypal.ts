@@ -487,6 +487,30 @@ ${button("approve_decline", "Pay with a funding source that will be declined")}<
         if (req.params.name !== certName) return sendJson(res, 404, { name: "RESOURCE_NOT_FOUND", message: "The specified resource does not exist." });
         sendText(res, 200, identity.certificatePem, "application/x-pem-file");
       });
+      // For testing a receiver: sign any body as a PayPal transmission (optionally with another
+      // webhook id or time), to probe what the receiver accepts. The sandbox's key, never PayPal's.
+      router.post("/_control/paypal/sign", (req, res) => {
+        let input: unknown;
+        try {
+          input = JSON.parse(req.rawBody.toString("utf8"));
+        } catch {
+          return sendJson(res, 400, { error: "send JSON { body, webhookId?, transmissionTime? }" });
+        }
+        if (!isObject(input) || typeof input.body !== "string") return sendJson(res, 400, { error: "body (a string) is required" });
+        const transmissionId = randomUUID();
+        const transmissionTime = typeof input.transmissionTime === "string" ? input.transmissionTime : new Date().toISOString();
+        const webhookId = typeof input.webhookId === "string" ? input.webhookId : cfg.webhookId;
+        const signature = signTransmission(identity.privateKey, { transmissionId, transmissionTime, webhookId, body: input.body });
+        sendJson(res, 200, {
+          headers: {
+            "paypal-transmission-id": transmissionId,
+            "paypal-transmission-time": transmissionTime,
+            "paypal-transmission-sig": signature,
+            "paypal-cert-url": certUrl(),
+            "paypal-auth-algo": "SHA256withRSA",
+          },
+        });
+      });
       router.get(`${p}/checkoutnow`, approvalPage);
       router.post(`${p}/checkoutnow/:id`, approvalChoice);
       router.get(`${p}/sdk/js`, (_req, res) => sendText(res, 200, jsSdkSource(ctx.baseUrl()), "application/javascript; charset=utf-8"));

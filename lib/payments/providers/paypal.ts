@@ -105,13 +105,14 @@ export function createPaypalProvider(config: PaypalConfig): PaypalProvider {
     return controllers;
   };
   const certCache = new Map<string, X509Certificate>();
-  const allowedCertHosts = config.apiBase ? [...CERT_HOSTS, new URL(config.apiBase).hostname] : CERT_HOSTS;
+  // PayPal's own hosts over https; in sandbox mode also exactly the sandbox's origin.
+  const sandboxOrigin = config.apiBase ? new URL(config.apiBase).origin : undefined;
 
   async function certificate(url: string): Promise<X509Certificate> {
     const parsed = new URL(url);
-    const local = config.apiBase !== undefined && parsed.hostname === new URL(config.apiBase).hostname;
-    if (!allowedCertHosts.includes(parsed.hostname) || (parsed.protocol !== "https:" && !local)) {
-      throw new WebhookRejected(401, `certificate host not allowed: ${parsed.hostname}`);
+    const paypalHost = parsed.protocol === "https:" && CERT_HOSTS.includes(parsed.hostname);
+    if (!paypalHost && parsed.origin !== sandboxOrigin) {
+      throw new WebhookRejected(401, `certificate host not allowed: ${parsed.host}`);
     }
     let cert = certCache.get(url);
     if (!cert) {

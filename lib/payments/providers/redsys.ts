@@ -38,7 +38,7 @@ export function newRedsysOrder(): string {
 }
 
 const notificationParams = z.object({
-  Ds_Order: z.string(),
+  Ds_Order: z.string().min(4).max(12),
   Ds_Amount: z.string().regex(/^\d+$/),
   Ds_Currency: z.string(),
   Ds_Response: z.string().regex(/^\d{1,4}$/),

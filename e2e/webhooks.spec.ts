@@ -1,0 +1,182 @@
+// Webhook routes over HTTP against the production build: a table of bad deliveries across the
+// three providers (none pays anything, each gets its status, the server keeps serving), the
+// same good delivery 20 times at once, and two app processes on one PostgreSQL.
+import { expect, test } from "@playwright/test";
+import Stripe from "stripe";
+import { encodeParameters, signForNotification } from "../sandbox/redsys/signature";
+import { sandboxCredentials } from "../scripts/sandbox-env";
+import { api, createReceipt, receiptState } from "./support/api";
+import { rows } from "./support/db";
+
+const apps = ["http://localhost:3100", "http://localhost:3102"];
+const sandbox = "http://127.0.0.1:4110";
+const stripe = new Stripe(sandboxCredentials.stripeSecretKey);
+
+type Delivery = { path: string; body: string; headers: Record<string, string> };
+
+async function deliver(d: Delivery, app = apps[0]!) {
+  const response = await fetch(`${app}/api/webhooks/${d.path}`, { method: "POST", body: d.body, headers: d.headers });
+  return response.status;
+}
+
+// --- Redsys ---------------------------------------------------------------------------------
+function redsysParams(order: string, overrides: Record<string, string> = {}) {
+  return {
+    Ds_Date: "27/11/2026",
+    Ds_Hour: "12:00",
+    Ds_Amount: "10000",
+    Ds_Currency: "978",
+    Ds_Order: order,
+    Ds_MerchantCode: sandboxCredentials.redsysMerchantCode,
+    Ds_Terminal: "001",
+    Ds_Response: "0000",
+    Ds_TransactionType: "0",
+    Ds_SecurePayment: "1",
+    Ds_AuthorisationCode: "123456",
+    ...overrides,
+  };
+}
+function redsysNotification(params: Record<string, string>, options: { signOrder?: string; version?: string; secret?: string; rawParams?: string } = {}): Delivery {
+  const merchantParameters = options.rawParams ?? encodeParameters(params);
+  const signature = signForNotification(options.secret ?? sandboxCredentials.redsysSecretKey, options.signOrder ?? params.Ds_Order ?? "", merchantParameters);
+  return {
+    path: "redsys",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ Ds_SignatureVersion: options.version ?? "HMAC_SHA256_V1", Ds_MerchantParameters: merchantParameters, Ds_Signature: signature }).toString(),
+  };
+}
+
+// --- Stripe ---------------------------------------------------------------------------------
+function stripeEvent(type: string, object: Record<string, unknown>) {
+  return JSON.stringify({ id: `evt_test_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", type, created: Math.floor(Date.now() / 1000), data: { object } });
+}
+function stripeSession(sessionId: string, amount = 10000, currency = "eur") {
+  return { id: sessionId, object: "checkout.session", payment_status: "paid", status: "complete", amount_total: amount, currency, payment_intent: `pi_${sessionId.slice(-12)}` };
+}
+function stripeDelivery(payload: string, options: { secret?: string; timestamp?: number; tamper?: (p: string) => string; header?: string } = {}): Delivery {
+  const header =
+    options.header ??
+    stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? sandboxCredentials.stripeWebhookSecret, timestamp: options.timestamp });
+  return { path: "stripe", headers: { "content-type": "application/json", "stripe-signature": header }, body: options.tamper ? options.tamper(payload) : payload };
+}
+
+// --- PayPal ---------------------------------------------------------------------------------
+function paypalCapture(orderId: string, value = "100.00", currency = "EUR") {
+  return JSON.stringify({
+    id: `WH-${crypto.randomUUID()}`,
+    event_type: "PAYMENT.CAPTURE.COMPLETED",
+    resource: { id: `CAP-${crypto.randomUUID().slice(0, 8)}`, status: "COMPLETED", amount: { currency_code: currency, value }, supplementary_data: { related_ids: { order_id: orderId } } },
+  });
+}
+async function paypalDelivery(body: string, options: { webhookId?: string; transmissionTime?: string; headers?: Record<string, string>; sendBody?: string } = {}): Promise<Delivery> {
+  const signed = await fetch(`${sandbox}/_control/paypal/sign`, { method: "POST", body: JSON.stringify({ body, webhookId: options.webhookId, transmissionTime: options.transmissionTime }) });
+  const { headers } = (await signed.json()) as { headers: Record<string, string> };
+  return { path: "paypal", headers: { "content-type": "application/json", ...headers, ...options.headers }, body: options.sendBody ?? body };
+}
+
+/** A pending receipt with a started attempt at the provider; its order reference. */
+async function startedAttempt(method: "redsys" | "stripe" | "paypal") {
+  const receipt = await createReceipt({ amount: 10000 });
+  const started = await api(`/receipts/${receipt.id}/checkout`, { body: { method } });
+  expect(started.status).toBe(201);
+  return { receiptId: receipt.id, ref: String(started.body.providerRef) };
+}
+
+test("bad deliveries pay nothing, each gets its status, and the server keeps serving", async () => {
+  const redsys = await startedAttempt("redsys");
+  const stripeAttempt = await startedAttempt("stripe");
+  const paypal = await startedAttempt("paypal");
+  const hour = 3600;
+  const now = Math.floor(Date.now() / 1000);
+
+  const cases: [string, () => Promise<Delivery> | Delivery, number][] = [
+    // Redsys
+    ["redsys: no fields", () => ({ path: "redsys", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" }), 400],
+    ["redsys: garbage body", () => ({ path: "redsys", headers: { "content-type": "text/plain" }, body: "%%%not=a&form" }), 400],
+    ["redsys: forged signature", () => redsysNotification(redsysParams(redsys.ref), { secret: Buffer.alloc(24, 7).toString("base64") }), 401],
+    ["redsys: signed for another order", () => redsysNotification(redsysParams(redsys.ref), { signOrder: "9999ZZZZ0000" }), 401],
+    [
+      "redsys: tampered amount after signing",
+      () => {
+        const good = redsysNotification(redsysParams(redsys.ref));
+        const form = new URLSearchParams(good.body);
+        form.set("Ds_MerchantParameters", encodeParameters(redsysParams(redsys.ref, { Ds_Amount: "1" })));
+        return { ...good, body: form.toString() };
+      },
+      401,
+    ],
+    ["redsys: unknown signature version", () => redsysNotification(redsysParams(redsys.ref), { version: "HMAC_SHA512_V2" }), 400],
+    ["redsys: parameters not JSON", () => redsysNotification(redsysParams(redsys.ref), { rawParams: Buffer.from("not json").toString("base64") }), 400],
+    ["redsys: parameters without an order", () => redsysNotification({ ...redsysParams(redsys.ref), Ds_Order: "" }, { signOrder: "" }), 401],
+    ["redsys: another merchant", () => redsysNotification(redsysParams(redsys.ref, { Ds_MerchantCode: "123456789" })), 401],
+    ["redsys: another terminal", () => redsysNotification(redsysParams(redsys.ref, { Ds_Terminal: "002" })), 401],
+    ["redsys: unknown order", () => redsysNotification(redsysParams("1234UNKNOWN0")), 200],
+    ["redsys: wrong amount", () => redsysNotification(redsysParams(redsys.ref, { Ds_Amount: "9999" })), 200],
+    ["redsys: wrong currency", () => redsysNotification(redsysParams(redsys.ref, { Ds_Currency: "840", Ds_AuthorisationCode: "654321" })), 200],
+    ["redsys: denied", () => redsysNotification(redsysParams(redsys.ref, { Ds_Response: "0190", Ds_AuthorisationCode: "" })), 200],
+    // Stripe
+    ["stripe: no signature", () => ({ path: "stripe", headers: { "content-type": "application/json" }, body: stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)) }), 400],
+    ["stripe: forged secret", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { secret: "whsec_forged0000000000" }), 401],
+    ["stripe: tampered body", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref, 100)), { tamper: (p) => p.replace('"amount_total":100', '"amount_total":10000') }), 401],
+    ["stripe: re-serialised JSON", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { tamper: (p) => JSON.stringify(JSON.parse(p), null, 2) }), 401],
+    ["stripe: stale timestamp", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { timestamp: now - hour }), 401],
+    ["stripe: malformed header", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { header: "t=abc,v1=" }), 400],
+    ["stripe: signed but not JSON", () => stripeDelivery("this is not json"), 400],
+    ["stripe: unknown session", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession("cs_test_unknown_session_0001"))), 200],
+    ["stripe: wrong amount", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref, 9999))), 200],
+    ["stripe: wrong currency", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref, 10000, "usd"))), 200],
+    ["stripe: unpaid completion", () => stripeDelivery(stripeEvent("checkout.session.completed", { ...stripeSession(stripeAttempt.ref), payment_status: "unpaid" })), 200],
+    ["stripe: event type we ignore", () => stripeDelivery(stripeEvent("customer.created", { id: "cus_1", object: "customer" })), 200],
+    // PayPal
+    ["paypal: no transmission headers", () => ({ path: "paypal", headers: { "content-type": "application/json" }, body: paypalCapture(paypal.ref) }), 400],
+    ["paypal: tampered body", () => paypalDelivery(paypalCapture(paypal.ref, "1.00"), { sendBody: paypalCapture(paypal.ref) }), 401],
+    ["paypal: signed for another webhook", () => paypalDelivery(paypalCapture(paypal.ref), { webhookId: "WH-SOMEONE-ELSE" }), 401],
+    ["paypal: certificate from a foreign host", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "https://evil.example/cert.pem" } }), 401],
+    ["paypal: certificate from another local port", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "http://127.0.0.1:9/cert.pem" } }), 401],
+    ["paypal: wrong algorithm", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-auth-algo": "SHA1withRSA" } }), 400],
+    ["paypal: stale transmission", () => paypalDelivery(paypalCapture(paypal.ref), { transmissionTime: new Date(Date.now() - 5 * 24 * hour * 1000).toISOString() }), 400],
+    ["paypal: signed but not JSON", () => paypalDelivery("not json at all"), 400],
+    ["paypal: no resource", () => paypalDelivery(JSON.stringify({ id: "WH-1", event_type: "PAYMENT.CAPTURE.COMPLETED" })), 400],
+    ["paypal: capture without order id", () => paypalDelivery(JSON.stringify({ id: "WH-2", event_type: "PAYMENT.CAPTURE.COMPLETED", resource: { id: "C", status: "COMPLETED", amount: { currency_code: "EUR", value: "100.00" } } })), 400],
+    ["paypal: unknown order", () => paypalDelivery(paypalCapture("ORDER-UNKNOWN")), 200],
+    ["paypal: wrong amount", () => paypalDelivery(paypalCapture(paypal.ref, "99.99")), 200],
+    ["paypal: inexact amount", () => paypalDelivery(paypalCapture(paypal.ref, "100.001")), 200],
+    ["paypal: wrong currency", () => paypalDelivery(paypalCapture(paypal.ref, "100.00", "USD")), 200],
+  ];
+  expect(cases.length).toBeGreaterThanOrEqual(30);
+
+  const eventsBefore = await rows<{ n: number }>(`select count(*)::int as n from provider_events`);
+  const got: [string, number][] = [];
+  for (const [name, build, _expected] of cases) got.push([name, await deliver(await build())]);
+  expect(got).toEqual(cases.map(([name, , expected]) => [name, expected]));
+
+  for (const receiptId of [redsys.receiptId, stripeAttempt.receiptId, paypal.receiptId]) {
+    expect((await receiptState(receiptId)).status).toBe("pending");
+  }
+  // Rejected deliveries left nothing behind: only the 2xx ones are in the inbox.
+  const eventsAfter = await rows<{ n: number }>(`select count(*)::int as n from provider_events`);
+  expect(eventsAfter[0]!.n - eventsBefore[0]!.n).toBeLessThanOrEqual(cases.filter(([, , s]) => s === 200).length);
+  // The mismatches are in front of staff, with the evidence.
+  for (const receiptId of [redsys.receiptId, stripeAttempt.receiptId, paypal.receiptId]) {
+    const flagged = await rows<{ kind: string }>(`select kind from attention_items where receipt_id = $1`, [receiptId]);
+    expect(flagged).toEqual([{ kind: "amount_mismatch" }]);
+  }
+  expect((await fetch(`${apps[0]}/`)).status).toBe(200);
+});
+
+test("the same notification 20 times at once, across two app processes, pays once", async () => {
+  const { receiptId, ref } = await startedAttempt("redsys");
+  const notification = redsysNotification(redsysParams(ref));
+  const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => deliver(notification, apps[i % 2])));
+  expect(statuses).toEqual(Array(20).fill(200));
+  expect((await receiptState(receiptId)).status).toBe("paid");
+  const [audit] = await rows<{ n: number }>(`select count(*)::int as n from audit_events where receipt_id = $1 and action = 'receipt.paid'`, [receiptId]);
+  expect(audit!.n).toBe(1);
+  const mails = await rows<{ template: string }>(`select template from messages where receipt_id = $1`, [receiptId]);
+  expect(mails).toEqual([{ template: "payment_received" }]);
+  const [inbox] = await rows<{ n: number }>(
+    `select count(*)::int as n from provider_events e join payment_attempts a on a.id = e.attempt_id where a.receipt_id = $1`,
+    [receiptId],
+  );
+  expect(inbox!.n).toBe(1);
+});
