@@ -1,0 +1,249 @@
+// Submitting an enrollment, in one transaction: the student (and a minor's guardian) matched or
+// created, the course row locked while its seats are counted, the enrollment held for payment
+// and its receipt issued. The submission key makes a double click, the back button or a second
+// tab find the same enrollment instead of creating another.
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { recordAudit } from "@/db/queries/audit";
+import { seatTakingEnrollment } from "@/db/queries/catalog";
+import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
+import { calendarDate } from "@/lib/dates";
+import type { OnlineMethod } from "@/lib/payments/types";
+import { issueReceipt } from "@/lib/receipts/issue";
+
+export type PersonInput = {
+  firstName: string;
+  lastName: string;
+  documentType: "dni" | "nie" | "passport";
+  documentNumber: string;
+  email: string;
+  phone: string;
+};
+
+export type EnrollmentRequest = {
+  submissionKey: string;
+  courseId: string;
+  student: PersonInput & { birthDate: string; address?: string; postcode: string; city: string };
+  /** Present when the student is a minor: the guardian pays. */
+  guardian?: PersonInput & { relationship: string };
+  consents: { dataProtection: true; terms: true; imageRights: boolean };
+  method: OnlineMethod;
+  locale: "es" | "en";
+  /** Join the waiting list when the course is full (the wizard asks first). */
+  joinWaitlist: boolean;
+};
+
+export type EnrollmentHeld = {
+  kind: "held";
+  enrollmentId: string;
+  receiptId: string;
+  amount: number;
+  currency: string;
+  holdExpiresAt: Date;
+  method: OnlineMethod;
+};
+
+export type SubmitResult =
+  | EnrollmentHeld
+  | { kind: "waitlisted"; enrollmentId: string; position: number }
+  | { kind: "full" }
+  | { kind: "closed" }
+  | { kind: "already_enrolled"; status: "confirmed" | "waitlisted" };
+
+/** Minutes a seat is held for a payment by each method (settings may shorten or lengthen them). */
+export const defaultHoldMinutes: Record<OnlineMethod, number> = { redsys: 30, bizum: 30, stripe: 45, paypal: 45 };
+
+export async function submitEnrollment(db: Db, request: EnrollmentRequest, options: { now?: Date; holdMinutes?: Record<OnlineMethod, number> } = {}): Promise<SubmitResult> {
+  const now = options.now ?? new Date();
+  const holdMinutes = options.holdMinutes ?? defaultHoldMinutes;
+  try {
+    return await db.transaction((tx) => submitIn(tx, request, now, holdMinutes));
+  } catch (error) {
+    // Two tabs sent the same submission at the same instant: the other one won; show its result.
+    if (isUniqueViolation(error, "enrollments_submissionKey_unique")) {
+      const again = await db.transaction((tx) => findBySubmission(tx, request.submissionKey));
+      if (again) return again;
+    }
+    throw error;
+  }
+}
+
+async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinutes: Record<OnlineMethod, number>): Promise<SubmitResult> {
+  const previous = await findBySubmission(tx, request.submissionKey);
+  if (previous) return previous;
+
+  // The course row lock serialises everyone enrolling in this course: seats are counted and
+  // taken by one transaction at a time.
+  const [course] = await tx
+    .select({
+      id: courses.id,
+      name: courses.name,
+      status: courses.status,
+      capacity: courses.capacity,
+      enrollmentFee: courses.enrollmentFee,
+      monthlyFee: courses.monthlyFee,
+      currency: courses.currency,
+      firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
+    })
+    .from(courses)
+    .where(eq(courses.id, request.courseId))
+    .for("update");
+  if (!course || course.status !== "open") return { kind: "closed" };
+
+  const studentId = await matchOrCreateStudent(tx, request);
+  if (request.guardian) await recordGuardian(tx, studentId, request.guardian);
+
+  const [live] = await tx
+    .select({ id: enrollments.id, status: enrollments.status })
+    .from(enrollments)
+    .where(and(eq(enrollments.studentId, studentId), eq(enrollments.courseId, course.id), sql`${enrollments.status} in ('pending_payment', 'confirmed', 'waitlisted')`));
+  if (live?.status === "confirmed" || live?.status === "waitlisted") return { kind: "already_enrolled", status: live.status };
+  if (live?.status === "pending_payment") {
+    // Still holding a seat from an earlier try: pay that same receipt.
+    const held = await heldResult(tx, live.id);
+    if (held) return held;
+  }
+
+  const [{ taken } = { taken: 0 }] = await tx
+    .select({ taken: sql<number>`count(*)::int` })
+    .from(enrollments)
+    .where(and(eq(enrollments.courseId, course.id), seatTakingEnrollment));
+  const consents = { dataProtectionAcceptedAt: now, termsAcceptedAt: now, imageRightsAccepted: request.consents.imageRights };
+
+  if (taken >= course.capacity) {
+    if (!request.joinWaitlist) return { kind: "full" };
+    const [waiting] = await tx
+      .insert(enrollments)
+      .values({ studentId, courseId: course.id, status: "waitlisted", submissionKey: request.submissionKey, paymentMethod: request.method, ...consents })
+      .returning({ id: enrollments.id });
+    const [{ position } = { position: 1 }] = await tx
+      .select({ position: sql<number>`count(*)::int` })
+      .from(enrollments)
+      .where(and(eq(enrollments.courseId, course.id), eq(enrollments.status, "waitlisted")));
+    await recordAudit(tx, { source: "enrollment", action: "enrollment.waitlisted", enrollmentId: waiting!.id, data: { position } });
+    return { kind: "waitlisted", enrollmentId: waiting!.id, position };
+  }
+
+  const holdExpiresAt = new Date(now.getTime() + holdMinutes[request.method] * 60_000);
+  const [enrollment] = await tx
+    .insert(enrollments)
+    .values({ studentId, courseId: course.id, status: "pending_payment", holdExpiresAt, submissionKey: request.submissionKey, paymentMethod: request.method, ...consents })
+    .returning({ id: enrollments.id });
+  const amount = course.enrollmentFee + (course.firstMonthOnEnrollment ? course.monthlyFee : 0);
+  const payer = request.guardian ?? request.student;
+  const receipt = await issueReceipt(
+    tx,
+    {
+      studentId,
+      kind: "enrollment",
+      enrollmentId: enrollment!.id,
+      concept: course.firstMonthOnEnrollment ? `Matrícula y primera mensualidad — ${course.name}` : `Matrícula — ${course.name}`,
+      amount,
+      currency: course.currency,
+      dueDate: calendarDate(now),
+      payer: { name: `${payer.firstName} ${payer.lastName}`, email: payer.email, document: payer.documentNumber },
+    },
+    "enrollment",
+  );
+  await recordAudit(tx, {
+    source: "enrollment",
+    action: "enrollment.held",
+    enrollmentId: enrollment!.id,
+    receiptId: receipt.id,
+    data: { course: course.name, method: request.method, holdExpiresAt: holdExpiresAt.toISOString() },
+  });
+  return { kind: "held", enrollmentId: enrollment!.id, receiptId: receipt.id, amount, currency: course.currency, holdExpiresAt, method: request.method };
+}
+
+async function findBySubmission(tx: Tx, submissionKey: string): Promise<SubmitResult | undefined> {
+  const [enrollment] = await tx
+    .select({ id: enrollments.id, status: enrollments.status, courseId: enrollments.courseId })
+    .from(enrollments)
+    .where(eq(enrollments.submissionKey, submissionKey));
+  if (!enrollment) return undefined;
+  if (enrollment.status === "waitlisted") {
+    const [{ position } = { position: 1 }] = await tx
+      .select({ position: sql<number>`count(*)::int` })
+      .from(enrollments)
+      .where(and(eq(enrollments.courseId, enrollment.courseId), eq(enrollments.status, "waitlisted"), sql`${enrollments.createdAt} <= (select created_at from enrollments where id = ${enrollment.id})`));
+    return { kind: "waitlisted", enrollmentId: enrollment.id, position };
+  }
+  if (enrollment.status === "confirmed") return { kind: "already_enrolled", status: "confirmed" };
+  return (await heldResult(tx, enrollment.id)) ?? { kind: "closed" };
+}
+
+async function heldResult(tx: Tx, enrollmentId: string): Promise<EnrollmentHeld | undefined> {
+  const [row] = await tx
+    .select({
+      enrollmentId: enrollments.id,
+      status: enrollments.status,
+      holdExpiresAt: enrollments.holdExpiresAt,
+      method: enrollments.paymentMethod,
+      receiptId: receipts.id,
+      receiptStatus: receipts.status,
+      amount: receipts.amount,
+      currency: receipts.currency,
+    })
+    .from(enrollments)
+    .innerJoin(receipts, and(eq(receipts.enrollmentId, enrollments.id), eq(receipts.kind, "enrollment")))
+    .where(eq(enrollments.id, enrollmentId));
+  if (!row || row.status !== "pending_payment" || row.receiptStatus !== "pending" || !row.holdExpiresAt) return undefined;
+  const method = row.method === "redsys" || row.method === "bizum" || row.method === "stripe" || row.method === "paypal" ? row.method : "redsys";
+  return { kind: "held", enrollmentId: row.enrollmentId, receiptId: row.receiptId, amount: row.amount, currency: row.currency, holdExpiresAt: row.holdExpiresAt, method };
+}
+
+/** The same person by their document; their contact details are refreshed from the form. */
+async function matchOrCreateStudent(tx: Tx, request: EnrollmentRequest): Promise<string> {
+  const s = request.student;
+  const values = {
+    firstName: s.firstName,
+    lastName: s.lastName,
+    email: s.email,
+    phone: s.phone,
+    documentType: s.documentType,
+    documentNumber: s.documentNumber,
+    birthDate: s.birthDate,
+    address: s.address ?? null,
+    postcode: s.postcode,
+    city: s.city,
+    locale: request.locale,
+  };
+  const [row] = await tx
+    .insert(students)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [students.documentType, students.documentNumber],
+      targetWhere: sql`${students.documentNumber} is not null`,
+      set: { email: values.email, phone: values.phone, address: values.address, postcode: values.postcode, city: values.city, locale: values.locale, updatedAt: new Date() },
+    })
+    .returning({ id: students.id });
+  return row!.id;
+}
+
+async function recordGuardian(tx: Tx, studentId: string, guardian: NonNullable<EnrollmentRequest["guardian"]>): Promise<void> {
+  const [existing] = await tx
+    .select({ id: guardians.id })
+    .from(guardians)
+    .where(and(eq(guardians.studentId, studentId), eq(guardians.documentNumber, guardian.documentNumber)));
+  const values = {
+    firstName: guardian.firstName,
+    lastName: guardian.lastName,
+    email: guardian.email,
+    phone: guardian.phone,
+    documentType: guardian.documentType,
+    documentNumber: guardian.documentNumber,
+    relationship: guardian.relationship,
+    isPayer: true,
+  };
+  if (existing) await tx.update(guardians).set(values).where(eq(guardians.id, existing.id));
+  else await tx.insert(guardians).values({ studentId, ...values });
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const candidate = e as { code?: unknown; constraint?: unknown };
+    if (candidate.code === "23505" && candidate.constraint === constraint) return true;
+  }
+  return false;
+}
