@@ -7,14 +7,16 @@ import { courses, enrollments } from "@/db/schema";
  * Seats are taken by confirmed enrollments and by pending ones whose hold has not expired.
  * The same rule decides capacity when someone enrolls.
  */
-export const seatTakingEnrollment = sql`(${enrollments.status} = 'confirmed'
-  or (${enrollments.status} = 'pending_payment' and ${enrollments.holdExpiresAt} > now()))`;
+export function seatTakingAt(now: Date = new Date()) {
+  return sql`(${enrollments.status} = 'confirmed'
+    or (${enrollments.status} = 'pending_payment' and ${enrollments.holdExpiresAt} > ${now.toISOString()}::timestamptz))`;
+}
 
 export async function listOpenCourses(db: DbOrTx) {
   const taken = db
     .select({ courseId: enrollments.courseId, count: sql<number>`count(*)::int`.as("taken") })
     .from(enrollments)
-    .where(seatTakingEnrollment)
+    .where(seatTakingAt())
     .groupBy(enrollments.courseId)
     .as("taken");
   const rows = await db

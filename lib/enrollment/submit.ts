@@ -6,7 +6,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { seatTakingEnrollment } from "@/db/queries/catalog";
+import { seatTakingAt } from "@/db/queries/catalog";
 import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
 import type { OnlineMethod } from "@/lib/payments/types";
@@ -108,7 +108,7 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
   const [{ taken } = { taken: 0 }] = await tx
     .select({ taken: sql<number>`count(*)::int` })
     .from(enrollments)
-    .where(and(eq(enrollments.courseId, course.id), seatTakingEnrollment));
+    .where(and(eq(enrollments.courseId, course.id), seatTakingAt(now)));
   const consents = { dataProtectionAcceptedAt: now, termsAcceptedAt: now, imageRightsAccepted: request.consents.imageRights };
 
   if (taken >= course.capacity) {

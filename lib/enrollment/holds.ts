@@ -1,0 +1,134 @@
+// Seat holds that run out: the enrollment is cancelled, its unpaid receipt cancelled, the seat
+// released and the first on the waiting list offered it (a new hold and receipt of their own).
+// Each step writes the timeline; a payment arriving later follows the late-payment policy.
+import "server-only";
+import { and, asc, eq, lt, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { recordAudit } from "@/db/queries/audit";
+import { seatTakingAt } from "@/db/queries/catalog";
+import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
+import { calendarDate } from "@/lib/dates";
+import { defaultLocale, isLocale, type Locale } from "@/lib/i18n/config";
+import { enqueueMessage } from "@/lib/messaging/outbox";
+import { issueReceipt } from "@/lib/receipts/issue";
+import { issuePaymentLink } from "@/lib/receipts/payment-links";
+import { defaultHoldMinutes } from "./submit";
+
+export type HoldExpiryReport = { expired: number; offered: number };
+
+export async function expireHolds(db: Db, options: { now?: Date; limit?: number } = {}): Promise<HoldExpiryReport> {
+  const now = options.now ?? new Date();
+  const due = await db
+    .select({ id: enrollments.id, courseId: enrollments.courseId })
+    .from(enrollments)
+    .where(and(eq(enrollments.status, "pending_payment"), lt(enrollments.holdExpiresAt, now)))
+    .orderBy(asc(enrollments.holdExpiresAt))
+    .limit(options.limit ?? 200);
+  const report: HoldExpiryReport = { expired: 0, offered: 0 };
+  for (const hold of due) {
+    const result = await db.transaction((tx) => expireOne(tx, hold.id, hold.courseId, now));
+    report.expired += result.expired ? 1 : 0;
+    report.offered += result.offered ? 1 : 0;
+  }
+  return report;
+}
+
+async function expireOne(tx: Tx, enrollmentId: string, courseId: string, now: Date) {
+  // Course first (as when enrolling), then receipt, then enrollment: one lock order for all.
+  await tx.select({ id: courses.id }).from(courses).where(eq(courses.id, courseId)).for("update");
+  const [receipt] = await tx
+    .select({ id: receipts.id, status: receipts.status })
+    .from(receipts)
+    .where(and(eq(receipts.enrollmentId, enrollmentId), eq(receipts.kind, "enrollment")))
+    .for("update");
+  const [enrollment] = await tx
+    .select({ status: enrollments.status, holdExpiresAt: enrollments.holdExpiresAt })
+    .from(enrollments)
+    .where(eq(enrollments.id, enrollmentId))
+    .for("update");
+  // Paid (or changed by staff) since it was listed: nothing to do.
+  if (!enrollment || enrollment.status !== "pending_payment" || !enrollment.holdExpiresAt || enrollment.holdExpiresAt >= now) return { expired: false, offered: false };
+  if (receipt && receipt.status !== "pending") return { expired: false, offered: false };
+
+  await tx.update(enrollments).set({ status: "cancelled", cancelledAt: now, cancelReason: "hold_expired", holdExpiresAt: null, updatedAt: now }).where(eq(enrollments.id, enrollmentId));
+  if (receipt) {
+    await tx.update(receipts).set({ status: "cancelled", cancelledAt: now, cancelReason: "hold_expired", updatedAt: now }).where(eq(receipts.id, receipt.id));
+  }
+  await recordAudit(
+    tx,
+    { source: "system", action: "enrollment.hold_expired", enrollmentId, receiptId: receipt?.id },
+    ...(receipt ? [{ source: "system" as const, action: "receipt.cancelled", receiptId: receipt.id, enrollmentId, data: { reason: "hold_expired" } }] : []),
+  );
+  const offered = await offerSeatToWaitingList(tx, courseId, now);
+  return { expired: true, offered };
+}
+
+/** The first on the waiting list gets the free seat: a hold and an enrollment receipt. */
+export async function offerSeatToWaitingList(tx: Tx, courseId: string, now: Date): Promise<boolean> {
+  const [course] = await tx
+    .select({ capacity: courses.capacity, name: courses.name, enrollmentFee: courses.enrollmentFee, monthlyFee: courses.monthlyFee, currency: courses.currency, firstMonthOnEnrollment: courses.firstMonthOnEnrollment })
+    .from(courses)
+    .where(eq(courses.id, courseId));
+  if (!course) return false;
+  const [{ taken } = { taken: 0 }] = await tx
+    .select({ taken: sql<number>`count(*)::int` })
+    .from(enrollments)
+    .where(and(eq(enrollments.courseId, courseId), seatTakingAt(now)));
+  if (taken >= course.capacity) return false;
+  const [next] = await tx
+    .select({ id: enrollments.id, studentId: enrollments.studentId, method: enrollments.paymentMethod })
+    .from(enrollments)
+    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.status, "waitlisted")))
+    .orderBy(asc(enrollments.createdAt))
+    .limit(1)
+    .for("update");
+  if (!next) return false;
+  const method = next.method === "bizum" || next.method === "stripe" || next.method === "paypal" ? next.method : "redsys";
+  // A seat offered from the waiting list is held longer: the family has to read the e-mail first.
+  const holdExpiresAt = new Date(now.getTime() + Math.max(defaultHoldMinutes[method], 48 * 60) * 60_000);
+  await tx.update(enrollments).set({ status: "pending_payment", holdExpiresAt, updatedAt: now }).where(eq(enrollments.id, next.id));
+  const payer = await payerOf(tx, next.studentId);
+  const amount = course.enrollmentFee + (course.firstMonthOnEnrollment ? course.monthlyFee : 0);
+  const concept = course.firstMonthOnEnrollment ? `Matrícula y primera mensualidad — ${course.name}` : `Matrícula — ${course.name}`;
+  const receipt = await issueReceipt(
+    tx,
+    {
+      studentId: next.studentId,
+      kind: "enrollment",
+      enrollmentId: next.id,
+      concept,
+      amount,
+      currency: course.currency,
+      dueDate: calendarDate(now),
+      payer,
+    },
+    "system",
+  );
+  const link = await issuePaymentLink(tx, receipt.id, calendarDate(holdExpiresAt));
+  await enqueueMessage(tx, {
+    template: "payment_link",
+    locale: payer.locale,
+    to: payer.email,
+    dedupeKey: `seat-offered:${next.id}:${receipt.id}`,
+    receiptId: receipt.id,
+    enrollmentId: next.id,
+    data: { recipientName: payer.name, concept, amount, currency: course.currency, dueDate: calendarDate(holdExpiresAt), link: link.url, linkExpiresAt: holdExpiresAt },
+  });
+  await recordAudit(tx, { source: "system", action: "enrollment.seat_offered", enrollmentId: next.id, receiptId: receipt.id, data: { holdExpiresAt: holdExpiresAt.toISOString() } });
+  return true;
+}
+
+/** Who pays for a student: their paying guardian if they have one (minors), else themselves. */
+async function payerOf(tx: Tx, studentId: string): Promise<{ name: string; email: string; document: string | null; locale: Locale }> {
+  const [student] = await tx
+    .select({ firstName: students.firstName, lastName: students.lastName, email: students.email, document: students.documentNumber, locale: students.locale })
+    .from(students)
+    .where(eq(students.id, studentId));
+  const [guardian] = await tx
+    .select({ firstName: guardians.firstName, lastName: guardians.lastName, email: guardians.email, document: guardians.documentNumber })
+    .from(guardians)
+    .where(and(eq(guardians.studentId, studentId), eq(guardians.isPayer, true)))
+    .limit(1);
+  const who = guardian ?? student!;
+  return { name: `${who.firstName} ${who.lastName}`, email: who.email, document: who.document, locale: isLocale(student?.locale) ? student.locale : defaultLocale };
+}
