@@ -1,0 +1,256 @@
+// The enrollment wizard's zod schemas: one per step and one for the whole submission, shared by
+// the client form and the server action. Every message is an error key from ./messages (never
+// prose) so the UI can show it in the user's language; fieldErrors() turns a ZodError into
+// `{ "student.documentNumber": ["dni_letter"] }`.
+import { z } from "zod";
+import { isMinor, validateBirthDate } from "./birth-date";
+import { documentTypes, normaliseDocument, validateDocument, type DocumentType } from "./documents";
+import { isEnrollmentErrorKey, type EnrollmentErrorKey } from "./messages";
+import { normalisePhone } from "./phone";
+import { isSpanishPostcode, normalisePostcode } from "./postcode";
+
+export const relationships = ["mother", "father", "legal_guardian", "other"] as const;
+export const enrollmentPaymentMethods = ["redsys", "bizum", "paypal", "stripe"] as const;
+/** Where fieldErrors() puts issues that belong to no field. */
+export const formErrorPath = "_form";
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+function isBlank(input: unknown): boolean {
+  return input === undefined || input === null || (typeof input === "string" && input.trim() === "");
+}
+
+/** A missing or blank answer reads "required"; anything else that fails reads `other`. */
+function requiredOr(other: EnrollmentErrorKey) {
+  return { error: (issue: { input?: unknown }) => (isBlank(issue.input) ? "required" : other) };
+}
+
+// Rules for a field's content (e-mail, phone, postcode, date) are piped after text() so a blank
+// field reports "required" alone: a pipe stops at the first stage with issues. (`abort: true`
+// would do the same but also stops every object-level rule, such as the document check.)
+function text(max: number) {
+  return z.string(requiredOr("invalid")).trim().min(1, "required").max(max, "too_long");
+}
+
+function optionalText(max: number) {
+  // FormData sends an untouched optional input as "": treat it as absent.
+  return z.preprocess(
+    (input) => (isBlank(input) ? undefined : input),
+    z.string({ error: "invalid" }).trim().max(max, "too_long").optional(),
+  );
+}
+
+// Lower-cased so the server can match an existing student by e-mail whatever the capitals.
+const email = text(254).toLowerCase().pipe(z.email({ error: "email" }));
+
+const phone = text(40).transform((value, ctx) => {
+  const e164 = normalisePhone(value);
+  if (e164 === undefined) {
+    ctx.issues.push({ code: "custom", message: "phone", input: value });
+    return z.NEVER;
+  }
+  return e164;
+});
+
+const postcode = text(10).pipe(z.string().refine(isSpanishPostcode, "postcode").transform(normalisePostcode));
+
+const documentType = z.enum(documentTypes, requiredOr("invalid_option"));
+// Separators are dropped here, before the type-specific check, so the stored number is canonical.
+// The field cannot see the chosen type, which is fine: every type drops the same separators.
+const documentNumber = text(30).transform((value) => normaliseDocument("passport", value));
+
+const documentErrors: Record<DocumentType, { format: EnrollmentErrorKey; check_letter: EnrollmentErrorKey }> = {
+  dni: { format: "dni_format", check_letter: "dni_letter" },
+  nie: { format: "nie_format", check_letter: "nie_letter" },
+  passport: { format: "passport_format", check_letter: "passport_format" },
+};
+
+const birthDateErrors: Record<"format" | "future" | "too_old", EnrollmentErrorKey> = {
+  format: "birth_date",
+  future: "birth_future",
+  too_old: "birth_too_old",
+};
+
+type ParsePayload = { issues: ReadonlyArray<{ path?: ReadonlyArray<PropertyKey> }> };
+
+/** Run an object-level rule only when the fields it reads parsed cleanly, whatever the others did. */
+function whenFieldsValid(...fields: string[]) {
+  return {
+    when: (payload: ParsePayload) =>
+      !payload.issues.some((issue) => issue.path !== undefined && fields.includes(String(issue.path[0]))),
+  };
+}
+
+function checkDocument(
+  value: { documentType: DocumentType; documentNumber: string },
+  ctx: z.RefinementCtx,
+): void {
+  const result = validateDocument(value.documentType, value.documentNumber);
+  if (!result.ok) {
+    ctx.addIssue({ code: "custom", message: documentErrors[value.documentType][result.reason], path: ["documentNumber"] });
+  }
+}
+
+// FormData sends a ticked checkbox as "on" (or whatever its value is) and omits an unticked one.
+// z.coerce.boolean() would read the string "false" as true, so the mapping is explicit.
+function formBoolean(input: unknown): unknown {
+  if (input === undefined || input === null) return false;
+  if (typeof input !== "string") return input;
+  const word = input.trim().toLowerCase();
+  if (["on", "true", "1", "yes"].includes(word)) return true;
+  if (["off", "false", "0", "no", ""].includes(word)) return false;
+  return input;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+export const courseStepSchema = z.object({ courseId: z.uuid({ error: "course_required" }) }, { error: "required" });
+
+/** The birth date is checked against `today` (YYYY-MM-DD in the academy's time zone). */
+export function studentStepSchema(today: string) {
+  return z
+    .object(
+      {
+        firstName: text(100),
+        lastName: text(150),
+        documentType,
+        documentNumber,
+        birthDate: text(10).pipe(
+          z.string().superRefine((value, ctx) => {
+            const result = validateBirthDate(value, today);
+            if (!result.ok) ctx.addIssue({ code: "custom", message: birthDateErrors[result.reason] });
+          }),
+        ),
+        email,
+        phone,
+        address: optionalText(200),
+        postcode,
+        city: text(100),
+      },
+      { error: "required" },
+    )
+    .superRefine(checkDocument, whenFieldsValid("documentType", "documentNumber"));
+}
+
+export const guardianStepSchema = z
+  .object(
+    {
+      firstName: text(100),
+      lastName: text(150),
+      documentType,
+      documentNumber,
+      email,
+      phone,
+      relationship: z.enum(relationships, requiredOr("invalid_option")),
+    },
+    { error: "required" },
+  )
+  .superRefine(checkDocument, whenFieldsValid("documentType", "documentNumber"));
+
+export const consentsStepSchema = z.object(
+  {
+    dataProtection: z.preprocess(formBoolean, z.literal(true, { error: "consent_required" })),
+    terms: z.preprocess(formBoolean, z.literal(true, { error: "consent_required" })),
+    imageRights: z.preprocess(formBoolean, z.boolean({ error: "invalid" })),
+  },
+  { error: "required" },
+);
+
+export const paymentStepSchema = z.object(
+  { method: z.enum(enrollmentPaymentMethods, requiredOr("invalid_option")) },
+  { error: "required" },
+);
+
+// ---------------------------------------------------------------------------------------------
+// The whole submission
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null ? Object.getOwnPropertyDescriptor(value, key)?.value : undefined;
+}
+
+/** A guardian step sent with every field blank is the same as no guardian step. */
+function isAbsent(guardian: unknown): boolean {
+  if (isBlank(guardian)) return true;
+  return typeof guardian === "object" && guardian !== null && Object.values(guardian).every(isBlank);
+}
+
+/**
+ * The full submission. The guardian is required when the student is under 18 on `today`, and
+ * dropped otherwise (an adult who opened the guardian step and came back must not be blocked by
+ * what they left there). `submissionKey` is generated once by the client so a double click, the
+ * back button or a second tab send the same key and the server can refuse a second enrollment.
+ */
+export function enrollmentSubmissionSchema(today: string) {
+  return z
+    .object({
+      submissionKey: z.uuid({ error: "submission_key" }),
+      // The one-field steps are spread flat (`courseId`, `method`) so their error paths are
+      // the same in the step and in the submission, and the result fits submitEnrollment().
+      ...courseStepSchema.shape,
+      student: studentStepSchema(today),
+      guardian: z.unknown().optional(),
+      consents: consentsStepSchema,
+      ...paymentStepSchema.shape,
+    })
+    .superRefine(
+      (value, ctx) => {
+        // Runs even when other steps failed, so every field error shows at once. The student may
+        // be only partly valid here, hence reading it as unknown.
+        const student: unknown = value.student;
+        const birthDate = field(student, "birthDate");
+        if (typeof birthDate !== "string" || !validateBirthDate(birthDate, today).ok) return;
+        if (!isMinor(birthDate, today)) return;
+        if (isAbsent(value.guardian)) {
+          ctx.addIssue({ code: "custom", message: "minor_needs_guardian", path: ["guardian"] });
+          return;
+        }
+        const guardian = guardianStepSchema.safeParse(value.guardian);
+        if (!guardian.success) {
+          for (const issue of guardian.error.issues) {
+            ctx.addIssue({ code: "custom", message: issue.message, path: ["guardian", ...issue.path] });
+          }
+          return;
+        }
+        const studentType = field(student, "documentType");
+        const studentNumber = field(student, "documentNumber");
+        if (
+          guardian.data.documentType === studentType &&
+          typeof studentNumber === "string" &&
+          guardian.data.documentNumber === normaliseDocument(guardian.data.documentType, studentNumber)
+        ) {
+          ctx.addIssue({ code: "custom", message: "guardian_same_document", path: ["guardian", "documentNumber"] });
+        }
+      },
+      { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+    )
+    .transform(({ guardian, ...rest }) => {
+      if (!isMinor(rest.student.birthDate, today)) return { ...rest, guardian: undefined };
+      // The refinement above already proved this parses.
+      return { ...rest, guardian: guardianStepSchema.parse(guardian) };
+    });
+}
+
+export type CourseStep = z.output<typeof courseStepSchema>;
+export type StudentStep = z.output<ReturnType<typeof studentStepSchema>>;
+export type GuardianStep = z.output<typeof guardianStepSchema>;
+export type ConsentsStep = z.output<typeof consentsStepSchema>;
+export type PaymentStep = z.output<typeof paymentStepSchema>;
+export type EnrollmentSubmission = z.output<ReturnType<typeof enrollmentSubmissionSchema>>;
+
+/**
+ * Error keys by field path ("student.documentNumber"), for the form to show beside each field.
+ * A message that is not one of our keys (zod's own text for something unforeseen) becomes
+ * "invalid", so the UI never has to show raw zod prose.
+ */
+export function fieldErrors(error: z.ZodError): Record<string, EnrollmentErrorKey[]> {
+  const result: Record<string, EnrollmentErrorKey[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join(".") || formErrorPath;
+    const key: EnrollmentErrorKey = isEnrollmentErrorKey(issue.message) ? issue.message : "invalid";
+    const keys = (result[path] ??= []);
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return result;
+}
