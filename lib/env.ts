@@ -71,6 +71,13 @@ const schema = z
       (v) => v === undefined || v.length >= 16,
       "must be at least 16 characters",
     ),
+    /**
+     * worker: pg-boss workers run in the server process (a long-running server). cron: no workers;
+     * an external scheduler calls /api/cron/<job> (serverless hosting).
+     */
+    JOBS_MODE: z.enum(["worker", "cron"]).default("worker"),
+    /** How long an attempt may stay without an outcome before reconciliation asks its provider. */
+    RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(300),
     SMTP_URL: optionalString.refine(
       (v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v),
       "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587",
@@ -110,12 +117,20 @@ const schema = z
     /** Which real Redsys: the bank's test host (sis-t) or production (sis). Ignored with REDSYS_BASE_URL. */
     REDSYS_MODE: z.enum(["test", "live"]).default("test"),
     SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+    /** Moodle site root for campus provisioning (web service at /webservice/rest/server.php). Unset: no Moodle. */
+    MOODLE_URL: optionalUrl("the Moodle site root, e.g. https://campus.miacademia.es"),
+    /** Token of a Moodle web service user allowed the user-creation and manual-enrolment functions. */
+    MOODLE_TOKEN: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
       for (const key of ["AUTH_SECRET", "APP_ENCRYPTION_KEY"] as const) {
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production" });
       }
+    }
+    if (Boolean(env.MOODLE_URL) !== Boolean(env.MOODLE_TOKEN)) {
+      const missing = env.MOODLE_URL ? "MOODLE_TOKEN" : "MOODLE_URL";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other Moodle variable is set" });
     }
     if (env.DATABASE_DRIVER && env.DATABASE_DRIVER !== "pglite" && !env.DATABASE_URL) {
       ctx.addIssue({

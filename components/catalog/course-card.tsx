@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { CatalogCourse } from "@/db/queries/catalog";
 import { formattingLocale, type Locale } from "@/lib/i18n/config";
@@ -5,6 +6,7 @@ import { formatMoney } from "@/lib/money";
 
 export async function CourseCard({ course, locale, dateRange }: { course: CatalogCourse; locale: Locale; dateRange: string }) {
   const t = await getTranslations("home");
+  const tEnroll = await getTranslations("enrollment");
   const money = (amount: number) => formatMoney(amount, course.currency, formattingLocale[locale]);
   const full = course.seatsLeft === 0;
   return (
@@ -34,14 +36,23 @@ export async function CourseCard({ course, locale, dateRange }: { course: Catalo
         <dt className="text-stone-500">{t("monthlyFee")}</dt>
         <dd data-testid="monthly-fee">{t("perMonth", { amount: money(course.monthlyFee) })}</dd>
       </dl>
+      <div className="mt-auto flex flex-wrap items-center justify-between gap-3 pt-4">
       <p
-        className={`mt-4 self-start rounded-full px-3 py-1 text-sm font-medium ${
+        className={`self-start rounded-full px-3 py-1 text-sm font-medium ${
           full ? "bg-stone-200 text-stone-700" : course.seatsLeft <= 2 ? "bg-amber-100 text-amber-900" : "bg-emerald-100 text-emerald-900"
         }`}
         data-testid="seats"
       >
         {full ? t("full") : t("seatsLeft", { count: course.seatsLeft })}
       </p>
+        <Link
+          href={`/inscripcion/${encodeURIComponent(course.code)}`}
+          aria-label={`${full ? tEnroll("joinWaitlist") : tEnroll("enroll")}: ${course.name}`}
+          className={`rounded-md px-4 py-2 text-sm font-semibold ${full ? "border border-stone-300 text-stone-800 hover:bg-stone-50" : "bg-brand-600 text-white hover:bg-brand-700"}`}
+        >
+          {full ? tEnroll("joinWaitlist") : tEnroll("enroll")}
+        </Link>
+      </div>
     </article>
   );
 }

@@ -9,6 +9,8 @@ import { PaypalButtons } from "./paypal-buttons";
 
 export type PayFormProps = {
   methods: OnlineMethod[];
+  /** The method chosen earlier (the enrollment wizard's payment step). */
+  initialMethod?: OnlineMethod;
   amountLabel: string;
   paypal?: { clientId: string; sdkBaseUrl?: string; currency: string };
   action: (previous: PayState, formData: FormData) => Promise<PayState>;
@@ -18,10 +20,12 @@ export type PayFormProps = {
 
 type PayState = { error?: string; action?: CheckoutAction; attemptId?: string };
 
-export function PayForm({ methods, amountLabel, paypal, action, createPaypalOrder, capturePaypalOrder }: PayFormProps) {
+export function PayForm({ methods, initialMethod, amountLabel, paypal, action, createPaypalOrder, capturePaypalOrder }: PayFormProps) {
   const t = useTranslations("pay");
   const [state, submit, pending] = useActionState<PayState, FormData>(action, {});
-  const [method, setMethod] = useState<OnlineMethod | undefined>(methods.length === 1 ? methods[0] : undefined);
+  const [method, setMethod] = useState<OnlineMethod | undefined>(
+    initialMethod && methods.includes(initialMethod) ? initialMethod : methods.length === 1 ? methods[0] : undefined,
+  );
   const [buttonsError, setButtonsError] = useState<string>();
   const formRef = useRef<HTMLFormElement>(null);
 

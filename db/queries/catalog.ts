@@ -46,3 +46,31 @@ export async function listOpenCourses(db: DbOrTx) {
 }
 
 export type CatalogCourse = Awaited<ReturnType<typeof listOpenCourses>>[number];
+
+/** The course the enrollment wizard is for, by its public code, with the seats left now. */
+export async function getCourseByCode(db: DbOrTx, code: string) {
+  const [course] = await db
+    .select({
+      id: courses.id,
+      code: courses.code,
+      name: courses.name,
+      description: courses.description,
+      schedule: courses.schedule,
+      startDate: courses.startDate,
+      endDate: courses.endDate,
+      status: courses.status,
+      capacity: courses.capacity,
+      enrollmentFee: courses.enrollmentFee,
+      monthlyFee: courses.monthlyFee,
+      currency: courses.currency,
+      firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
+      taken: sql<number>`(select count(*)::int from ${enrollments} where ${enrollments.courseId} = ${courses.id} and ${seatTakingAt()})`,
+    })
+    .from(courses)
+    .where(eq(courses.code, code));
+  if (!course) return undefined;
+  const { taken, ...rest } = course;
+  return { ...rest, seatsLeft: Math.max(0, course.capacity - Number(taken)) };
+}
+
+export type EnrollmentCourse = NonNullable<Awaited<ReturnType<typeof getCourseByCode>>>;

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { paymentAttempts, receiptNumberSeries, receipts, refunds } from "@/db/schema";
+import { enrollments, paymentAttempts, receiptNumberSeries, receipts, refunds } from "@/db/schema";
 
 /**
  * Reserves `count` consecutive numbers of the year's series. The upsert takes the series row
@@ -34,6 +34,10 @@ export async function getReceiptForPayment(db: DbOrTx, receiptId: string) {
       status: receipts.status,
       payerName: receipts.payerName,
       paidAt: receipts.paidAt,
+      /** Set while an enrollment holds its seat for this payment. */
+      holdExpiresAt: sql<Date | null>`(select ${enrollments.holdExpiresAt} from ${enrollments} where ${enrollments.id} = ${receipts.enrollmentId} and ${enrollments.status} = 'pending_payment')`.mapWith(
+        (value: string | Date | null) => (value === null ? null : new Date(value)),
+      ),
     })
     .from(receipts)
     .where(eq(receipts.id, receiptId));

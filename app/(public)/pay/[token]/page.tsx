@@ -12,8 +12,9 @@ export async function generateMetadata() {
   return { title: t("title"), robots: { index: false } };
 }
 
-export default async function PayPage({ params }: { params: Promise<{ token: string }> }) {
+export default async function PayPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ method?: string }> }) {
   const { token } = await params;
+  const { method } = await searchParams;
   const t = await getTranslations("pay");
   const format = await getFormatter();
   const db = await getDb();
@@ -41,8 +42,14 @@ export default async function PayPage({ params }: { params: Promise<{ token: str
       <h1 className="text-2xl font-bold">{t("title")}</h1>
       {context.sandbox && <SandboxNotice text={t("sandbox")} />}
       <ReceiptSummary receipt={receipt} />
+      {receipt.holdExpiresAt && (
+        <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-900" data-testid="hold">
+          {t("holdNotice", { time: format.dateTime(receipt.holdExpiresAt, { timeStyle: "short" }) })}
+        </p>
+      )}
       <PayForm
         methods={context.methods}
+        initialMethod={context.methods.find((m) => m === method)}
         amountLabel={await moneyFor(receipt.amount, receipt.currency)}
         paypal={context.paypal}
         action={startPaymentAction.bind(null, target)}

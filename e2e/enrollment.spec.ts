@@ -1,0 +1,130 @@
+// The enrollment wizard in Chromium: an adult and a minor (with guardian) enroll and pay, the
+// enrollment is confirmed by the payment; bad input gets field messages in the user's language.
+import { expect, test, type Page } from "@playwright/test";
+import { rows } from "./support/db";
+
+let seq = 0;
+function dni(): string {
+  const n = 30_000_000 + Date.now() % 1_000_000 * 10 + seq++;
+  return `${n}${"TRWAGMYFPDXBNJZSQVHLCKE"[n % 23]}`;
+}
+
+async function fillPerson(page: Page, person: { first: string; last: string; doc: string; email: string; phone: string }) {
+  await page.getByLabel("Nombre", { exact: true }).fill(person.first);
+  await page.getByLabel("Apellidos").fill(person.last);
+  await page.getByLabel("Número de documento").fill(person.doc);
+  await page.getByLabel("Correo electrónico").fill(person.email);
+  await page.getByLabel("Teléfono").fill(person.phone);
+}
+
+async function enrollmentStatus(email: string) {
+  const [row] = await rows<{ status: string; receipt_status: string; payer_email: string; amount: number }>(
+    `select e.status, r.status as receipt_status, r.payer_email, r.amount
+     from enrollments e join students s on s.id = e.student_id join receipts r on r.enrollment_id = e.id and r.kind = 'enrollment'
+     where s.email = $1 order by e.created_at desc limit 1`,
+    [email],
+  );
+  return row;
+}
+
+test("an adult enrolls from the catalog and pays by card; the payment confirms the enrollment", async ({ page }) => {
+  const email = `adulto.${Date.now()}@correo.test`;
+  await page.goto("/");
+  await page.getByRole("link", { name: "Inscribirme: Francés A1 desde cero" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inscripción: Francés A1 desde cero");
+  await expect(page.getByTestId("total")).toHaveText("95,00 €");
+  await page.getByRole("button", { name: "Continuar" }).click();
+
+  await fillPerson(page, { first: "Elena", last: "Molina Ruiz", doc: dni(), email, phone: "612 345 678" });
+  await page.getByLabel("Fecha de nacimiento").fill("1990-05-20");
+  await page.getByLabel("Código postal").fill("46004");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+
+  await expect(page.getByRole("heading", { name: "Consentimientos" })).toBeFocused();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Revisa los 2 campos marcados." })).toBeVisible();
+  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+
+  await page.getByRole("radio", { name: /Tarjeta bancaria/ }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.getByRole("heading", { name: "Resumen" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/enrollment-summary-es.png", fullPage: true });
+  await page.getByRole("button", { name: "Inscribirme y pagar 95,00 €" }).click();
+
+  // The payment page for the enrollment receipt, the method already chosen, the seat held.
+  await expect(page.getByTestId("concept")).toHaveText("Matrícula y primera mensualidad — Francés A1 desde cero");
+  await expect(page.getByTestId("hold")).toBeVisible();
+  expect(await enrollmentStatus(email)).toMatchObject({ status: "pending_payment", receipt_status: "pending", amount: 9500 });
+  await page.getByRole("button", { name: "Pagar 95,00 €" }).click();
+  await page.fill("#pan", "4548810000000003");
+  await page.fill("#expiry", "12/39");
+  await page.fill("#cvv", "123");
+  await page.click("#pay");
+  await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
+  await expect.poll(() => enrollmentStatus(email)).toMatchObject({ status: "confirmed", receipt_status: "paid" });
+});
+
+test("a minor enrolls with a guardian, who pays with Bizum", async ({ page }) => {
+  const studentEmail = `menor.${Date.now()}@correo.test`;
+  const guardianEmail = `madre.${Date.now()}@correo.test`;
+  await page.goto("/inscripcion/ING-A2-K");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await fillPerson(page, { first: "Nico", last: "Blanco Sanz", doc: dni(), email: studentEmail, phone: "+34 611 222 333" });
+  await page.getByLabel("Fecha de nacimiento").fill("2014-09-01");
+  await page.getByLabel("Código postal").fill("46010");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await expect(page.getByText(/El alumno es menor de edad/)).toBeVisible();
+  await page.getByRole("button", { name: "Continuar" }).click();
+
+  await expect(page.getByRole("heading", { name: "Tutor legal" })).toBeVisible();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.getByLabel("Nombre", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await fillPerson(page, { first: "Rosa", last: "Sanz Gil", doc: dni(), email: guardianEmail, phone: "600 111 222" });
+  await page.getByLabel("Relación con el alumno").selectOption("mother");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("radio", { name: /Bizum/ }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+
+  await expect(page.getByRole("radio", { name: /Bizum/ })).toBeChecked();
+  await page.getByRole("button", { name: /^Pagar/ }).click();
+  await page.fill("#bizum-phone", "+34700000000");
+  await page.fill("#bizum-code", "123456");
+  await page.click("#bizum-pay");
+  await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
+  await expect.poll(() => enrollmentStatus(studentEmail)).toMatchObject({ status: "confirmed", receipt_status: "paid", payer_email: guardianEmail });
+});
+
+test("bad input gets a message on each field, in Spanish and in English, kept across steps", async ({ page }) => {
+  await page.goto("/inscripcion/ALE-A2");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await fillPerson(page, { first: "Ana", last: "López", doc: "12345678A", email: "no-es-correo", phone: "12345" });
+  await page.getByLabel("Fecha de nacimiento").fill("2099-01-01");
+  await page.getByLabel("Código postal").fill("99999");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.getByText("La letra no corresponde al número del DNI. Revisa las cifras y la letra.")).toBeVisible();
+  await expect(page.getByText("Escribe un correo electrónico válido, como nombre@ejemplo.es.")).toBeVisible();
+  await expect(page.getByText(/Escribe un teléfono válido/)).toBeVisible();
+  await expect(page.getByText("La fecha de nacimiento no puede ser posterior a hoy.")).toBeVisible();
+  await expect(page.getByText(/código postal español/)).toBeVisible();
+  await expect(page.getByLabel("Número de documento")).toBeFocused();
+
+  // What was typed survives a reload and a change of language.
+  await page.reload();
+  await expect(page.getByLabel("Correo electrónico")).toHaveValue("no-es-correo");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByLabel("E-mail")).toHaveValue("no-es-correo");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("The letter does not match the DNI number. Check the digits and the letter.")).toBeVisible();
+  await page.setViewportSize({ width: 375, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "test-results/screens/enrollment-errors-phone-en.png", fullPage: true });
+  await page.getByRole("button", { name: "Español" }).click();
+});
