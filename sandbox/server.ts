@@ -1,9 +1,10 @@
 // The sandbox server: one loopback HTTP listener hosting the Stripe (API at the root, /v1/…),
 // PayPal (/paypal/… and the server SDK's /https://api-m.sandbox.paypal.com/… form, plus /sdk/js)
-// and Redsys (/redsys/sis/…) emulators, and the control API (/_control).
+// and Redsys (/redsys/sis/…) emulators, the Moodle web-service emulator (/moodle/…), and the
+// control API (/_control).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resolveConfig, type SandboxConfig, type SandboxOptions } from "./shared/config";
+import { resolveConfig, type SandboxConfig, type SandboxOptions as ProviderOptions } from "./shared/config";
 import type { ProviderModule, SandboxContext } from "./shared/context";
 import { registerControl, CONTROL_PREFIX } from "./shared/control";
 import { Dispatcher } from "./shared/deliveries";
@@ -12,8 +13,9 @@ import { readBody, Router, sendJson, type Request } from "./shared/http";
 import { createRedsys, REDSYS_PREFIX } from "./redsys/redsys";
 import { createStripe } from "./stripe/stripe";
 import { createPaypal, normalisePaypalPath, PAYPAL_PREFIX } from "./paypal/paypal";
+import { createMoodle, MOODLE_PREFIX, type MoodleOptions } from "./moodle/moodle";
 
-export type { SandboxOptions } from "./shared/config";
+export type SandboxOptions = ProviderOptions & { moodle?: MoodleOptions };
 
 export type SandboxUrls = {
   /** STRIPE_API_BASE: the Stripe SDK's host/port/protocol point here (API at /v1). */
@@ -24,6 +26,8 @@ export type SandboxUrls = {
   paypalSdk: string;
   /** REDSYS_BASE_URL: append /sis/realizarPago, /sis/rest/trataPeticionREST… */
   redsys: string;
+  /** MOODLE_URL: the emulated Moodle site root (web service at /webservice/rest/server.php). */
+  moodle: string;
   control: string;
 };
 
@@ -52,6 +56,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     timers: new Set(),
   };
   const modules: ProviderModule[] = [createStripe(ctx), await createPaypal(ctx), createRedsys(ctx)];
+  const moodle = createMoodle(ctx, options.moodle, options.env ?? process.env);
   const router = new Router();
   const reset = (): void => {
     for (const t of ctx.timers) clearTimeout(t);
@@ -59,8 +64,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ctx.deliveries.reset();
     ctx.faults.reset();
     for (const m of modules) m.reset();
+    moodle.reset();
   };
   for (const m of modules) m.register(router);
+  moodle.register(router);
   registerControl(router, ctx, modules, reset);
   router.get("/", (_req, res) => sendJson(res, 200, { sandbox: true, urls: urlsFor(base) }));
 
@@ -120,6 +127,7 @@ function urlsFor(base: string): SandboxUrls {
     paypal: `${base}${PAYPAL_PREFIX}`,
     paypalSdk: `${base}/sdk/js`,
     redsys: `${base}${REDSYS_PREFIX}`,
+    moodle: `${base}${MOODLE_PREFIX}`,
     control: `${base}${CONTROL_PREFIX}`,
   };
 }
