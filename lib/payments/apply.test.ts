@@ -108,6 +108,13 @@ describe("applyProviderEvent", () => {
     const [enrollment] = await database.db.select().from(t.enrollments).where(eq(t.enrollments.id, enrollmentId!));
     expect(enrollment!.status).toBe("confirmed");
     expect(await auditActions(receipt.id)).toEqual(["receipt.issued", "attempt.succeeded", "receipt.paid", "enrollment.confirmed", "message.queued"]);
+    // The payer is told twice (payment, enrollment); the adult student, at another address, once.
+    const mails = await database.db.select({ template: t.messages.template, to: t.messages.toAddress }).from(t.messages).where(eq(t.messages.receiptId, receipt.id));
+    expect(mails.map((m) => `${m.template} ${m.to}`).sort()).toEqual([
+      "enrollment_confirmed ana@correo.test",
+      "enrollment_confirmed e@correo.test",
+      "payment_received ana@correo.test",
+    ]);
   });
 
   it("changes state once when the same event arrives 20 times at once", async () => {

@@ -6,7 +6,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
 import type { LockedAttempt, LockedReceipt } from "@/db/queries/payments";
-import { enrollments, students } from "@/db/schema";
+import { courses, enrollments, students } from "@/db/schema";
+import { enqueueCampusProvisioning } from "@/lib/campus/provision";
 import { isLocale, defaultLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 
@@ -22,6 +23,7 @@ export async function afterReceiptPaid(
       .returning({ id: enrollments.id });
     if (confirmed.length > 0) {
       await recordAudit(tx, { source, action: "enrollment.confirmed", receiptId: receipt.id, attemptId: attempt.id, enrollmentId: receipt.enrollmentId });
+      await confirmationSideEffects(tx, receipt, receipt.enrollmentId);
     }
   }
 
@@ -45,4 +47,44 @@ export async function afterReceiptPaid(
   if (messageId) {
     await recordAudit(tx, { source, action: "message.queued", receiptId: receipt.id, data: { template: "payment_received", messageId } });
   }
+}
+
+/**
+ * A confirmed enrollment: the payer (and an adult student with another address) is told, and
+ * the campus account is queued. Both are rows in this transaction; jobs do the sending.
+ */
+async function confirmationSideEffects(tx: Tx, receipt: LockedReceipt, enrollmentId: string): Promise<void> {
+  const [row] = await tx
+    .select({
+      firstName: students.firstName,
+      lastName: students.lastName,
+      email: students.email,
+      birthDate: students.birthDate,
+      locale: students.locale,
+      course: courses.name,
+      startDate: courses.startDate,
+      schedule: courses.schedule,
+    })
+    .from(enrollments)
+    .innerJoin(students, eq(students.id, enrollments.studentId))
+    .innerJoin(courses, eq(courses.id, enrollments.courseId))
+    .where(eq(enrollments.id, enrollmentId));
+  if (!row) return;
+  const locale = isLocale(row.locale) ? row.locale : defaultLocale;
+  const data = { studentName: `${row.firstName} ${row.lastName}`, course: row.course, startDate: row.startDate, schedule: row.schedule };
+  const recipients = [{ to: receipt.payerEmail, name: receipt.payerName }];
+  const adult = row.birthDate ? new Date(row.birthDate).getTime() <= Date.now() - 18 * 365.25 * 86_400_000 : true;
+  if (adult && row.email.toLowerCase() !== receipt.payerEmail.toLowerCase()) recipients.push({ to: row.email, name: data.studentName });
+  for (const recipient of recipients) {
+    await enqueueMessage(tx, {
+      template: "enrollment_confirmed",
+      locale,
+      to: recipient.to,
+      dedupeKey: `enrollment-confirmed:${enrollmentId}:${recipient.to.toLowerCase()}`,
+      enrollmentId,
+      receiptId: receipt.id,
+      data: { recipientName: recipient.name, ...data },
+    });
+  }
+  await enqueueCampusProvisioning(tx, enrollmentId);
 }
