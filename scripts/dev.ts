@@ -38,7 +38,8 @@ const onSandbox = [
   !process.env.STRIPE_SECRET_KEY && "stripe",
   !process.env.PAYPAL_CLIENT_ID && "paypal",
   !process.env.REDSYS_MERCHANT_CODE && "redsys",
-].filter((p): p is "stripe" | "paypal" | "redsys" => Boolean(p));
+  !process.env.MOODLE_URL && "moodle",
+].filter((p): p is "stripe" | "paypal" | "redsys" | "moodle" => Boolean(p));
 for (const provider of onSandbox) Object.assign(childEnv, sandboxed[provider]);
 
 let env;

@@ -11,6 +11,7 @@ export const sandboxCredentials = {
   redsysMerchantCode: "999008881",
   redsysTerminal: "1",
   redsysSecretKey: "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+  moodleToken: "sandbox-academy-moodle-token",
 } as const;
 
 /** Variables for `tsx sandbox/main.ts` serving an app at appUrl. */
@@ -27,6 +28,9 @@ export function sandboxServerEnv(appUrl: string, port: number): Record<string, s
     SANDBOX_REDSYS_MERCHANT_CODE: sandboxCredentials.redsysMerchantCode,
     SANDBOX_REDSYS_TERMINAL: sandboxCredentials.redsysTerminal,
     SANDBOX_REDSYS_SECRET_KEY: sandboxCredentials.redsysSecretKey,
+    SANDBOX_MOODLE_TOKEN: sandboxCredentials.moodleToken,
+    // The demo's courses map to Moodle idnumbers (moodle-<code>): create them on first use.
+    SANDBOX_MOODLE_AUTO_COURSES: "1",
   };
 }
 
@@ -52,11 +56,15 @@ export function sandboxAppEnv(port: number) {
       REDSYS_SECRET_KEY: sandboxCredentials.redsysSecretKey,
       REDSYS_BASE_URL: `${base}/redsys`,
     },
+    moodle: {
+      MOODLE_URL: `${base}/moodle`,
+      MOODLE_TOKEN: sandboxCredentials.moodleToken,
+    },
   };
 }
 
-/** All three providers on the sandbox. */
+/** All three providers and the campus on the sandbox. */
 export function allSandboxAppEnv(port: number): Record<string, string> {
   const env = sandboxAppEnv(port);
-  return { ...env.stripe, ...env.paypal, ...env.redsys };
+  return { ...env.stripe, ...env.paypal, ...env.redsys, ...env.moodle };
 }
