@@ -2,6 +2,7 @@
 // postgres:// URL, or Neon's serverless Pool over WebSocket. One Drizzle type for all three.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env, type Env } from "@/lib/env";
@@ -17,6 +18,8 @@ export type DatabaseConfig = Pick<Env, "databaseDriver" | "DATABASE_URL" | "PGLI
 export type Database = {
   db: Db;
   driver: Env["databaseDriver"];
+  /** The embedded instance (pglite driver only): the job queue shares its single connection. */
+  pglite?: PGlite;
   migrate(): Promise<void>;
   close(): Promise<void>;
 };
@@ -54,6 +57,7 @@ async function openPglite(dir: string): Promise<Database> {
   return {
     db,
     driver: "pglite",
+    pglite: client,
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     async close() {
       await client.close();

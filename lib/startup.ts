@@ -1,5 +1,6 @@
 // What the server does once when it starts: validate the environment, open the database,
-// apply the migrations and, on a first start of the demo, seed it.
+// apply the migrations and, on a first start of the demo, seed it; then, in JOBS_MODE=worker,
+// start the background job workers. On SIGINT/SIGTERM it stops them before closing the database.
 import { database } from "@/db/client";
 import { isSeeded, seedDemo, demoCredentials } from "@/db/seed";
 import { loadEnvOrExit } from "@/lib/env";
@@ -23,6 +24,21 @@ export async function prepareServer(): Promise<void> {
   }
 }
 
+/**
+ * Starts the pg-boss workers (JOBS_MODE=worker, the default) once prepareServer has migrated the
+ * database. In JOBS_MODE=cron nothing runs here: an external scheduler calls /api/cron/<job>.
+ */
+export async function startBackgroundJobs(): Promise<void> {
+  if (loadEnvOrExit().JOBS_MODE !== "worker") return;
+  const { startJobWorkers, stopJobWorkers } = await import("@/lib/jobs/worker");
+  await startJobWorkers();
+  beforeDatabaseCloses.push(stopJobWorkers);
+  console.info("Background jobs: pg-boss workers started (reconcile-payments, deliver-messages).");
+}
+
+/** Run in order on SIGINT/SIGTERM before the database closes: whatever still uses it stops first. */
+const beforeDatabaseCloses: (() => Promise<void>)[] = [];
+
 /** PGlite writes to its folder as it goes: close it cleanly so a stop never leaves it half-written. */
 function closeOnShutdown(close: () => Promise<void>): void {
   let closing = false;
@@ -30,7 +46,12 @@ function closeOnShutdown(close: () => Promise<void>): void {
     process.once(signal, () => {
       if (closing) return;
       closing = true;
-      close()
+      (async () => {
+        for (const stop of beforeDatabaseCloses) {
+          await stop().catch((error: unknown) => console.error("Stopping before the database closes failed:", error));
+        }
+        await close();
+      })()
         .catch((error: unknown) => console.error("Closing the database failed:", error))
         .finally(() => process.exit(0));
     });

@@ -9,7 +9,7 @@ import { listStaleAttempts } from "@/db/queries/payments";
 import { paymentAttempts } from "@/db/schema";
 import { applyProviderEvent } from "./apply";
 import { isFinalAttempt } from "./attempt-machine";
-import { paymentProvider } from "./providers";
+import { currentPaymentsConfig, paymentProvider } from "./providers";
 import type { ProviderOutcome } from "./types";
 
 /** Same state at the provider, same id: looking twice changes nothing the second time. */
@@ -59,7 +59,9 @@ export type ReconciliationReport = { checked: number; failed: number };
 
 /** Attempts still open `olderThanMs` after their last change are looked up at the provider. */
 export async function reconcileStaleAttempts(db: Db, { olderThanMs, limit = 100 }: { olderThanMs: number; limit?: number }): Promise<ReconciliationReport> {
-  const stale = await listStaleAttempts(db, new Date(Date.now() - olderThanMs), limit);
+  const config = currentPaymentsConfig();
+  // Attempts of a provider this installation no longer has (e.g. demo data) cannot be asked about.
+  const stale = (await listStaleAttempts(db, new Date(Date.now() - olderThanMs), limit)).filter((a) => a.provider !== "manual" && config[a.provider] !== undefined);
   let failed = 0;
   for (const attempt of stale) {
     try {

@@ -1,0 +1,88 @@
+// What each background job does, as plain functions of the database: the pg-boss workers and the
+// cron route both call these, so a job behaves the same whoever triggers it. Every job is an
+// idempotent sweep (it handles whatever is due, and running it twice in a row changes nothing the
+// second time), which is what lets several instances and a retry run it safely.
+import "server-only";
+import type { Db } from "@/db/client";
+import { env } from "@/lib/env";
+import { deliverDueMessages, type DeliveryReport } from "@/lib/messaging/outbox";
+import { createMailTransport, type MailTransport } from "@/lib/messaging/transport";
+import { runCampusProvisioning } from "@/lib/campus/provision";
+import { expireHolds, type HoldExpiryReport } from "@/lib/enrollment/holds";
+import { reconcileStaleAttempts, type ReconciliationReport } from "@/lib/payments/refresh";
+import { getAcademyOrProvisional } from "@/lib/settings";
+import type { JobName } from "./queues";
+
+export type ReconcileOptions = {
+  /** Attempts without an outcome for longer than this are looked up. Default RECONCILE_AFTER_SECONDS. */
+  olderThanMs?: number;
+  /** Most attempts per run; the rest wait for the next run. */
+  limit?: number;
+};
+
+/** Asks the providers about attempts left without an outcome and applies what they say. */
+export async function reconcilePayments(db: Db, options: ReconcileOptions = {}): Promise<ReconciliationReport> {
+  return reconcileStaleAttempts(db, {
+    olderThanMs: options.olderThanMs ?? env().RECONCILE_AFTER_SECONDS * 1000,
+    limit: options.limit ?? 100,
+  });
+}
+
+export type DeliverOptions = {
+  /** The transport to send with (tests); by default one from SMTP_URL/MAIL_FROM, closed after the run. */
+  transport?: MailTransport;
+};
+
+/** Sends the outbox's due messages. */
+export async function deliverMessages(db: Db, options: DeliverOptions = {}): Promise<DeliveryReport> {
+  const transport = options.transport ?? createMailTransport(env(), { academyName: (await getAcademyOrProvisional(db)).name });
+  try {
+    return await deliverDueMessages(db, { transport });
+  } finally {
+    // A pooled SMTP transport keeps sockets open; one run's connections end with the run.
+    if (!options.transport) transport.close();
+  }
+}
+
+export type JobOptions = { reconcile?: ReconcileOptions; deliver?: DeliverOptions };
+
+export type JobResult =
+  | { job: "reconcile-payments"; report: ReconciliationReport; complete: boolean }
+  | { job: "deliver-messages"; report: DeliveryReport; complete: boolean }
+  | { job: "expire-holds"; report: HoldExpiryReport; complete: boolean }
+  | { job: "provision-campus"; report: Awaited<ReturnType<typeof runCampusProvisioning>>; complete: boolean };
+
+/**
+ * Runs one job. `complete` is false when part of the work failed and should be retried soon
+ * (an attempt the provider could not be asked about); messages that failed to send are not that:
+ * the outbox has its own retry schedule for them.
+ */
+export async function runJob(name: JobName, db: Db, options: JobOptions = {}): Promise<JobResult> {
+  switch (name) {
+    case "reconcile-payments": {
+      const report = await reconcilePayments(db, options.reconcile);
+      return { job: name, report, complete: report.failed === 0 };
+    }
+    case "deliver-messages": {
+      const report = await deliverMessages(db, options.deliver);
+      return { job: name, report, complete: true };
+    }
+    case "expire-holds": {
+      const report = await expireHolds(db);
+      return { job: name, report, complete: true };
+    }
+    case "provision-campus": {
+      // Failures are recorded per student for staff to retry; the sweep itself completed.
+      const report = await runCampusProvisioning(db);
+      return { job: name, report, complete: true };
+    }
+  }
+}
+
+/** Thrown by a worker when a run was incomplete, so pg-boss retries it with backoff. */
+export class JobIncompleteError extends Error {
+  constructor(readonly result: JobResult) {
+    super(`${result.job} did not finish all its work: ${JSON.stringify(result.report)}`);
+    this.name = "JobIncompleteError";
+  }
+}
