@@ -22,6 +22,7 @@ import {
   type LockedAttempt,
   type LockedReceipt,
 } from "@/db/queries/payments";
+import { afterEnrollmentPaymentFailed, reclaimSeatForLatePayment } from "@/lib/enrollment/policies";
 import { transitionAttempt, type AttemptEvent } from "./attempt-machine";
 import { afterReceiptPaid } from "./effects";
 import { transitionReceipt } from "./receipt-machine";
@@ -106,6 +107,19 @@ async function moveAttempt(ctx: Context, event: AttemptEvent, failure?: { code?:
     attemptId: attempt.id,
     data: { from: move.from, provider: attempt.provider, method: attempt.method, eventId: ctx.event.eventId, ...failure },
   });
+  if (final && move.to !== "succeeded" && receipt.kind === "enrollment" && receipt.enrollmentId && receipt.status === "pending") {
+    await afterEnrollmentPaymentFailed(tx, {
+      receiptId: receipt.id,
+      enrollmentId: receipt.enrollmentId,
+      attemptId: attempt.id,
+      payerEmail: receipt.payerEmail,
+      payerName: receipt.payerName,
+      concept: receipt.concept,
+      amount: receipt.amount,
+      currency: receipt.currency,
+      source,
+    });
+  }
   return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
 }
 
@@ -139,9 +153,17 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
 
   // What the provider charged must be what we asked for, to the cent and the currency.
   const mismatch = paid.amount !== attempt.amount || paid.currency !== attempt.currency;
-  const transition = mismatch
+  let transition = mismatch
     ? ({ kind: "flagged", reason: "amount_mismatch" } as const)
     : transitionReceipt(receipt, { type: "payment_succeeded", paid: { amount: paid.amount, currency: paid.currency } });
+  // Paid after the enrollment was cancelled: accepted when its seat is still free (policy).
+  let latePayment = false;
+  if (transition.kind === "flagged" && transition.reason === "payment_on_cancelled" && receipt.kind === "enrollment" && receipt.enrollmentId) {
+    latePayment = true;
+    if (await reclaimSeatForLatePayment(tx, receipt.enrollmentId, source)) {
+      transition = transitionReceipt(receipt, { type: "late_payment_accepted", paid: { amount: paid.amount, currency: paid.currency } });
+    }
+  }
 
   if (transition.kind === "moved") {
     const paidAt = new Date();
@@ -164,8 +186,15 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
     }
     return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
   }
-  const reason = transition.kind === "flagged" ? transition.reason : transition.reason;
-  const kind = reason === "amount_mismatch" ? "amount_mismatch" : reason === "payment_on_cancelled" ? "payment_on_cancelled" : "double_payment";
+  const reason = transition.reason;
+  const kind =
+    reason === "amount_mismatch"
+      ? "amount_mismatch"
+      : reason === "payment_on_cancelled"
+        ? latePayment
+          ? "late_payment"
+          : "payment_on_cancelled"
+        : "double_payment";
   await flagForAttention(tx, { kind, receiptId: receipt.id, attemptId: attempt.id, providerEventId: ctx.eventRowId, evidence });
   await recordAudit(tx, { source, action: "receipt.payment_flagged", receiptId: receipt.id, attemptId: attempt.id, data: { reason: kind, ...evidence } });
   return { result: "flagged", attemptId: attempt.id, receiptId: receipt.id, reason: kind };

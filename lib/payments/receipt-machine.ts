@@ -16,7 +16,9 @@ export type ReceiptState = { status: ReceiptStatus; amount: number; currency: st
 export type ReceiptEvent =
   | { type: "payment_succeeded"; paid: Money }
   | { type: "cancel" }
-  | { type: "refund_succeeded"; refunded: Money };
+  | { type: "refund_succeeded"; refunded: Money }
+  /** A payment that arrived after the receipt was cancelled, accepted by policy (a seat was free). */
+  | { type: "late_payment_accepted"; paid: Money };
 
 export type AttentionReason = "amount_mismatch" | "double_payment" | "payment_on_cancelled" | "refund_exceeds_payment";
 
@@ -41,6 +43,10 @@ export function transitionReceipt(state: ReceiptState, event: ReceiptEvent): Rec
       if (isPaidReceipt(status)) return { kind: "flagged", status, reason: "double_payment" };
       return { kind: "moved", from: status, to: "paid", refundedAmount: 0 };
     }
+    case "late_payment_accepted":
+      if (status !== "cancelled") return { kind: "refused", status, reason: "not_pending" };
+      if (event.paid.amount !== state.amount || event.paid.currency !== state.currency) return { kind: "flagged", status, reason: "amount_mismatch" };
+      return { kind: "moved", from: status, to: "paid", refundedAmount: 0 };
     case "cancel":
       if (status !== "pending") return { kind: "refused", status, reason: "not_pending" };
       return { kind: "moved", from: status, to: "cancelled", refundedAmount: 0 };

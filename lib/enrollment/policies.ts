@@ -1,0 +1,93 @@
+// What happens to an enrollment when its payment fails or arrives late, as the academy set it:
+// keep the seat and send a retry link, or cancel at once; a late payment re-confirms the
+// enrollment when its seat is still free, otherwise it waits in "needs attention" for a refund.
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Tx } from "@/db/client";
+import { recordAudit, type AuditSource } from "@/db/queries/audit";
+import { seatTakingAt } from "@/db/queries/catalog";
+import { readSetting } from "@/db/queries/settings";
+import { courses, enrollments, receipts, students } from "@/db/schema";
+import { calendarDate } from "@/lib/dates";
+import { defaultLocale, isLocale } from "@/lib/i18n/config";
+import { enqueueMessage } from "@/lib/messaging/outbox";
+import { issuePaymentLink } from "@/lib/receipts/payment-links";
+import { offerSeatToWaitingList } from "./holds";
+
+export const enrollmentPoliciesSchema = z.object({
+  /** keep_hold: the seat stays held until the hold expires and a retry link is sent; cancel: at once. */
+  onPaymentFailure: z.enum(["keep_hold", "cancel"]).default("keep_hold"),
+});
+export type EnrollmentPolicies = z.infer<typeof enrollmentPoliciesSchema>;
+
+export async function getEnrollmentPolicies(tx: Tx): Promise<EnrollmentPolicies> {
+  const parsed = enrollmentPoliciesSchema.safeParse((await readSetting(tx, "enrollment_policies")) ?? {});
+  return parsed.success ? parsed.data : enrollmentPoliciesSchema.parse({});
+}
+
+type FailedPayment = { receiptId: string; enrollmentId: string; attemptId: string; payerEmail: string; payerName: string; concept: string; amount: number; currency: string; source: AuditSource };
+
+/** Called in the transaction that recorded a failed, cancelled or expired attempt. */
+export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment): Promise<void> {
+  const [enrollment] = await tx
+    .select({ status: enrollments.status, courseId: enrollments.courseId, holdExpiresAt: enrollments.holdExpiresAt, locale: students.locale })
+    .from(enrollments)
+    .innerJoin(students, eq(students.id, enrollments.studentId))
+    .where(eq(enrollments.id, failed.enrollmentId));
+  if (!enrollment || enrollment.status !== "pending_payment") return;
+  const policies = await getEnrollmentPolicies(tx);
+  const now = new Date();
+
+  if (policies.onPaymentFailure === "cancel") {
+    await tx.select({ id: courses.id }).from(courses).where(eq(courses.id, enrollment.courseId)).for("update");
+    await tx.update(enrollments).set({ status: "cancelled", cancelledAt: now, cancelReason: "payment_failed", holdExpiresAt: null, updatedAt: now }).where(eq(enrollments.id, failed.enrollmentId));
+    await tx.update(receipts).set({ status: "cancelled", cancelledAt: now, cancelReason: "payment_failed", updatedAt: now }).where(and(eq(receipts.id, failed.receiptId), eq(receipts.status, "pending")));
+    await recordAudit(
+      tx,
+      { source: failed.source, action: "enrollment.cancelled", enrollmentId: failed.enrollmentId, receiptId: failed.receiptId, attemptId: failed.attemptId, data: { reason: "payment_failed", policy: "cancel" } },
+      { source: failed.source, action: "receipt.cancelled", receiptId: failed.receiptId, enrollmentId: failed.enrollmentId, data: { reason: "payment_failed" } },
+    );
+    await offerSeatToWaitingList(tx, enrollment.courseId, now);
+    return;
+  }
+
+  // keep_hold: the seat stays theirs until the hold runs out; a link lets them try again.
+  const link = await issuePaymentLink(tx, failed.receiptId, calendarDate(enrollment.holdExpiresAt ?? now));
+  const queued = await enqueueMessage(tx, {
+    template: "payment_failed",
+    locale: isLocale(enrollment.locale) ? enrollment.locale : defaultLocale,
+    to: failed.payerEmail,
+    dedupeKey: `payment-failed:${failed.attemptId}`,
+    receiptId: failed.receiptId,
+    enrollmentId: failed.enrollmentId,
+    data: { recipientName: failed.payerName, concept: failed.concept, amount: failed.amount, currency: failed.currency, retryLink: link.url },
+  });
+  if (queued) {
+    await recordAudit(tx, { source: failed.source, action: "enrollment.retry_link_sent", enrollmentId: failed.enrollmentId, receiptId: failed.receiptId, attemptId: failed.attemptId, data: { policy: "keep_hold" } });
+  }
+}
+
+/**
+ * A payment for an enrollment cancelled meanwhile: if its course still has a seat, the
+ * enrollment is reinstated and the caller marks the receipt paid. Returns whether it was.
+ */
+export async function reclaimSeatForLatePayment(tx: Tx, enrollmentId: string, source: AuditSource): Promise<boolean> {
+  const [enrollment] = await tx.select({ status: enrollments.status, courseId: enrollments.courseId }).from(enrollments).where(eq(enrollments.id, enrollmentId));
+  if (!enrollment || enrollment.status !== "cancelled") return false;
+  const [course] = await tx.select({ capacity: courses.capacity }).from(courses).where(eq(courses.id, enrollment.courseId)).for("update");
+  const [{ taken } = { taken: 0 }] = await tx
+    .select({ taken: sql<number>`count(*)::int` })
+    .from(enrollments)
+    .where(and(eq(enrollments.courseId, enrollment.courseId), seatTakingAt()));
+  if (!course || taken >= course.capacity) return false;
+  // Back to pending for an instant, holding the seat: the payment then confirms it through the
+  // usual path, with its e-mails and campus account.
+  const now = new Date();
+  await tx
+    .update(enrollments)
+    .set({ status: "pending_payment", holdExpiresAt: new Date(now.getTime() + 60_000), cancelledAt: null, cancelReason: null, updatedAt: now })
+    .where(eq(enrollments.id, enrollmentId));
+  await recordAudit(tx, { source, action: "enrollment.reinstated_late_payment", enrollmentId });
+  return true;
+}
