@@ -18,6 +18,9 @@ const serverEnv = {
   APP_ENCRYPTION_KEY: "0".repeat(64),
   DEMO_API_KEY: "ak_e2e_demo_key_0123456789abcdef",
   CRON_SECRET: "e2e-cron-secret-0123456789",
+  // The e2e specs that read mail start a real SMTP server on this port (e2e/support/mail.ts).
+  SMTP_URL: "smtp://127.0.0.1:2526",
+  MAIL_FROM: "Academia Sol de Idiomas <pagos@academiasol.es>",
   ...allSandboxAppEnv(ports.sandbox),
 };
 

@@ -29,6 +29,8 @@ export type ReceivedMail = {
 export type TestSmtpServerOptions = {
   /** Largest message accepted, in bytes (the server advertises it with SIZE). */
   maxSize?: number;
+  /** A fixed port, for an app started before the test (its SMTP_URL names it); 0 picks one. */
+  port?: number;
 };
 
 export type TestSmtpServer = {
@@ -113,7 +115,7 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
 
   const port = await new Promise<number>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
       server.off("error", reject);
       const address = server.server.address();
       if (typeof address === "object" && address) resolve(address.port);

@@ -1,0 +1,125 @@
+// The academy's main flow with every provider, for an adult and for a minor with a guardian:
+// enroll in Chromium, pay at the sandbox, and the enrollment is confirmed, the confirmation
+// e-mail arrives at a real SMTP server and the campus (the sandbox's Moodle) has the student
+// enrolled in the course's Moodle course.
+import { expect, test, type Page } from "@playwright/test";
+import { startTestSmtpServer, type TestSmtpServer } from "../scripts/testing/smtp-server";
+import { rows } from "./support/db";
+import { runJob } from "./support/jobs";
+
+const sandbox = "http://127.0.0.1:4110";
+let smtp: TestSmtpServer;
+
+test.beforeAll(async () => {
+  smtp = await startTestSmtpServer({ port: 2526 });
+});
+test.afterAll(async () => {
+  await smtp?.close();
+});
+
+let seq = 0;
+function dni(): string {
+  const n = 50_000_000 + (Date.now() % 100_000) * 100 + seq++;
+  return `${n}${"TRWAGMYFPDXBNJZSQVHLCKE"[n % 23]}`;
+}
+
+type Method = "redsys" | "bizum" | "stripe" | "paypal";
+const methodLabel: Record<Method, RegExp> = { redsys: /Tarjeta bancaria/, bizum: /Bizum/, stripe: /Tarjeta \(Stripe\)/, paypal: /PayPal/ };
+
+async function person(page: Page, p: { first: string; last: string; email: string }) {
+  await page.getByLabel("Nombre", { exact: true }).fill(p.first);
+  await page.getByLabel("Apellidos").fill(p.last);
+  await page.getByLabel("Número de documento").fill(dni());
+  await page.getByLabel("Correo electrónico").fill(p.email);
+  await page.getByLabel("Teléfono").fill("612 345 678");
+}
+
+async function payAtProvider(page: Page, method: Method) {
+  if (method === "paypal") {
+    await page.getByRole("button", { name: "O paga con PayPal en su web" }).click();
+    await page.click("#approve");
+    return;
+  }
+  await page.getByRole("button", { name: /^Pagar/ }).click();
+  if (method === "redsys") {
+    await page.fill("#pan", "4548810000000003");
+    await page.fill("#expiry", "12/39");
+    await page.fill("#cvv", "123");
+    await page.click("#pay");
+  } else if (method === "bizum") {
+    await page.fill("#bizum-phone", "+34700000000");
+    await page.fill("#bizum-code", "123456");
+    await page.click("#bizum-pay");
+  } else {
+    await page.click("#pay");
+  }
+}
+
+const kids = "Inglés A2 para jóvenes (10–13 años)";
+const cases: { who: "adult" | "minor"; method: Method; course: string; courseName: string }[] = [
+  { who: "adult", method: "redsys", course: "ESP-B1-INT", courseName: "Español para extranjeros B1 intensivo" },
+  { who: "adult", method: "bizum", course: "FRA-A1", courseName: "Francés A1 desde cero" },
+  { who: "adult", method: "stripe", course: "ALE-A2", courseName: "Alemán A2" },
+  { who: "adult", method: "paypal", course: "ESP-B1-INT", courseName: "Español para extranjeros B1 intensivo" },
+  { who: "minor", method: "redsys", course: "ING-A2-K", courseName: kids },
+  { who: "minor", method: "bizum", course: "ING-A2-K", courseName: kids },
+  { who: "minor", method: "stripe", course: "ING-A2-K", courseName: kids },
+  { who: "minor", method: "paypal", course: "ING-A2-K", courseName: kids },
+];
+
+for (const { who, method, course, courseName } of cases) {
+  test(`${who === "adult" ? "an adult" : "a minor with a guardian"} enrolls and pays with ${method}`, async ({ page }) => {
+    const stamp = `${Date.now()}${seq}`;
+    const studentEmail = `alumno.${method}.${stamp}@correo.test`;
+    const payerEmail = who === "minor" ? `familia.${method}.${stamp}@correo.test` : studentEmail;
+    await page.goto(`/inscripcion/${course}`);
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await person(page, { first: who === "minor" ? "Pau" : "Olga", last: `Prueba ${stamp}`, email: studentEmail });
+    await page.getByLabel("Fecha de nacimiento").fill(who === "minor" ? "2014-06-15" : "1988-06-15");
+    await page.getByLabel("Código postal").fill("46004");
+    await page.getByLabel("Localidad").fill("Valencia");
+    await page.getByRole("button", { name: "Continuar" }).click();
+    if (who === "minor") {
+      await person(page, { first: "Clara", last: `Tutora ${stamp}`, email: payerEmail });
+      await page.getByLabel("Relación con el alumno").selectOption("mother");
+      await page.getByRole("button", { name: "Continuar" }).click();
+    }
+    await page.getByLabel(/protección de datos/).check();
+    await page.getByLabel(/condiciones de inscripción/).check();
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await page.getByRole("radio", { name: methodLabel[method] }).check();
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+    await expect(page.getByRole("radio", { name: methodLabel[method] })).toBeChecked();
+    await payAtProvider(page, method);
+    await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
+
+    const [enrollment] = await rows<{ status: string; receipt_status: string; payer_email: string }>(
+      `select e.status, r.status as receipt_status, r.payer_email from enrollments e
+       join students s on s.id = e.student_id join receipts r on r.enrollment_id = e.id and r.kind = 'enrollment'
+       where s.email = $1`,
+      [studentEmail],
+    );
+    expect(enrollment).toEqual({ status: "confirmed", receipt_status: "paid", payer_email: payerEmail });
+
+    // The confirmation e-mail reaches a real SMTP server.
+    await runJob("deliver-messages");
+    const mail = await smtp.waitFor((m) => m.to.includes(payerEmail) && m.subject.startsWith("Matrícula confirmada"), 10_000);
+    expect(mail.subject).toBe(`Matrícula confirmada: ${courseName} · Academia Sol de Idiomas`);
+    expect(mail.text).toContain(who === "minor" ? "Pau" : "Olga");
+    await smtp.waitFor((m) => m.to.includes(payerEmail) && m.subject.startsWith("Pago recibido: Matrícula"), 10_000);
+
+    // The campus: the student exists in Moodle and is enrolled in the course mapped to this one.
+    await runJob("provision-campus");
+    const state = (await (await fetch(`${sandbox}/_control/moodle/state`)).json()) as {
+      users: { id: number; email: string }[];
+      courses: { id: number; idnumber: string }[];
+      enrolments: { userid: number; courseid: number }[];
+    };
+    const user = state.users.find((u) => u.email === studentEmail);
+    const moodleCourse = state.courses.find((c) => c.idnumber === `moodle-${course.toLowerCase()}`);
+    expect(user, "Moodle user").toBeDefined();
+    expect(moodleCourse, "Moodle course").toBeDefined();
+    expect(state.enrolments).toContainEqual(expect.objectContaining({ userid: user!.id, courseid: moodleCourse!.id }));
+  });
+}
