@@ -128,3 +128,37 @@ test("bad input gets a message on each field, in Spanish and in English, kept ac
   await page.screenshot({ path: "test-results/screens/enrollment-errors-phone-en.png", fullPage: true });
   await page.getByRole("button", { name: "Español" }).click();
 });
+
+test("a submission crafted to bypass the browser's checks is refused by the server and creates nothing", async ({ page }) => {
+  const email = `forjado.${Date.now()}@correo.test`;
+  await page.goto("/inscripcion/ALE-A2");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await fillPerson(page, { first: "Raúl", last: "Forjado", doc: dni(), email, phone: "612 345 678" });
+  await page.getByLabel("Fecha de nacimiento").fill("1985-01-01");
+  await page.getByLabel("Código postal").fill("46001");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("radio", { name: /Tarjeta bancaria/ }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+
+  // Rewrite the server action's arguments on the way out, as a crafted request would.
+  let tampered = 0;
+  await page.route("**/inscripcion/**", async (route) => {
+    const request = route.request();
+    if (request.method() !== "POST" || !request.headers()["next-action"]) return route.continue();
+    const args = JSON.parse(request.postData() ?? "[]") as [{ student: { documentNumber: string }; consents: { terms: boolean }; method: string }, unknown];
+    args[0].student.documentNumber = "12345678A";
+    args[0].consents.terms = false;
+    args[0].method = "cash";
+    tampered++;
+    return route.continue({ postData: JSON.stringify(args) });
+  });
+  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await expect(page.getByText("La letra no corresponde al número del DNI. Revisa las cifras y la letra.")).toBeVisible();
+  expect(tampered).toBe(1);
+  const created = await rows<{ n: number }>(`select count(*)::int as n from students where email = $1`, [email]);
+  expect(created[0]!.n).toBe(0);
+});
