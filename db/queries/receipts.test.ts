@@ -1,15 +1,13 @@
 // Receipt numbers under concurrency, on a real PostgreSQL server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { openDatabase, type Database } from "../client";
 import { allocateReceiptNumbers } from "./receipts";
 
 let database: Database;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_numbering");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_numbering");
 });
 afterAll(() => database.close());
 

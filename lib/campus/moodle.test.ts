@@ -3,9 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { startSandbox, type Sandbox } from "@/sandbox/server";
 import type { MoodleState } from "@/sandbox/moodle/moodle";
 import { moodleUsername, type MoodleConfig } from "./moodle";
@@ -17,9 +17,7 @@ let sandbox: Sandbox;
 let moodle: MoodleConfig;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_campus_moodle");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_campus_moodle");
   sandbox = await startSandbox({ port: 0, env: {}, log: () => {}, moodle: { token: TOKEN, courses: ["moodle-ing-b1", "moodle-fr-a1", 77] } });
   moodle = { url: sandbox.urls.moodle, token: TOKEN, timeoutMs: 5_000 };
 });

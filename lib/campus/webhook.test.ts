@@ -6,10 +6,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { decodeEncryptionKey } from "@/lib/env";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { waitFor } from "@/sandbox/test-support/wait-for";
 import { encryptSecret } from "./crypto";
 import { enqueueCampusProvisioning, provisionStudent, retryProvisioning, runCampusProvisioning } from "./provision";
@@ -52,9 +52,7 @@ let receiver: Receiver;
 const fast: WebhookOptions = { encryptionKey: key, baseDelayMs: 150, maxAttempts: 4, timeoutMs: 2_000 };
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_campus_webhook");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_campus_webhook");
   receiver = await startReceiver();
 });
 afterAll(async () => {

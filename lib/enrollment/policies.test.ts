@@ -3,19 +3,17 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { applyProviderEvent } from "@/lib/payments/apply";
 import type { ProviderOutcome } from "@/lib/payments/types";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { expireHolds } from "./holds";
 import { submitEnrollment, type EnrollmentRequest } from "./submit";
 
 let database: Database;
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_policies");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_policies");
 });
 afterAll(() => database.close());
 

@@ -2,17 +2,15 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { submitEnrollment, type EnrollmentRequest } from "./submit";
 
 let database: Database;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_enrollment");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_enrollment");
 });
 afterAll(() => database.close());
 

@@ -3,10 +3,10 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { issueReceipt } from "@/lib/receipts/issue";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { applyProviderEvent } from "./apply";
 import type { ProviderEvent, ProviderOutcome } from "./types";
 
@@ -15,9 +15,7 @@ let studentId: string;
 let courseId: string;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_apply");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_apply");
   const [student] = await database.db
     .insert(t.students)
     .values({ firstName: "Ana", lastName: "Pérez Gil", email: "ana@correo.test" })

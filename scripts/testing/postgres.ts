@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { openDatabase, type Database } from "@/db/client";
 
 const run = promisify(execFile);
 
@@ -173,4 +174,17 @@ function redact(url: string): string {
   } catch {
     return "not a URL";
   }
+}
+
+/**
+ * A fresh, migrated database of its own on the test server (TEST_DATABASE_URL, which vitest's
+ * global setup provides), opened with the node-postgres driver.
+ */
+export async function openTestDatabase(name: string): Promise<Database> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set: run the tests through vitest (its global setup starts PostgreSQL).");
+  const url = await createTestDatabase(serverUrl, name);
+  const database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
+  await database.migrate();
+  return database;
 }
