@@ -292,6 +292,7 @@ export function EnrollmentWizard({
                   name="method"
                   value={m}
                   checked={data.method === m}
+                  aria-invalid={errors.method ? true : undefined}
                   onChange={() => set("method", m)}
                   className="mt-1 size-4 accent-brand-600"
                 />
