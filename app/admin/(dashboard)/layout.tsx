@@ -18,6 +18,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <Link href="/admin" className="text-sm text-stone-700 hover:underline">
               {t("nav.home")}
             </Link>
+            <Link href="/admin/receipts" className="text-sm text-stone-700 hover:underline">
+              {t("nav.receipts")}
+            </Link>
           </nav>
           <div className="flex flex-wrap items-center gap-3 text-sm">
             <span className="text-stone-600" data-testid="signed-in-as">
