@@ -110,16 +110,7 @@ async function openNodePostgres(url: string): Promise<Database> {
   return {
     db,
     driver: "pg",
-    async migrate() {
-      const client = await pool.connect();
-      try {
-        await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
-        await migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
-        client.release();
-      }
-    },
+    migrate: () => withMigrationLock(() => pool.connect(), (client) => migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER })),
     close: () => pool.end(),
   };
 }
@@ -142,18 +133,26 @@ async function openNeon(url: string, localProxy: string | undefined): Promise<Da
   return {
     db,
     driver: "neon",
-    async migrate() {
-      const client = await pool.connect();
-      try {
-        await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
-        await migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
-        client.release();
-      }
-    },
+    migrate: () => withMigrationLock(() => pool.connect(), (client) => migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER })),
     close: () => pool.end(),
   };
+}
+
+type LockableClient = { query(text: string, values: unknown[]): Promise<unknown>; release(): void };
+
+/**
+ * Runs the migrations on one dedicated connection holding an advisory lock, so instances that
+ * start together take turns (the second finds nothing left to do).
+ */
+async function withMigrationLock<C extends LockableClient>(connect: () => Promise<C>, run: (client: C) => Promise<void>): Promise<void> {
+  const client = await connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await run(client);
+  } finally {
+    await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
 }
 
 type Global = typeof globalThis & { __academyDatabase?: Promise<Database> };
