@@ -282,7 +282,7 @@ export function EnrollmentWizard({
         )}
 
         {step === "payment" && (
-          <fieldset className="space-y-2" aria-describedby={errors.method ? "method-error" : undefined}>
+          <fieldset className="space-y-2">
             <legend className="mb-2 text-stone-600">{t("payment.intro")}</legend>
             {methods.map((m) => (
               <label key={m} className="flex cursor-pointer items-start gap-3 rounded-lg border border-stone-200 p-3 has-checked:border-brand-500 has-checked:ring-2 has-checked:ring-brand-100">
@@ -293,6 +293,7 @@ export function EnrollmentWizard({
                   value={m}
                   checked={data.method === m}
                   aria-invalid={errors.method ? true : undefined}
+                  aria-describedby={errors.method ? "method-error" : undefined}
                   onChange={() => set("method", m)}
                   className="mt-1 size-4 accent-brand-600"
                 />
