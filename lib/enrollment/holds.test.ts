@@ -52,6 +52,10 @@ describe("expireHolds", () => {
     expect(cancelled).toMatchObject({ status: "cancelled", cancelReason: "hold_expired" });
     const [oldReceipt] = await database.db.select().from(t.receipts).where(eq(t.receipts.id, held.receiptId));
     expect(oldReceipt!.status).toBe("cancelled");
+    const told = await database.db.select().from(t.messages).where(eq(t.messages.enrollmentId, held.enrollmentId));
+    expect(told.map((m) => m.template)).toEqual(["hold_expired"]);
+    expect(told[0]!.subject).toContain("Plaza liberada: Francés A1");
+    expect(told[0]!.bodyText).toMatch(/\/inscripcion\/H-/);
 
     const [offered] = await database.db.select().from(t.enrollments).where(eq(t.enrollments.id, firstInLine.enrollmentId));
     expect(offered!.status).toBe("pending_payment");

@@ -8,6 +8,7 @@ import { recordAudit } from "@/db/queries/audit";
 import { seatTakingAt } from "@/db/queries/catalog";
 import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
+import { env } from "@/lib/env";
 import { defaultLocale, isLocale, type Locale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 import { issueReceipt } from "@/lib/receipts/issue";
@@ -59,6 +60,7 @@ async function expireOne(tx: Tx, enrollmentId: string, courseId: string, now: Da
     { source: "system", action: "enrollment.hold_expired", enrollmentId, receiptId: receipt?.id },
     ...(receipt ? [{ source: "system" as const, action: "receipt.cancelled", receiptId: receipt.id, enrollmentId, data: { reason: "hold_expired" } }] : []),
   );
+  await tellHoldExpired(tx, enrollmentId, receipt?.id);
   const offered = await offerSeatToWaitingList(tx, courseId, now);
   return { expired: true, offered };
 }
@@ -131,4 +133,30 @@ async function payerOf(tx: Tx, studentId: string): Promise<{ name: string; email
     .limit(1);
   const who = guardian ?? student!;
   return { name: `${who.firstName} ${who.lastName}`, email: who.email, document: who.document, locale: isLocale(student?.locale) ? student.locale : defaultLocale };
+}
+
+/** The payer learns the seat was released (and where to enroll again), once. */
+async function tellHoldExpired(tx: Tx, enrollmentId: string, receiptId: string | undefined): Promise<void> {
+  const [row] = await tx
+    .select({ studentId: enrollments.studentId, firstName: students.firstName, lastName: students.lastName, course: courses.name, code: courses.code })
+    .from(enrollments)
+    .innerJoin(students, eq(students.id, enrollments.studentId))
+    .innerJoin(courses, eq(courses.id, enrollments.courseId))
+    .where(eq(enrollments.id, enrollmentId));
+  if (!row) return;
+  const payer = await payerOf(tx, row.studentId);
+  await enqueueMessage(tx, {
+    template: "hold_expired",
+    locale: payer.locale,
+    to: payer.email,
+    dedupeKey: `hold-expired:${enrollmentId}`,
+    enrollmentId,
+    receiptId,
+    data: {
+      recipientName: payer.name,
+      studentName: `${row.firstName} ${row.lastName}`,
+      course: row.course,
+      enrollLink: `${env().APP_URL}/inscripcion/${encodeURIComponent(row.code)}`,
+    },
+  });
 }

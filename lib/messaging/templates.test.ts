@@ -54,6 +54,12 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
     startDate: "2027-09-14",
     schedule: "Martes y jueves, 17:30–19:00",
   },
+  hold_expired: {
+    recipientName: "Marta García",
+    studentName: "Leo García",
+    course: "Inglés A2 para jóvenes (10–13 años)",
+    enrollLink: "https://pagos.academiasol.es/inscripcion/ING-A2-K",
+  },
 };
 
 const templates = templateNames;

@@ -62,6 +62,14 @@ export type TemplateData = {
     startDate: IsoDate;
     schedule: string;
   };
+  /** The seat held for a payment was released because the payment did not arrive in time. */
+  hold_expired: {
+    recipientName?: string;
+    studentName: string;
+    course: string;
+    /** Where to enroll again (the course's wizard). */
+    enrollLink: string;
+  };
 };
 
 export type TemplateName = keyof TemplateData;
@@ -71,6 +79,7 @@ export const templateNames = [
   "payment_failed",
   "reminder",
   "enrollment_confirmed",
+  "hold_expired",
 ] as const satisfies readonly TemplateName[];
 
 export type MailAttachment = { filename: string; contentType: string; content: Buffer };
@@ -128,6 +137,12 @@ export type EmailCopy = {
   enrollment_confirmed: {
     subject(p: { course: string }): string;
     intro(p: { student: string; course: string }): string;
+    outro(p: { email: string }): string;
+  };
+  hold_expired: {
+    subject(p: { course: string }): string;
+    intro(p: { student: string; course: string }): string;
+    action: string;
     outro(p: { email: string }): string;
   };
 };
@@ -202,6 +217,13 @@ export const emailCopy = {
       intro: ({ student, course }) => `La matrícula de ${student} en ${course} está confirmada. ¡Bienvenida/o!`,
       outro: ({ email }) => `Si tienes cualquier duda, escríbenos a ${email}.`,
     },
+    hold_expired: {
+      subject: ({ course }) => `Plaza liberada: ${course}`,
+      intro: ({ student, course }) =>
+        `No hemos recibido a tiempo el pago de la matrícula de ${student} en ${course}, así que hemos liberado la plaza reservada. No se ha cobrado nada.`,
+      action: "Volver a inscribirme",
+      outro: ({ email }) => `Si ya habías pagado o crees que es un error, escríbenos a ${email}.`,
+    },
   },
   en: {
     greeting: (name) => (name ? `Dear ${name},` : "Hello,"),
@@ -270,6 +292,13 @@ export const emailCopy = {
       subject: ({ course }) => `Enrolment confirmed: ${course}`,
       intro: ({ student, course }) => `The enrolment of ${student} in ${course} is confirmed. Welcome!`,
       outro: ({ email }) => `If you have any questions, write to us at ${email}.`,
+    },
+    hold_expired: {
+      subject: ({ course }) => `Seat released: ${course}`,
+      intro: ({ student, course }) =>
+        `We did not receive the enrolment payment for ${student} in ${course} in time, so the seat we held has been released. Nothing was charged.`,
+      action: "Enrol again",
+      outro: ({ email }) => `If you had paid, or think this is a mistake, write to us at ${email}.`,
     },
   },
 } satisfies Record<Locale, EmailCopy>;
@@ -364,6 +393,18 @@ const builders: { [K in TemplateName]: (data: TemplateData[K], ctx: Context) => 
         [t.labels.schedule, d.schedule],
       ],
       outro: [t.enrollment_confirmed.outro({ email: academy.email })],
+    };
+  },
+  hold_expired(d, { t, academy }) {
+    return {
+      subject: t.hold_expired.subject({ course: d.course }),
+      intro: [t.hold_expired.intro({ student: d.studentName, course: d.course })],
+      details: [
+        [t.labels.student, d.studentName],
+        [t.labels.course, d.course],
+      ],
+      action: { label: t.hold_expired.action, url: checkedLink(d.enrollLink) },
+      outro: [t.hold_expired.outro({ email: academy.email })],
     };
   },
 };
