@@ -4,6 +4,7 @@
 // enrolled in the course's Moodle course.
 import { expect, test, type Page } from "@playwright/test";
 import { startTestSmtpServer, type TestSmtpServer } from "../scripts/testing/smtp-server";
+import { admin, signIn } from "./support/auth";
 import { rows } from "./support/db";
 import { runJob } from "./support/jobs";
 
@@ -123,3 +124,45 @@ for (const { who, method, course, courseName } of cases) {
     expect(state.enrolments).toContainEqual(expect.objectContaining({ userid: user!.id, courseid: moodleCourse!.id }));
   });
 }
+
+test("a campus failure shows on the receipt page and staff retry it", async ({ page }) => {
+  const stamp = `${Date.now()}`;
+  const email = `campus.${stamp}@correo.test`;
+  const setMoodleFaults = (failNext: number) =>
+    fetch(`${sandbox}/_control/moodle/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ failNext, mode: "http503" }) });
+  await page.goto("/inscripcion/ALE-A2");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await person(page, { first: "Teo", last: `Campus ${stamp}`, email });
+  await page.getByLabel("Fecha de nacimiento").fill("1979-03-03");
+  await page.getByLabel("Código postal").fill("46005");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("radio", { name: methodLabel.bizum }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await payAtProvider(page, "bizum");
+  await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
+
+  await setMoodleFaults(50);
+  try {
+    await runJob("provision-campus");
+  } finally {
+    await setMoodleFaults(0);
+  }
+  const [receipt] = await rows<{ id: string }>(
+    `select r.id from receipts r join enrollments e on e.id = r.enrollment_id join students s on s.id = e.student_id where s.email = $1`,
+    [email],
+  );
+  await signIn(page, admin);
+  await page.goto(`/admin/receipts/${receipt!.id}`);
+  const campus = page.getByTestId("campus");
+  await expect(campus.locator('li[data-provider="moodle"]')).toHaveAttribute("data-status", "failed");
+  await expect(campus).toContainText("Último error");
+  await campus.getByRole("button", { name: "Reintentar" }).click();
+  await expect(campus.locator('li[data-provider="moodle"]')).toHaveAttribute("data-status", "active");
+  const state = (await (await fetch(`${sandbox}/_control/moodle/state`)).json()) as { users: { email: string }[] };
+  expect(state.users.map((u) => u.email)).toContain(email);
+});

@@ -21,6 +21,6 @@ export type ActionState =
 
 export const idleState: ActionState = { status: "idle" };
 
-export type ActionScope = "resend" | "manual" | "cancel" | "refund";
+export type ActionScope = "resend" | "manual" | "cancel" | "refund" | "campus";
 
 export type ReceiptAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;

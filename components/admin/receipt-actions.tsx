@@ -22,11 +22,13 @@ export function ReceiptActions({ actions, children }: { actions: Partial<Record<
   const [manual, manualAction, manualPending] = useActionState(actions.manual ?? unavailable, idleState);
   const [cancel, cancelAction, cancelPending] = useActionState(actions.cancel ?? unavailable, idleState);
   const [refund, refundAction, refundPending] = useActionState(actions.refund ?? unavailable, idleState);
+  const [campus, campusAction, campusPending] = useActionState(actions.campus ?? unavailable, idleState);
   const slots: Record<ActionScope, Slot> = {
     resend: { state: resend, formAction: resendAction, pending: resendPending },
     manual: { state: manual, formAction: manualAction, pending: manualPending },
     cancel: { state: cancel, formAction: cancelAction, pending: cancelPending },
     refund: { state: refund, formAction: refundAction, pending: refundPending },
+    campus: { state: campus, formAction: campusAction, pending: campusPending },
   };
   // The latest success, whichever form it came from.
   let latest: { scope: ActionScope; state: Extract<ActionState, { status: "done" }> } | undefined;

@@ -122,6 +122,7 @@ export async function getDashboardReceipt(db: DbOrTx, receiptId: string) {
       number: receipts.number,
       kind: receipts.kind,
       period: receipts.period,
+      enrollmentId: receipts.enrollmentId,
       concept: receipts.concept,
       amount: receipts.amount,
       currency: receipts.currency,
@@ -237,4 +238,10 @@ export async function getReceiptTimeline(db: DbOrTx, receiptId: string): Promise
 export async function getReceiptCurrency(db: DbOrTx, receiptId: string): Promise<string | undefined> {
   const [row] = await db.select({ currency: receipts.currency }).from(receipts).where(eq(receipts.id, receiptId));
   return row?.currency;
+}
+
+/** The enrollment a receipt pays, if any. */
+export async function getReceiptEnrollment(db: DbOrTx, receiptId: string): Promise<string | undefined> {
+  const [row] = await db.select({ enrollmentId: receipts.enrollmentId }).from(receipts).where(eq(receipts.id, receiptId));
+  return row?.enrollmentId ?? undefined;
 }

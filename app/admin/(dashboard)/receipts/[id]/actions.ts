@@ -7,7 +7,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { ActionField, ActionState } from "@/components/admin/action-state";
 import { getDb } from "@/db/client";
-import { getReceiptCurrency } from "@/db/queries/dashboard-receipts";
+import { recordAudit } from "@/db/queries/audit";
+import { getReceiptCurrency, getReceiptEnrollment } from "@/db/queries/dashboard-receipts";
+import { retryProvisioning } from "@/lib/campus/provision";
 import { requireStaff, type StaffSession } from "@/lib/auth/guard";
 import type { StaffRole } from "@/lib/auth/config";
 import { cancelReceipt, manualMethods, recordManualPayment, resendPaymentLink } from "@/lib/payments/manual";
@@ -28,6 +30,7 @@ const schemas = {
   manual: z.object({ receiptId, method: z.enum(manualMethods), note: optionalText }),
   cancel: z.object({ receiptId, reason: z.string().trim().min(1).max(500) }),
   // The amount stays text here: it is parsed in the receipt's currency, read from the database.
+  campus: z.object({ receiptId }),
   refund: z.object({ receiptId, amount: z.string().trim().min(1).max(20), reason: optionalText, idempotencyKey: z.uuid() }),
 };
 
@@ -108,5 +111,17 @@ export async function refundAction(_previous: ActionState, formData: FormData): 
     });
     if (outcome.status === "failed") return { status: "error", error: "provider_refused" };
     return { status: "done", notice: outcome.status === "pending" ? "pendingDone" : "done", at: Date.now() };
+  });
+}
+
+/** Provisions the campus account of the enrollment this receipt pays, again (after a failure). */
+export async function retryCampusAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  return runAction(formData, schemas.campus, undefined, async (input, user) => {
+    const db = await getDb();
+    const enrollmentId = await getReceiptEnrollment(db, input.receiptId);
+    if (!enrollmentId) return { status: "error", error: "receipt_not_found" };
+    const report = await retryProvisioning(db, enrollmentId);
+    await recordAudit(db, { source: "staff", action: "campus.retried", staffUserId: user.id, receiptId: input.receiptId, enrollmentId, data: { report } });
+    return { status: "done", notice: "done", at: Date.now() };
   });
 }

@@ -17,7 +17,8 @@ import { formatMoney, toDecimalString } from "@/lib/money";
 import { manualMethods } from "@/lib/payments/manual";
 import { isPaidReceipt } from "@/lib/payments/receipt-machine";
 import { getAcademy } from "@/lib/settings";
-import { cancelReceiptAction, recordManualPaymentAction, refundAction, resendLinkAction } from "./actions";
+import { campusStatus } from "@/lib/campus/provision";
+import { cancelReceiptAction, recordManualPaymentAction, refundAction, resendLinkAction, retryCampusAction } from "./actions";
 
 type Params = Promise<{ id: string }>;
 
@@ -107,6 +108,8 @@ export default async function ReceiptPage({ params }: { params: Params }) {
 
   const inputClass = "w-full min-w-0 rounded-md border border-stone-300 bg-white px-3 py-2 text-base sm:text-sm";
   const card = "min-w-0 rounded-xl border border-stone-200 bg-white p-4 shadow-sm";
+  const campus = receipt.enrollmentId ? await campusStatus(db, receipt.enrollmentId) : undefined;
+  const campusFailed = Boolean(campus && (campus.accounts.some((a) => a.status === "failed") || campus.deliveries.some((d) => d.status === "failed")));
   const hasActions = pending || canRefund;
 
   return (
@@ -229,6 +232,40 @@ export default async function ReceiptPage({ params }: { params: Params }) {
           </div>
         </ReceiptActions>
       </section>
+
+      {campus && (
+        <section aria-labelledby="campus-heading" className={card} data-testid="campus">
+          <h2 id="campus-heading" className="text-lg font-semibold">{t("actions.campus.title")}</h2>
+          <p className="mb-2 text-sm text-stone-600">{t("actions.campus.help")}</p>
+          {campus.accounts.length === 0 && campus.deliveries.length === 0 ? (
+            <p className="text-sm text-stone-600">{t("actions.campus.empty")}</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {campus.accounts.map((account) => (
+                <li key={account.id} data-provider={account.provider} data-status={account.status}>
+                  <span className="font-medium">{t(`actions.campus.providers.${account.provider}`)}</span>: {t(`actions.campus.status.${account.status}`)}
+                  {account.lastError && <span className="block text-red-700">{t("actions.campus.lastError", { error: account.lastError })}</span>}
+                </li>
+              ))}
+              {campus.deliveries.map((delivery) => (
+                <li key={delivery.id} data-status={delivery.status}>
+                  <span className="font-medium">{delivery.url}</span>: {t(`actions.campus.status.${delivery.status === "delivered" ? "delivered" : delivery.status === "failed" ? "failed" : "pending"}`)}
+                  {delivery.lastError && <span className="block text-red-700">{t("actions.campus.lastError", { error: delivery.lastError })}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {campusFailed && (
+            <div className="mt-3">
+              <ReceiptActions actions={{ campus: retryCampusAction }}>
+                <ActionForm scope="campus" testId="campus-form">
+                  <input type="hidden" name="receiptId" value={receipt.id} />
+                </ActionForm>
+              </ReceiptActions>
+            </div>
+          )}
+        </section>
+      )}
 
       <section aria-labelledby="timeline-heading" className={card}>
         <h2 id="timeline-heading" className="text-lg font-semibold">{t("timeline.heading")}</h2>
