@@ -180,3 +180,11 @@ test("the same notification 20 times at once, across two app processes, pays onc
   );
   expect(inbox!.n).toBe(1);
 });
+
+test("an oversized delivery is refused before it is read as an event", async () => {
+  const body = `Ds_SignatureVersion=HMAC_SHA256_V1&Ds_MerchantParameters=${"A".repeat(300 * 1024)}&Ds_Signature=x`;
+  for (const path of ["redsys", "stripe", "paypal"]) {
+    expect(await deliver({ path, headers: { "content-type": "application/x-www-form-urlencoded" }, body })).toBe(413);
+  }
+  expect((await fetch(`${apps[0]}/api/health`)).status).toBe(200);
+});

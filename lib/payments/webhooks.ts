@@ -8,13 +8,19 @@ import { paymentProvider } from "./providers";
 import { WebhookRejected } from "./providers/provider";
 import { PaymentError, type Provider } from "./types";
 
+/** Provider events are a few KiB; anything far larger is not one of theirs. */
+const MAX_BODY_BYTES = 256 * 1024;
+
 export async function handleWebhook(provider: Provider, request: Request): Promise<Response> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return Response.json({ error: "body too large" }, { status: 413 });
   let rawBody: string;
   try {
     rawBody = await request.text();
   } catch {
     return Response.json({ error: "unreadable body" }, { status: 400 });
   }
+  if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) return Response.json({ error: "body too large" }, { status: 413 });
   try {
     const events = await paymentProvider(provider).parseWebhook({ rawBody, headers: request.headers });
     const db = await getDb();
