@@ -119,7 +119,7 @@ export async function flagForAttention(
 
 export async function findRefund(tx: DbOrTx, provider: Provider, providerRef: string) {
   const [row] = await tx
-    .select({ id: refunds.id, status: refunds.status, amount: refunds.amount, source: refunds.source })
+    .select({ id: refunds.id, status: refunds.status, amount: refunds.amount, source: refunds.source, reason: refunds.reason })
     .from(refunds)
     .where(and(eq(refunds.provider, provider), eq(refunds.providerRef, providerRef)))
     .for("update");

@@ -2,7 +2,7 @@
 // retries it. Shared by the workers (worker.ts) and the cron route (cron.ts).
 import type { Queue } from "pg-boss";
 
-export const jobNames = ["reconcile-payments", "deliver-messages", "expire-holds", "provision-campus"] as const;
+export const jobNames = ["reconcile-payments", "deliver-messages", "expire-holds", "provision-campus", "refund-late-payments"] as const;
 export type JobName = (typeof jobNames)[number];
 
 export function isJobName(value: string): value is JobName {
@@ -15,6 +15,7 @@ export const defaultSchedules: Record<JobName, string> = {
   "deliver-messages": "* * * * *",
   "expire-holds": "* * * * *",
   "provision-campus": "* * * * *",
+  "refund-late-payments": "* * * * *",
 };
 
 /**
@@ -62,6 +63,15 @@ export const queueOptions: Record<JobName, Omit<Queue, "name">> = {
     retryDelayMax: 600,
     // Each Moodle call and webhook delivery is bounded by its own timeout.
     expireInSeconds: 20 * 60,
+    deleteAfterSeconds: 24 * 3600,
+  },
+  "refund-late-payments": {
+    policy: "stately",
+    retryLimit: 5,
+    retryDelay: 30,
+    retryBackoff: true,
+    retryDelayMax: 600,
+    expireInSeconds: 10 * 60,
     deleteAfterSeconds: 24 * 3600,
   },
 };

@@ -9,6 +9,7 @@ import { deliverDueMessages, type DeliveryReport } from "@/lib/messaging/outbox"
 import { createMailTransport, type MailTransport } from "@/lib/messaging/transport";
 import { runCampusProvisioning } from "@/lib/campus/provision";
 import { expireHolds, type HoldExpiryReport } from "@/lib/enrollment/holds";
+import { refundLatePayments, type LateRefundReport } from "@/lib/enrollment/late-refunds";
 import { reconcileStaleAttempts, type ReconciliationReport } from "@/lib/payments/refresh";
 import { getAcademyOrProvisional } from "@/lib/settings";
 import type { JobName } from "./queues";
@@ -50,7 +51,8 @@ export type JobResult =
   | { job: "reconcile-payments"; report: ReconciliationReport; complete: boolean }
   | { job: "deliver-messages"; report: DeliveryReport; complete: boolean }
   | { job: "expire-holds"; report: HoldExpiryReport; complete: boolean }
-  | { job: "provision-campus"; report: Awaited<ReturnType<typeof runCampusProvisioning>>; complete: boolean };
+  | { job: "provision-campus"; report: Awaited<ReturnType<typeof runCampusProvisioning>>; complete: boolean }
+  | { job: "refund-late-payments"; report: LateRefundReport; complete: boolean };
 
 /**
  * Runs one job. `complete` is false when part of the work failed and should be retried soon
@@ -75,6 +77,10 @@ export async function runJob(name: JobName, db: Db, options: JobOptions = {}): P
       // Failures are recorded per student for staff to retry; the sweep itself completed.
       const report = await runCampusProvisioning(db);
       return { job: name, report, complete: true };
+    }
+    case "refund-late-payments": {
+      const report = await refundLatePayments(db);
+      return { job: name, report, complete: report.failed === 0 };
     }
   }
 }

@@ -54,6 +54,12 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
     startDate: "2027-09-14",
     schedule: "Martes y jueves, 17:30–19:00",
   },
+  late_payment_refunded: {
+    recipientName: "Marta García",
+    concept: "Matrícula y primera mensualidad — Inglés B1",
+    amount: 10500,
+    currency: "EUR",
+  },
   hold_expired: {
     recipientName: "Marta García",
     studentName: "Leo García",

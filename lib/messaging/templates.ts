@@ -62,6 +62,11 @@ export type TemplateData = {
     startDate: IsoDate;
     schedule: string;
   };
+  /** A payment that came after its enrollment was cancelled, with no seat left, was returned. */
+  late_payment_refunded: Amount & {
+    recipientName?: string;
+    concept: string;
+  };
   /** The seat held for a payment was released because the payment did not arrive in time. */
   hold_expired: {
     recipientName?: string;
@@ -80,6 +85,7 @@ export const templateNames = [
   "reminder",
   "enrollment_confirmed",
   "hold_expired",
+  "late_payment_refunded",
 ] as const satisfies readonly TemplateName[];
 
 export type MailAttachment = { filename: string; contentType: string; content: Buffer };
@@ -143,6 +149,11 @@ export type EmailCopy = {
     subject(p: { course: string }): string;
     intro(p: { student: string; course: string }): string;
     action: string;
+    outro(p: { email: string }): string;
+  };
+  late_payment_refunded: {
+    subject(p: { concept: string }): string;
+    intro(p: { concept: string; amount: string }): string;
     outro(p: { email: string }): string;
   };
 };
@@ -224,6 +235,12 @@ export const emailCopy = {
       action: "Volver a inscribirme",
       outro: ({ email }) => `Si ya habías pagado o crees que es un error, escríbenos a ${email}.`,
     },
+    late_payment_refunded: {
+      subject: ({ concept }) => `Te hemos devuelto el pago: ${concept}`,
+      intro: ({ concept, amount }) =>
+        `Tu pago de ${amount} por ${concept} llegó cuando la plaza ya se había liberado y el curso está completo, así que te lo hemos devuelto. Lo verás en tu cuenta en unos días.`,
+      outro: ({ email }) => `Si quieres apuntarte a la lista de espera o tienes dudas, escríbenos a ${email}.`,
+    },
   },
   en: {
     greeting: (name) => (name ? `Dear ${name},` : "Hello,"),
@@ -299,6 +316,12 @@ export const emailCopy = {
         `We did not receive the enrolment payment for ${student} in ${course} in time, so the seat we held has been released. Nothing was charged.`,
       action: "Enrol again",
       outro: ({ email }) => `If you had paid, or think this is a mistake, write to us at ${email}.`,
+    },
+    late_payment_refunded: {
+      subject: ({ concept }) => `Your payment has been refunded: ${concept}`,
+      intro: ({ concept, amount }) =>
+        `Your payment of ${amount} for ${concept} arrived after the seat had been released and the course is full, so we have refunded it. You will see it in your account within a few days.`,
+      outro: ({ email }) => `If you would like to join the waiting list or have any questions, write to us at ${email}.`,
     },
   },
 } satisfies Record<Locale, EmailCopy>;
@@ -393,6 +416,18 @@ const builders: { [K in TemplateName]: (data: TemplateData[K], ctx: Context) => 
         [t.labels.schedule, d.schedule],
       ],
       outro: [t.enrollment_confirmed.outro({ email: academy.email })],
+    };
+  },
+  late_payment_refunded(d, { t, locale, academy }) {
+    const amount = money(d, locale);
+    return {
+      subject: t.late_payment_refunded.subject({ concept: d.concept }),
+      intro: [t.late_payment_refunded.intro({ concept: d.concept, amount })],
+      details: [
+        [t.labels.concept, d.concept],
+        [t.labels.amount, amount],
+      ],
+      outro: [t.late_payment_refunded.outro({ email: academy.email })],
     };
   },
   hold_expired(d, { t, academy }) {

@@ -23,6 +23,7 @@ import {
   type LockedReceipt,
 } from "@/db/queries/payments";
 import { afterEnrollmentPaymentFailed, reclaimSeatForLatePayment } from "@/lib/enrollment/policies";
+import { LATE_PAYMENT_REFUND, scheduleLatePaymentRefund } from "@/lib/enrollment/late-refunds";
 import { transitionAttempt, type AttemptEvent } from "./attempt-machine";
 import { afterReceiptPaid } from "./effects";
 import { transitionReceipt } from "./receipt-machine";
@@ -197,6 +198,11 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
         : "double_payment";
   await flagForAttention(tx, { kind, receiptId: receipt.id, attemptId: attempt.id, providerEventId: ctx.eventRowId, evidence });
   await recordAudit(tx, { source, action: "receipt.payment_flagged", receiptId: receipt.id, attemptId: attempt.id, data: { reason: kind, ...evidence } });
+  if (kind === "late_payment" && attempt.provider !== "manual") {
+    // No seat for it: the money goes back. The refund is queued here and made by a job (the
+    // provider call cannot sit inside this transaction).
+    await scheduleLatePaymentRefund(tx, { receiptId: receipt.id, attemptId: attempt.id, provider: attempt.provider, amount: paid.amount, currency: paid.currency, source });
+  }
   return { result: "flagged", attemptId: attempt.id, receiptId: receipt.id, reason: kind };
 }
 
@@ -206,6 +212,12 @@ async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type
   const provider = attempt.provider;
   const existing = await findRefund(tx, provider, refund.refundRef);
   if (existing?.status === "succeeded") return unchanged(ctx);
+  if (existing && existing.reason === LATE_PAYMENT_REFUND) {
+    // Money that never paid the (cancelled) receipt going back: the receipt does not change.
+    await updateRefund(tx, existing.id, { status: "succeeded", completedAt: new Date() });
+    await recordAudit(tx, { source, action: "refund.late_payment_returned", receiptId: receipt.id, attemptId: attempt.id, data: { refundRef: refund.refundRef, amount: refund.amount } });
+    return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
+  }
   const evidence = { eventId: ctx.event.eventId, refundRef: refund.refundRef, amount: refund.amount, currency: refund.currency };
 
   if (receipt.status === "pending" && attempt.status !== "succeeded") {
