@@ -166,3 +166,76 @@ test("a campus failure shows on the receipt page and staff retry it", async ({ p
   const state = (await (await fetch(`${sandbox}/_control/moodle/state`)).json()) as { users: { email: string }[] };
   expect(state.users.map((u) => u.email)).toContain(email);
 });
+
+test("a declined enrollment payment keeps the seat and e-mails a retry link that pays it", async ({ page }) => {
+  const stamp = `${Date.now()}`;
+  const email = `reintento.${stamp}@correo.test`;
+  await page.goto("/inscripcion/ESP-B1-INT");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await person(page, { first: "Ada", last: `Reintento ${stamp}`, email });
+  await page.getByLabel("Fecha de nacimiento").fill("1993-07-07");
+  await page.getByLabel("Código postal").fill("46006");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("radio", { name: methodLabel.redsys }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await page.getByRole("button", { name: /^Pagar/ }).click();
+  await page.fill("#pan", "4000000000000002");
+  await page.fill("#expiry", "12/39");
+  await page.fill("#cvv", "123");
+  await page.click("#pay");
+  await expect(page.getByRole("heading", { name: "El pago no se ha completado" })).toBeVisible({ timeout: 15_000 });
+
+  await runJob("deliver-messages");
+  const mail = await smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith("No se ha completado el pago"), 10_000);
+  const link = /http:\/\/localhost:3100\/pay\/[A-Za-z0-9_-]{43}/.exec(mail.text)?.[0];
+  expect(link).toBeDefined();
+  const [held] = await rows<{ status: string }>(`select e.status from enrollments e join students s on s.id = e.student_id where s.email = $1`, [email]);
+  expect(held).toEqual({ status: "pending_payment" });
+
+  await page.goto(link!);
+  await page.getByRole("radio", { name: methodLabel.bizum }).check();
+  await payAtProvider(page, "bizum");
+  await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
+  const [confirmed] = await rows<{ status: string }>(`select e.status from enrollments e join students s on s.id = e.student_id where s.email = $1`, [email]);
+  expect(confirmed).toEqual({ status: "confirmed" });
+});
+
+test("an unpaid hold expires: the seat is released, the receipt cancelled and the payer told", async ({ page }) => {
+  const stamp = `${Date.now()}`;
+  const email = `caducada.${stamp}@correo.test`;
+  await page.goto("/inscripcion/ESP-B1-INT");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await person(page, { first: "Bea", last: `Caducada ${stamp}`, email });
+  await page.getByLabel("Fecha de nacimiento").fill("1990-08-08");
+  await page.getByLabel("Código postal").fill("46007");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("radio", { name: methodLabel.redsys }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await expect(page.getByTestId("hold")).toBeVisible();
+  const payUrl = page.url();
+
+  // Half an hour later (the clock is moved in the data, not waited for).
+  await rows(`update enrollments set hold_expires_at = now() - interval '1 minute' where student_id = (select id from students where email = $1)`, [email]);
+  await runJob("expire-holds");
+  const [state] = await rows<{ enrollment: string; receipt: string }>(
+    `select e.status as enrollment, r.status as receipt from enrollments e join students s on s.id = e.student_id
+     join receipts r on r.enrollment_id = e.id where s.email = $1`,
+    [email],
+  );
+  expect(state).toEqual({ enrollment: "cancelled", receipt: "cancelled" });
+  await runJob("deliver-messages");
+  const mail = await smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Plaza liberada"), 10_000);
+  expect(mail.text).toContain("/inscripcion/ESP-B1-INT");
+  await page.goto(payUrl);
+  await expect(page.getByRole("heading", { name: "Recibo anulado" })).toBeVisible();
+});
