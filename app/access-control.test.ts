@@ -1,0 +1,85 @@
+// Every server action is a public endpoint and every staff page a door: this test lists them
+// all from the source and fails when one appears without its check. Public doors are named
+// here with the reason they need no session; anything else must authenticate with
+// requireStaff (directly, or through the receipt actions' runAction wrapper, which calls it).
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+function filesUnder(dir: string, accept: (file: string) => boolean): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === "node_modules" ? [] : filesUnder(full, accept);
+    return accept(full) ? [full] : [];
+  });
+}
+
+/** Exported functions of a module and the text of each body (up to the next top-level export). */
+function exportedFunctions(source: string): { name: string; body: string }[] {
+  const matches = [...source.matchAll(/^export async function (\w+)/gm)];
+  return matches.map((match, i) => ({ name: match[1]!, body: source.slice(match.index, matches[i + 1]?.index ?? source.length) }));
+}
+
+const relative = (file: string) => path.relative(root, file).split(path.sep).join("/");
+
+/** Doors open to anyone, each with why. */
+const publicActions: Record<string, string> = {
+  "app/admin/sign-in/actions.ts#signInAction": "signing in is how a session starts",
+  "components/locale-switcher/actions.ts#setLocale": "only sets the visitor's language cookie",
+  "app/(public)/inscripcion/actions.ts#submitEnrollmentAction": "the public enrollment form, validated with the wizard schema",
+  "app/(public)/pay/actions.ts#startPaymentAction": "capability: a payment-link token or an attempt id",
+  "app/(public)/pay/actions.ts#createPaypalOrderAction": "capability: a payment-link token or an attempt id",
+  "app/(public)/pay/actions.ts#capturePaypalOrderAction": "capability: an attempt id; only asks the provider",
+  "app/admin/(dashboard)/actions.ts#signOutAction": "signing out needs no check",
+};
+
+const serverActionFiles = [...filesUnder(path.join(root, "app"), (f) => /\.tsx?$/.test(f)), ...filesUnder(path.join(root, "components"), (f) => /\.tsx?$/.test(f))]
+  .filter((file) => !file.endsWith(".test.ts"))
+  .filter((file) => /^["']use server["'];?/m.test(readFileSync(file, "utf8")));
+
+describe("server actions", () => {
+  const actions = serverActionFiles.flatMap((file) => {
+    const source = readFileSync(file, "utf8");
+    return exportedFunctions(source).map((fn) => ({ id: `${relative(file)}#${fn.name}`, ...fn, source }));
+  });
+
+  it("are found (the scan works)", () => {
+    expect(actions.map((a) => a.id)).toEqual(expect.arrayContaining(Object.keys(publicActions)));
+    expect(actions.length).toBeGreaterThan(Object.keys(publicActions).length);
+  });
+
+  it("each check the staff session, unless named as a public door", () => {
+    const unchecked = actions
+      .filter((action) => !(action.id in publicActions))
+      .filter((action) => !/\brequireStaff\(/.test(action.body) && !/\brunAction\(/.test(action.body))
+      .map((action) => action.id);
+    expect(unchecked).toEqual([]);
+  });
+
+  it("that go through runAction get requireStaff from it", () => {
+    for (const action of actions.filter((a) => /\brunAction\(/.test(a.body))) {
+      const wrapper = /async function runAction[\s\S]*?\n}\n/.exec(action.source)?.[0] ?? "";
+      expect(wrapper, action.id).toMatch(/await requireStaff\(\)/);
+    }
+  });
+
+  it("that change money or receipts ask for the admin role where the issue says (refund, cancel)", () => {
+    const receiptActions = readFileSync(path.join(root, "app/admin/(dashboard)/receipts/[id]/actions.ts"), "utf8");
+    for (const name of ["refundAction", "cancelReceiptAction"]) {
+      const body = exportedFunctions(receiptActions).find((fn) => fn.name === name)?.body ?? "";
+      expect(body, name).toMatch(/runAction\([^)]*"admin"/);
+    }
+  });
+});
+
+describe("staff pages", () => {
+  const pages = filesUnder(path.join(root, "app/admin/(dashboard)"), (f) => /page\.tsx$/.test(f));
+
+  it("each check the session themselves (proxy.ts only redirects)", () => {
+    expect(pages.length).toBeGreaterThan(0);
+    const unchecked = pages.filter((file) => !/\brequireStaff\(/.test(readFileSync(file, "utf8"))).map(relative);
+    expect(unchecked).toEqual([]);
+  });
+});
