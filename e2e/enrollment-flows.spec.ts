@@ -56,6 +56,32 @@ async function payAtProvider(page: Page, method: Method) {
   }
 }
 
+/** Walks the wizard to the end and submits it: the browser lands on the enrollment's payment page. */
+async function enroll(
+  page: Page,
+  e: { course: string; method: Method; student: { first: string; last: string; email: string; birthDate: string }; guardian?: { first: string; last: string; email: string } },
+) {
+  await page.goto(`/inscripcion/${e.course}`);
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await person(page, e.student);
+  await page.getByLabel("Fecha de nacimiento").fill(e.student.birthDate);
+  await page.getByLabel("Código postal").fill("46004");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  if (e.guardian) {
+    await person(page, e.guardian);
+    await page.getByLabel("Relación con el alumno").selectOption("mother");
+    await page.getByRole("button", { name: "Continuar" }).click();
+  }
+  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("radio", { name: methodLabel[e.method] }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await expect(page.getByRole("radio", { name: methodLabel[e.method] })).toBeChecked();
+}
+
 const kids = "Inglés A2 para jóvenes (10–13 años)";
 const cases: { who: "adult" | "minor"; method: Method; course: string; courseName: string }[] = [
   { who: "adult", method: "redsys", course: "ESP-B1-INT", courseName: "Español para extranjeros B1 intensivo" },
@@ -73,25 +99,12 @@ for (const { who, method, course, courseName } of cases) {
     const stamp = `${Date.now()}${seq}`;
     const studentEmail = `alumno.${method}.${stamp}@correo.test`;
     const payerEmail = who === "minor" ? `familia.${method}.${stamp}@correo.test` : studentEmail;
-    await page.goto(`/inscripcion/${course}`);
-    await page.getByRole("button", { name: "Continuar" }).click();
-    await person(page, { first: who === "minor" ? "Pau" : "Olga", last: `Prueba ${stamp}`, email: studentEmail });
-    await page.getByLabel("Fecha de nacimiento").fill(who === "minor" ? "2014-06-15" : "1988-06-15");
-    await page.getByLabel("Código postal").fill("46004");
-    await page.getByLabel("Localidad").fill("Valencia");
-    await page.getByRole("button", { name: "Continuar" }).click();
-    if (who === "minor") {
-      await person(page, { first: "Clara", last: `Tutora ${stamp}`, email: payerEmail });
-      await page.getByLabel("Relación con el alumno").selectOption("mother");
-      await page.getByRole("button", { name: "Continuar" }).click();
-    }
-    await page.getByLabel(/protección de datos/).check();
-    await page.getByLabel(/condiciones de inscripción/).check();
-    await page.getByRole("button", { name: "Continuar" }).click();
-    await page.getByRole("radio", { name: methodLabel[method] }).check();
-    await page.getByRole("button", { name: "Continuar" }).click();
-    await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
-    await expect(page.getByRole("radio", { name: methodLabel[method] })).toBeChecked();
+    await enroll(page, {
+      course,
+      method,
+      student: { first: who === "minor" ? "Pau" : "Olga", last: `Prueba ${stamp}`, email: studentEmail, birthDate: who === "minor" ? "2014-06-15" : "1988-06-15" },
+      guardian: who === "minor" ? { first: "Clara", last: `Tutora ${stamp}`, email: payerEmail } : undefined,
+    });
     await payAtProvider(page, method);
     await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
 
@@ -130,19 +143,7 @@ test("a campus failure shows on the receipt page and staff retry it", async ({ p
   const email = `campus.${stamp}@correo.test`;
   const setMoodleFaults = (failNext: number) =>
     fetch(`${sandbox}/_control/moodle/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ failNext, mode: "http503" }) });
-  await page.goto("/inscripcion/ALE-A2");
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await person(page, { first: "Teo", last: `Campus ${stamp}`, email });
-  await page.getByLabel("Fecha de nacimiento").fill("1979-03-03");
-  await page.getByLabel("Código postal").fill("46005");
-  await page.getByLabel("Localidad").fill("Valencia");
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByLabel(/protección de datos/).check();
-  await page.getByLabel(/condiciones de inscripción/).check();
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByRole("radio", { name: methodLabel.bizum }).check();
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await enroll(page, { course: "ALE-A2", method: "bizum", student: { first: "Teo", last: `Campus ${stamp}`, email: email, birthDate: "1979-03-03" } });
   await payAtProvider(page, "bizum");
   await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
 
@@ -170,19 +171,7 @@ test("a campus failure shows on the receipt page and staff retry it", async ({ p
 test("a declined enrollment payment keeps the seat and e-mails a retry link that pays it", async ({ page }) => {
   const stamp = `${Date.now()}`;
   const email = `reintento.${stamp}@correo.test`;
-  await page.goto("/inscripcion/ESP-B1-INT");
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await person(page, { first: "Ada", last: `Reintento ${stamp}`, email });
-  await page.getByLabel("Fecha de nacimiento").fill("1993-07-07");
-  await page.getByLabel("Código postal").fill("46006");
-  await page.getByLabel("Localidad").fill("Valencia");
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByLabel(/protección de datos/).check();
-  await page.getByLabel(/condiciones de inscripción/).check();
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByRole("radio", { name: methodLabel.redsys }).check();
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await enroll(page, { course: "ESP-B1-INT", method: "redsys", student: { first: "Ada", last: `Reintento ${stamp}`, email: email, birthDate: "1993-07-07" } });
   await page.getByRole("button", { name: /^Pagar/ }).click();
   await page.fill("#pan", "4000000000000002");
   await page.fill("#expiry", "12/39");
@@ -208,19 +197,7 @@ test("a declined enrollment payment keeps the seat and e-mails a retry link that
 test("an unpaid hold expires: the seat is released, the receipt cancelled and the payer told", async ({ page }) => {
   const stamp = `${Date.now()}`;
   const email = `caducada.${stamp}@correo.test`;
-  await page.goto("/inscripcion/ESP-B1-INT");
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await person(page, { first: "Bea", last: `Caducada ${stamp}`, email });
-  await page.getByLabel("Fecha de nacimiento").fill("1990-08-08");
-  await page.getByLabel("Código postal").fill("46007");
-  await page.getByLabel("Localidad").fill("Valencia");
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByLabel(/protección de datos/).check();
-  await page.getByLabel(/condiciones de inscripción/).check();
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByRole("radio", { name: methodLabel.redsys }).check();
-  await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await enroll(page, { course: "ESP-B1-INT", method: "redsys", student: { first: "Bea", last: `Caducada ${stamp}`, email: email, birthDate: "1990-08-08" } });
   await expect(page.getByTestId("hold")).toBeVisible();
   const payUrl = page.url();
 
