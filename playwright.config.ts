@@ -2,14 +2,15 @@
 // on PostgreSQL (so specs can compare pages with the database) and on the embedded PGlite
 // (the default a newcomer runs). scripts/test.ts builds the app and creates the database first.
 import { defineConfig } from "@playwright/test";
+import { appUrl, ports } from "./e2e/support/ports";
 import { allSandboxAppEnv, sandboxServerEnv } from "./scripts/sandbox-env";
 
 const postgresUrl = process.env.E2E_DATABASE_URL;
 if (!postgresUrl) throw new Error("E2E_DATABASE_URL is not set: run the suite with `npm test` (scripts/test.ts).");
+// Runs shifted by E2E_PORT_OFFSET keep their reports apart too.
+const runSuffix = process.env.E2E_PORT_OFFSET && process.env.E2E_PORT_OFFSET !== "0" ? `-${process.env.E2E_PORT_OFFSET}` : "";
 const pgliteDir = process.env.E2E_PGLITE_DIR ?? ".data/e2e-pglite";
 
-const ports = { postgres: 3100, pglite: 3101, second: 3102, sandbox: 4110 };
-const appUrl = `http://localhost:${ports.postgres}`;
 
 const serverEnv = {
   NODE_ENV: "production",
@@ -19,20 +20,20 @@ const serverEnv = {
   DEMO_API_KEY: "ak_e2e_demo_key_0123456789abcdef",
   CRON_SECRET: "e2e-cron-secret-0123456789",
   // The e2e specs that read mail start a real SMTP server on this port (e2e/support/mail.ts).
-  SMTP_URL: "smtp://127.0.0.1:2526",
+  SMTP_URL: `smtp://127.0.0.1:${ports.smtp}`,
   MAIL_FROM: "Academia Sol de Idiomas <pagos@academiasol.es>",
   ...allSandboxAppEnv(ports.sandbox),
 };
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results/e2e",
+  outputDir: `test-results/e2e${runSuffix}`,
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   timeout: 30_000,
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  reporter: [["list"], ["json", { outputFile: `test-results/e2e${runSuffix}.json` }]],
   use: {
     baseURL: appUrl,
     locale: "es-ES",

@@ -2,8 +2,9 @@
 // checkout, and full and partial refunds through each provider of the sandbox.
 import { expect, test } from "@playwright/test";
 import { api, createReceipt, receiptState } from "./support/api";
+import { appUrl, sandboxUrl } from "./support/ports";
 
-const sandbox = "http://127.0.0.1:4110";
+const sandbox = sandboxUrl;
 
 /** Pays a started checkout at the sandbox the way a payer's browser would, without one. */
 async function payAtProvider(method: "redsys" | "stripe" | "paypal", action: { type: string; url: string; fields?: Record<string, string> }) {
@@ -43,7 +44,7 @@ test.describe("REST API v1", () => {
     expect(bad.body).toMatchObject({ error: { code: "invalid_request" } });
     const fields = Object.keys((bad.body.error as { fields: Record<string, string[]> }).fields);
     expect(fields).toEqual(expect.arrayContaining(["student.firstName", "student.email", "amount", "currency", "dueDate"]));
-    const notJson = await fetch("http://localhost:3100/api/v1/receipts", {
+    const notJson = await fetch(`${appUrl}/api/v1/receipts`, {
       method: "POST",
       headers: { authorization: "Bearer ak_e2e_demo_key_0123456789abcdef", "content-type": "application/json" },
       body: "{not json",
@@ -57,7 +58,7 @@ test.describe("REST API v1", () => {
     const second = await api("/receipts", { body: { student, concept: "Examen oficial", amount: 11000, currency: "EUR", dueDate: "2026-12-15" } });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: "pending", amount: 3250, currency: "EUR" });
-    expect(String(first.body.paymentUrl)).toMatch(/^http:\/\/localhost:3100\/pay\/[A-Za-z0-9_-]{43}$/);
+    expect(String(first.body.paymentUrl)).toMatch(new RegExp(`^${appUrl}/pay/[A-Za-z0-9_-]{43}$`));
     expect(String(first.body.number)).toMatch(/^\d{4}-\d{6}$/);
 
     const got = await api(`/receipts/${first.body.id}`);
@@ -138,7 +139,7 @@ test.describe("REST API v1", () => {
   }
 
   test("publishes an OpenAPI document of the endpoints", async () => {
-    const response = await fetch("http://localhost:3100/api/v1/openapi.json");
+    const response = await fetch(`${appUrl}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe("3.1.0");

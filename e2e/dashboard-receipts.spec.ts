@@ -6,6 +6,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { api, createReceipt, receiptState } from "./support/api";
 import { admin, signIn, staff } from "./support/auth";
 import { money, rows } from "./support/db";
+import { appUrl } from "./support/ports";
 
 const phone = { width: 390, height: 844 };
 const desktop = { width: 1280, height: 900 };
@@ -189,7 +190,7 @@ test("an admin refunds part of an online payment; staff neither see nor can call
         "next-action": request.headers()["next-action"]!,
         "content-type": request.headers()["content-type"]!,
         accept: "text/x-component",
-        origin: "http://localhost:3100",
+        origin: appUrl,
       },
       data: Buffer.from(body, "latin1"),
     });

@@ -7,12 +7,13 @@ import { startTestSmtpServer, type TestSmtpServer } from "../scripts/testing/smt
 import { admin, signIn } from "./support/auth";
 import { rows } from "./support/db";
 import { runJob } from "./support/jobs";
+import { appUrl, sandboxUrl, ports } from "./support/ports";
 
-const sandbox = "http://127.0.0.1:4110";
+const sandbox = sandboxUrl;
 let smtp: TestSmtpServer;
 
 test.beforeAll(async () => {
-  smtp = await startTestSmtpServer({ port: 2526 });
+  smtp = await startTestSmtpServer({ port: ports.smtp });
 });
 test.afterAll(async () => {
   await smtp?.close();
@@ -181,7 +182,7 @@ test("a declined enrollment payment keeps the seat and e-mails a retry link that
 
   await runJob("deliver-messages");
   const mail = await smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith("No se ha completado el pago"), 10_000);
-  const link = /http:\/\/localhost:3100\/pay\/[A-Za-z0-9_-]{43}/.exec(mail.text)?.[0];
+  const link = new RegExp(`${appUrl}/pay/[A-Za-z0-9_-]{43}`).exec(mail.text)?.[0];
   expect(link).toBeDefined();
   const [held] = await rows<{ status: string }>(`select e.status from enrollments e join students s on s.id = e.student_id where s.email = $1`, [email]);
   expect(held).toEqual({ status: "pending_payment" });

@@ -7,9 +7,10 @@ import { encodeParameters, signForNotification } from "../sandbox/redsys/signatu
 import { sandboxCredentials } from "../scripts/sandbox-env";
 import { api, createReceipt, receiptState } from "./support/api";
 import { rows } from "./support/db";
+import { appUrl, secondAppUrl, sandboxUrl } from "./support/ports";
 
-const apps = ["http://localhost:3100", "http://localhost:3102"];
-const sandbox = "http://127.0.0.1:4110";
+const apps = [appUrl, secondAppUrl];
+const sandbox = sandboxUrl;
 const stripe = new Stripe(sandboxCredentials.stripeSecretKey);
 
 type Delivery = { path: string; body: string; headers: Record<string, string> };

@@ -32,6 +32,8 @@ export const receipts = pgTable(
     period: text(),
     concept: text().notNull(),
     amount: integer().notNull(),
+    /** What a discount (e.g. siblings) took off the fee; amount is what is owed after it. */
+    discountAmount: integer().notNull().default(0),
     currency: text().notNull().default("EUR"),
     dueDate: date({ mode: "string" }).notNull(),
     status: receiptStatus().notNull().default("pending"),
@@ -60,6 +62,7 @@ export const receipts = pgTable(
     check("receipts_monthly_period_check", sql`(${t.kind} = 'monthly') = (${t.period} is not null)`),
     check("receipts_refunded_check", sql`${t.refundedAmount} between 0 and ${t.amount}`),
     check("receipts_paid_check", sql`(${t.status} in ('pending', 'cancelled')) = (${t.paidAt} is null)`),
+    check("receipts_discount_check", sql`${t.discountAmount} >= 0`),
     check("receipts_number_check", sql`${t.seriesNumber} > 0`),
   ],
 );

@@ -1,6 +1,6 @@
 // Messages (email outbox), the audit trail, API keys, settings, campus accounts and outgoing webhooks.
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { enrollments } from "./courses";
 import { auditSource, campusProvider, campusStatus, deliveryStatus, messageStatus } from "./enums";
 import { staffUsers, students } from "./people";
@@ -27,6 +27,8 @@ export const messages = pgTable(
     lastError: text(),
     /** Why a message counts as delivered without SMTP (e.g. stored only: no SMTP_URL). */
     deliveryNote: text(),
+    /** The bulk send (e.g. a month's payment links) this message belongs to, for its progress bar. */
+    bulkSendId: uuid().references(() => bulkSends.id),
     /** References to what is attached at send time (e.g. { kind: "receipt_pdf", receiptId }), never file bytes. */
     attachments: jsonb().notNull().default([]),
     smtpMessageId: text(),
@@ -36,7 +38,64 @@ export const messages = pgTable(
   (t) => [
     index("messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     index("messages_receipt_idx").on(t.receiptId),
+    index("messages_bulk_send_idx").on(t.bulkSendId, t.status),
   ],
+);
+
+/**
+ * A job that mails many payers at once (a month's payment links). Its messages point back to it;
+ * progress is counted from them, so a restarted job resumes where the outbox stands.
+ */
+export const bulkSends = pgTable(
+  "bulk_sends",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    kind: text().notNull(),
+    /** YYYY-MM the send is about, when it is about a month. */
+    period: text(),
+    status: text().notNull().default("queued"),
+    total: integer().notNull().default(0),
+    createdBy: uuid().references(() => staffUsers.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    lastError: text(),
+  },
+  (t) => [
+    check("bulk_sends_status_check", sql`${t.status} in ('queued', 'running', 'done', 'failed')`),
+    check("bulk_sends_total_check", sql`${t.total} >= 0`),
+    index("bulk_sends_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Each time monthly receipts were issued for a period: by the schedule or by staff, and what it made. */
+export const billingRuns = pgTable(
+  "billing_runs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    period: text().notNull(),
+    source: auditSource().notNull(),
+    issuedCount: integer().notNull(),
+    issuedTotal: integer().notNull(),
+    createdBy: uuid().references(() => staffUsers.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("billing_runs_period_check", sql`${t.period} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
+    check("billing_runs_counts_check", sql`${t.issuedCount} >= 0 and ${t.issuedTotal} >= 0`),
+    index("billing_runs_period_idx").on(t.period, t.createdAt),
+  ],
+);
+
+/** Fixed-window counters for rate limits on public doors (sign-in, enrollment, payment links, API). */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text().primaryKey(),
+    windowStartedAt: timestamp({ withTimezone: true }).notNull(),
+    hits: integer().notNull(),
+  },
+  (t) => [check("rate_limits_hits_check", sql`${t.hits} >= 0`), index("rate_limits_window_idx").on(t.windowStartedAt)],
 );
 
 /** Who did what, when: the receipt's timeline and the staff audit log. */

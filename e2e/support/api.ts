@@ -1,9 +1,10 @@
 // The app's REST API as the academy's other systems use it, and the database's view of a receipt.
 import { expect } from "@playwright/test";
 import { rows } from "./db";
+import { appUrl } from "./ports";
 
 export const demoApiKey = "ak_e2e_demo_key_0123456789abcdef";
-const base = "http://localhost:3100/api/v1";
+const base = `${appUrl}/api/v1`;
 
 let counter = 0;
 

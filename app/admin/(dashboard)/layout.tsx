@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { AdminNav } from "@/components/admin/admin-nav";
 import { LocaleSwitcher } from "@/components/locale-switcher/locale-switcher";
 import { requireStaff } from "@/lib/auth/guard";
 import { signOutAction } from "./actions";
@@ -11,21 +12,16 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <div className="min-h-screen">
       <header className="border-b border-stone-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <nav aria-label={t("title")} className="flex items-center gap-4">
+          <nav aria-label={t("title")} className="flex flex-wrap items-center gap-x-4 gap-y-1">
             <Link href="/admin" className="font-semibold text-brand-700">
               {t("title")}
             </Link>
-            <Link href="/admin" className="text-sm text-stone-700 hover:underline">
-              {t("nav.home")}
-            </Link>
-            <Link href="/admin/receipts" className="text-sm text-stone-700 hover:underline">
-              {t("nav.receipts")}
-            </Link>
+            <AdminNav role={user.role} />
           </nav>
           <div className="flex flex-wrap items-center gap-3 text-sm">
-            <span className="text-stone-600" data-testid="signed-in-as">
+            <Link href="/admin/account" className="text-stone-600 hover:underline" data-testid="signed-in-as">
               {t("signedInAs", { name: user.name, role: t(`roles.${user.role}`) })}
-            </span>
+            </Link>
             <LocaleSwitcher />
             <form action={signOutAction}>
               <button type="submit" className="rounded-md border border-stone-300 px-3 py-1 hover:bg-stone-100">
