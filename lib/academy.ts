@@ -19,7 +19,39 @@ export type Academy = z.infer<typeof academySchema>;
 export const settingKeys = {
   academy: "academy",
   paymentMethods: "payment_methods",
+  enrollmentPolicies: "enrollment_policies",
+  billing: "billing",
+  reminders: "reminders",
+  email: "email",
+  campus: "campus",
 } as const;
+
+/** Monthly issuing: on which day of the month the schedule issues, and how long payers have. */
+export const billingSettingsSchema = z.object({
+  /** Day of the month (1–28, so every month has it) on which the month's receipts are issued. */
+  issueDay: z.number().int().min(1).max(28).default(1),
+  /** Days from issuing to the due date. */
+  dueAfterDays: z.number().int().min(0).max(60).default(10),
+  /** Whether the schedule issues by itself; staff can always issue from the dashboard. */
+  automatic: z.boolean().default(true),
+  /** Whether issuing also e-mails every payer their payment link (as a bulk send). */
+  sendLinksOnIssue: z.boolean().default(true),
+});
+export type BillingSettings = z.infer<typeof billingSettingsSchema>;
+
+/** Reminders before and after the due date, and what happens to a receipt left unpaid. */
+export const reminderSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Days relative to the due date: negative before, 0 on it, positive after. */
+  offsetsDays: z.array(z.number().int().min(-30).max(90)).max(6).default([-3, 0, 7]),
+  /** Days after the due date when an unpaid receipt is marked overdue. */
+  overdueAfterDays: z.number().int().min(0).max(90).default(1),
+  /** Tell staff (by e-mail to the academy's address) when receipts become overdue. */
+  notifyStaff: z.boolean().default(true),
+  /** Suspend the student's campus access while a receipt is overdue; restored on payment. */
+  suspendCampus: z.boolean().default(false),
+});
+export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;
 
 export const onlineMethods = ["redsys", "bizum", "paypal", "stripe"] as const;
 export const paymentMethodsSchema = z.object({

@@ -2,7 +2,17 @@
 import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { readSetting } from "@/db/queries/settings";
-import { academySchema, paymentMethodsSchema, provisionalAcademy, settingKeys, type Academy } from "@/lib/academy";
+import {
+  academySchema,
+  billingSettingsSchema,
+  paymentMethodsSchema,
+  provisionalAcademy,
+  reminderSettingsSchema,
+  settingKeys,
+  type Academy,
+  type BillingSettings,
+  type ReminderSettings,
+} from "@/lib/academy";
 import { env } from "@/lib/env";
 import { availableMethods, paymentsConfig } from "@/lib/payments/config";
 import type { OnlineMethod } from "@/lib/payments/types";
@@ -27,4 +37,16 @@ export async function getEnabledMethods(db: DbOrTx, flow: "receipts" | "enrollme
   const parsed = paymentMethodsSchema.safeParse(await readSetting(db, settingKeys.paymentMethods));
   const chosen = parsed.success ? parsed.data[flow] : available;
   return available.filter((method) => chosen.includes(method));
+}
+
+/** Monthly issuing settings; the defaults until an admin changes them (or when stored ones no longer parse). */
+export async function getBillingSettings(db: DbOrTx): Promise<BillingSettings> {
+  const parsed = billingSettingsSchema.safeParse((await readSetting(db, settingKeys.billing)) ?? {});
+  return parsed.success ? parsed.data : billingSettingsSchema.parse({});
+}
+
+/** Reminder schedule and overdue policy; the defaults until an admin changes them. */
+export async function getReminderSettings(db: DbOrTx): Promise<ReminderSettings> {
+  const parsed = reminderSettingsSchema.safeParse((await readSetting(db, settingKeys.reminders)) ?? {});
+  return parsed.success ? parsed.data : reminderSettingsSchema.parse({});
 }

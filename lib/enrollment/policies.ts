@@ -6,6 +6,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
+import { settingKeys } from "@/lib/academy";
 import { seatTakingAt } from "@/db/queries/catalog";
 import { readSetting } from "@/db/queries/settings";
 import { courses, enrollments, receipts, students } from "@/db/schema";
@@ -22,7 +23,7 @@ export const enrollmentPoliciesSchema = z.object({
 export type EnrollmentPolicies = z.infer<typeof enrollmentPoliciesSchema>;
 
 export async function getEnrollmentPolicies(tx: Tx): Promise<EnrollmentPolicies> {
-  const parsed = enrollmentPoliciesSchema.safeParse((await readSetting(tx, "enrollment_policies")) ?? {});
+  const parsed = enrollmentPoliciesSchema.safeParse((await readSetting(tx, settingKeys.enrollmentPolicies)) ?? {});
   return parsed.success ? parsed.data : enrollmentPoliciesSchema.parse({});
 }
 
