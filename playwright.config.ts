@@ -3,7 +3,8 @@
 // (the default a newcomer runs). scripts/test.ts builds the app and creates the database first.
 import { defineConfig } from "@playwright/test";
 import { appUrl, ports } from "./e2e/support/ports";
-import { allSandboxAppEnv, sandboxServerEnv } from "./scripts/sandbox-env";
+import { e2eServerEnv } from "./e2e/support/server-env";
+import { sandboxServerEnv } from "./scripts/sandbox-env";
 
 const postgresUrl = process.env.E2E_DATABASE_URL;
 if (!postgresUrl) throw new Error("E2E_DATABASE_URL is not set: run the suite with `npm test` (scripts/test.ts).");
@@ -11,19 +12,7 @@ if (!postgresUrl) throw new Error("E2E_DATABASE_URL is not set: run the suite wi
 const runSuffix = process.env.E2E_PORT_OFFSET && process.env.E2E_PORT_OFFSET !== "0" ? `-${process.env.E2E_PORT_OFFSET}` : "";
 const pgliteDir = process.env.E2E_PGLITE_DIR ?? ".data/e2e-pglite";
 
-
-const serverEnv = {
-  NODE_ENV: "production",
-  NEXT_TELEMETRY_DISABLED: "1",
-  AUTH_SECRET: "e2e-auth-secret-not-for-production-0123456789",
-  APP_ENCRYPTION_KEY: "0".repeat(64),
-  DEMO_API_KEY: "ak_e2e_demo_key_0123456789abcdef",
-  CRON_SECRET: "e2e-cron-secret-0123456789",
-  // The e2e specs that read mail start a real SMTP server on this port (e2e/support/mail.ts).
-  SMTP_URL: `smtp://127.0.0.1:${ports.smtp}`,
-  MAIL_FROM: "Academia Sol de Idiomas <pagos@academiasol.es>",
-  ...allSandboxAppEnv(ports.sandbox),
-};
+const serverEnv = e2eServerEnv;
 
 export default defineConfig({
   testDir: "e2e",

@@ -4,6 +4,7 @@
 // NEXT_DIST_DIR and E2E_PORT_OFFSET let two runs share a machine and a checkout.
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { e2eServerEnv } from "../e2e/support/server-env";
 import { createTestDatabase, startTestPostgres } from "./testing/postgres";
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -19,7 +20,8 @@ const suffix = (process.env.E2E_PORT_OFFSET ?? "0").replace(/\D/g, "") || "0";
 if (process.env.E2E_SKIP_BUILD !== "1") {
   // next build adds its build folder's types to tsconfig.json; another folder than .next must not stay there.
   const tsconfig = readFileSync("tsconfig.json", "utf8");
-  const built = await run("npx", ["next", "build"], { NEXT_TELEMETRY_DISABLED: "1" });
+  // With the e2e secrets in the environment, as scripts/test.ts builds (see e2e/client-bundle.spec.ts).
+  const built = await run("npx", ["next", "build"], { ...e2eServerEnv, NEXT_TELEMETRY_DISABLED: "1" });
   if (distDir !== ".next") writeFileSync("tsconfig.json", tsconfig);
   if (built !== 0) process.exit(built);
 }

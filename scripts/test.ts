@@ -3,6 +3,7 @@
 // the production build, and ends with one line: "N passed, N failed".
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { e2eServerEnv } from "../e2e/support/server-env";
 import { createTestDatabase, startTestPostgres } from "./testing/postgres";
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -41,7 +42,8 @@ try {
   totals.failed += unit.failed;
 
   console.info("\n== next build");
-  const build = await run("npx", ["next", "build"], env);
+  // Built with the e2e run's secrets in the environment, so the bundle scan would find any that leaked.
+  const build = await run("npx", ["next", "build"], { ...e2eServerEnv, ...env });
 
   let e2e = 1;
   if (build === 0) {
