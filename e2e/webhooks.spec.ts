@@ -2,86 +2,22 @@
 // three providers (none pays anything, each gets its status, the server keeps serving), the
 // same good delivery 20 times at once, and two app processes on one PostgreSQL.
 import { expect, test } from "@playwright/test";
-import Stripe from "stripe";
-import { encodeParameters, signForNotification } from "../sandbox/redsys/signature";
-import { sandboxCredentials } from "../scripts/sandbox-env";
-import { api, createReceipt, receiptState } from "./support/api";
+import { encodeParameters } from "../sandbox/redsys/signature";
+import { receiptState } from "./support/api";
 import { rows } from "./support/db";
-import { appUrl, secondAppUrl, sandboxUrl } from "./support/ports";
-
-const apps = [appUrl, secondAppUrl];
-const sandbox = sandboxUrl;
-const stripe = new Stripe(sandboxCredentials.stripeSecretKey);
-
-type Delivery = { path: string; body: string; headers: Record<string, string> };
-
-async function deliver(d: Delivery, app = apps[0]!) {
-  const response = await fetch(`${app}/api/webhooks/${d.path}`, { method: "POST", body: d.body, headers: d.headers });
-  return response.status;
-}
-
-// --- Redsys ---------------------------------------------------------------------------------
-function redsysParams(order: string, overrides: Record<string, string> = {}) {
-  return {
-    Ds_Date: "27/11/2026",
-    Ds_Hour: "12:00",
-    Ds_Amount: "10000",
-    Ds_Currency: "978",
-    Ds_Order: order,
-    Ds_MerchantCode: sandboxCredentials.redsysMerchantCode,
-    Ds_Terminal: "001",
-    Ds_Response: "0000",
-    Ds_TransactionType: "0",
-    Ds_SecurePayment: "1",
-    Ds_AuthorisationCode: "123456",
-    ...overrides,
-  };
-}
-function redsysNotification(params: Record<string, string>, options: { signOrder?: string; version?: string; secret?: string; rawParams?: string } = {}): Delivery {
-  const merchantParameters = options.rawParams ?? encodeParameters(params);
-  const signature = signForNotification(options.secret ?? sandboxCredentials.redsysSecretKey, options.signOrder ?? params.Ds_Order ?? "", merchantParameters);
-  return {
-    path: "redsys",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ Ds_SignatureVersion: options.version ?? "HMAC_SHA256_V1", Ds_MerchantParameters: merchantParameters, Ds_Signature: signature }).toString(),
-  };
-}
-
-// --- Stripe ---------------------------------------------------------------------------------
-function stripeEvent(type: string, object: Record<string, unknown>) {
-  return JSON.stringify({ id: `evt_test_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", type, created: Math.floor(Date.now() / 1000), data: { object } });
-}
-function stripeSession(sessionId: string, amount = 10000, currency = "eur") {
-  return { id: sessionId, object: "checkout.session", payment_status: "paid", status: "complete", amount_total: amount, currency, payment_intent: `pi_${sessionId.slice(-12)}` };
-}
-function stripeDelivery(payload: string, options: { secret?: string; timestamp?: number; tamper?: (p: string) => string; header?: string } = {}): Delivery {
-  const header =
-    options.header ??
-    stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? sandboxCredentials.stripeWebhookSecret, timestamp: options.timestamp });
-  return { path: "stripe", headers: { "content-type": "application/json", "stripe-signature": header }, body: options.tamper ? options.tamper(payload) : payload };
-}
-
-// --- PayPal ---------------------------------------------------------------------------------
-function paypalCapture(orderId: string, value = "100.00", currency = "EUR") {
-  return JSON.stringify({
-    id: `WH-${crypto.randomUUID()}`,
-    event_type: "PAYMENT.CAPTURE.COMPLETED",
-    resource: { id: `CAP-${crypto.randomUUID().slice(0, 8)}`, status: "COMPLETED", amount: { currency_code: currency, value }, supplementary_data: { related_ids: { order_id: orderId } } },
-  });
-}
-async function paypalDelivery(body: string, options: { webhookId?: string; transmissionTime?: string; headers?: Record<string, string>; sendBody?: string } = {}): Promise<Delivery> {
-  const signed = await fetch(`${sandbox}/_control/paypal/sign`, { method: "POST", body: JSON.stringify({ body, webhookId: options.webhookId, transmissionTime: options.transmissionTime }) });
-  const { headers } = (await signed.json()) as { headers: Record<string, string> };
-  return { path: "paypal", headers: { "content-type": "application/json", ...headers, ...options.headers }, body: options.sendBody ?? body };
-}
-
-/** A pending receipt with a started attempt at the provider; its order reference. */
-async function startedAttempt(method: "redsys" | "stripe" | "paypal") {
-  const receipt = await createReceipt({ amount: 10000 });
-  const started = await api(`/receipts/${receipt.id}/checkout`, { body: { method } });
-  expect(started.status).toBe(201);
-  return { receiptId: receipt.id, ref: String(started.body.providerRef) };
-}
+import {
+  apps,
+  deliver,
+  paypalCapture,
+  paypalDelivery,
+  redsysNotification,
+  redsysParams,
+  startedAttempt,
+  stripeDelivery,
+  stripeEvent,
+  stripeSession,
+  type Delivery,
+} from "./support/deliveries";
 
 test("bad deliveries pay nothing, each gets its status, and the server keeps serving", async () => {
   const redsys = await startedAttempt("redsys");
