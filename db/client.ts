@@ -101,11 +101,28 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * A connection the server drops (a restart, a failover, a crash) emits "error"; with no listener
+ * that is an uncaught exception and the whole app process dies. The query that was running fails
+ * on its own (its transaction rolls back, the request answers 5xx); the pool drops the connection
+ * and opens a new one for the next query. Idle connections report through the pool, checked-out
+ * ones through the client itself, so both get a listener.
+ */
+function keepConnectionLossesFromCrashing(pool: {
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "connect", listener: (client: { on(event: "error", listener: (error: Error) => void): unknown }) => void): unknown;
+}): void {
+  const report = (error: Error) => console.error(`Database connection lost: ${error.message}`);
+  pool.on("error", report);
+  pool.on("connect", (client) => client.on("error", report));
+}
+
 async function openNodePostgres(url: string): Promise<Database> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
   const pool = new Pool({ connectionString: url, max: 10 });
+  keepConnectionLossesFromCrashing(pool);
   const db = drizzle({ client: pool, schema, casing: "snake_case" });
   return {
     db,
@@ -129,6 +146,7 @@ async function openNeon(url: string, localProxy: string | undefined): Promise<Da
     neonConfig.pipelineTLS = false;
   }
   const pool = new Pool({ connectionString: url, max: 10 });
+  keepConnectionLossesFromCrashing(pool);
   const db = drizzle({ client: pool, schema, casing: "snake_case" });
   return {
     db,

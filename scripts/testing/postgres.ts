@@ -13,6 +13,8 @@ import { openDatabase, type Database } from "@/db/client";
 const run = promisify(execFile);
 
 export type TestPostgres = { url: string; stop(): Promise<void> };
+/** A cluster of one's own, which a fault test may crash (immediate stop, as a power cut) and start again. */
+export type OwnTestPostgres = TestPostgres & { crash(): Promise<void>; restart(): Promise<void> };
 
 const NOT_FOUND =
   "No PostgreSQL found for the database tests: install Debian's postgresql package (apt-get install -y postgresql), " +
@@ -24,7 +26,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     await checkAnswers(given);
     return { url: given, stop: async () => {} };
   }
+  return startOwnTestPostgres();
+}
 
+/**
+ * Always a new throwaway cluster, whatever TEST_DATABASE_URL says. `durable` keeps every commit
+ * across a crash (synchronous commit), which a crash test needs; the default trades that for speed.
+ */
+export async function startOwnTestPostgres(settings: { durable?: boolean } = {}): Promise<OwnTestPostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error(NOT_FOUND);
 
@@ -50,7 +59,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     "-c listen_addresses=127.0.0.1",
     `-k ${dir}`,
     "-c fsync=off",
-    "-c synchronous_commit=off",
+    `-c synchronous_commit=${settings.durable ? "on" : "off"}`,
     "-c full_page_writes=off",
   ].join(" ");
   let started = false;
@@ -85,6 +94,12 @@ export async function startTestPostgres(): Promise<TestPostgres> {
 
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async crash() {
+      await pgRun("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    },
+    async restart() {
+      await pgRun("pg_ctl", ["-D", data, "-l", path.join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+    },
     async stop() {
       process.off("exit", onExit);
       if (started) {
