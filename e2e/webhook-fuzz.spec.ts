@@ -74,7 +74,16 @@ function stripeBad(sessionId: string): fc.Arbitrary<Delivery> {
     mutated(payload).map((body) => delivery(body, sign(payload))),
     fc.string({ minLength: 8, maxLength: 40 }).map((secret) => delivery(payload, sign(payload, `whsec_${secret}`))),
     fc.integer({ min: 301, max: 5 * 365 * 86_400 }).map((age) => delivery(payload, sign(payload, undefined, now - age))),
-    mutated(sign(payload), "grapheme-ascii").filter((header) => !header.includes(sign(payload).split(",v1=")[1]!)).map((header) => delivery(payload, header)),
+    // The header's signature or timestamp changed (not just dressed differently: "t=123x" still reads as 123).
+    fc.tuple(fc.nat({ max: 63 }), fc.constantFrom(..."0123456789abcdef")).map(([at, digit]) => {
+      const [t, v1] = sign(payload).split(",v1=") as [string, string];
+      const changed = v1.slice(0, at) + (v1[at] === digit ? (digit === "0" ? "1" : "0") : digit) + v1.slice(at + 1);
+      return delivery(payload, `${t},v1=${changed}`);
+    }),
+    fc.integer({ min: -300, max: 300 }).filter((shift) => shift !== 0).map((shift) => {
+      const [, v1] = sign(payload, undefined, now).split(",v1=");
+      return delivery(payload, `t=${now + shift},v1=${v1}`);
+    }),
     fc.jsonValue({ maxDepth: 3 }).map((value) => delivery(JSON.stringify(value), sign(payload))),
     fc.string({ maxLength: 400, unit: "binary" }).map((body) => delivery(body)),
     fc.string({ maxLength: 120, unit: "grapheme-ascii" }).map((header) => delivery(payload, header)),
@@ -87,8 +96,14 @@ function paypalBad(signed: Delivery): fc.Arbitrary<Delivery> {
     // The signed headers over another body.
     mutated(signed.body).map((body) => ({ ...signed, body })),
     fc.jsonValue({ maxDepth: 3 }).map((value) => ({ ...signed, body: JSON.stringify(value) })),
-    // One signed header changed.
-    fc.constantFrom("paypal-transmission-id", "paypal-transmission-time", "paypal-transmission-sig").chain((name) => mutated(header(name), "grapheme-ascii").map((value) => ({ ...signed, headers: { ...signed.headers, [name]: value } }))),
+    // One signed header changed: the transmission id or time, or one character of the signature
+    // (another base64 character, away from the end whose spare bits a decoder ignores).
+    fc.constantFrom("paypal-transmission-id", "paypal-transmission-time").chain((name) => mutated(header(name), "grapheme-ascii").map((value) => ({ ...signed, headers: { ...signed.headers, [name]: value } }))),
+    fc.tuple(fc.nat({ max: header("paypal-transmission-sig").length - 5 }), fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")).map(([at, char]) => {
+      const sig = header("paypal-transmission-sig");
+      const changed = sig.slice(0, at) + (sig[at] === char ? (char === "A" ? "B" : "A") : char) + sig.slice(at + 1);
+      return { ...signed, headers: { ...signed.headers, "paypal-transmission-sig": changed } };
+    }),
     // The certificate from somewhere else.
     fc.webUrl().map((url) => ({ ...signed, headers: { ...signed.headers, "paypal-cert-url": url } })),
     // No signature at all.
