@@ -61,7 +61,7 @@ const redsysParams = {
   Ds_SecurePayment: "1",
   Ds_AuthorisationCode: "123456",
 };
-function redsysBody(params: Record<string, unknown>, secret = sandboxCredentials.redsysSecretKey, signOrder = order) {
+function redsysBody(params: Record<string, unknown>, secret: string = sandboxCredentials.redsysSecretKey, signOrder: string = order) {
   const merchantParameters = encodeParameters(params);
   return new URLSearchParams({ Ds_SignatureVersion: "HMAC_SHA256_V1", Ds_MerchantParameters: merchantParameters, Ds_Signature: signForNotification(secret, signOrder, merchantParameters) }).toString();
 }
@@ -126,7 +126,7 @@ describe("the Stripe parser", () => {
     created: Math.floor(Date.now() / 1000),
     data: { object: { id: "cs_test_property0001", object: "checkout.session", payment_status: "paid", status: "complete", amount_total: 10000, currency: "eur", payment_intent: "pi_property0001" } },
   });
-  const header = (body: string, secret = sandboxCredentials.stripeWebhookSecret, timestamp?: number) =>
+  const header = (body: string, secret: string = sandboxCredentials.stripeWebhookSecret, timestamp?: number) =>
     stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp });
 
   it("reads the signed event (the baseline)", async () => {
