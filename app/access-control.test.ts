@@ -74,12 +74,66 @@ describe("server actions", () => {
   });
 });
 
+describe("user management", () => {
+  it("asks for the admin role in every action and on the page", () => {
+    const dir = path.join(root, "app/admin/(dashboard)/users");
+    const actions = exportedFunctions(readFileSync(path.join(dir, "actions.ts"), "utf8"));
+    expect(actions.length).toBeGreaterThanOrEqual(4);
+    for (const action of actions) expect(action.body, action.name).toMatch(/await requireStaff\("admin"\)/);
+    expect(readFileSync(path.join(dir, "page.tsx"), "utf8")).toMatch(/await requireStaff\("admin"\)/);
+  });
+});
+
 describe("staff pages", () => {
   const pages = filesUnder(path.join(root, "app/admin/(dashboard)"), (f) => /page\.tsx$/.test(f));
 
   it("each check the session themselves (proxy.ts only redirects)", () => {
     expect(pages.length).toBeGreaterThan(0);
     const unchecked = pages.filter((file) => !/\brequireStaff\(/.test(readFileSync(file, "utf8"))).map(relative);
+    expect(unchecked).toEqual([]);
+  });
+});
+
+/**
+ * The HTTP methods a route handler module exports, each with the text of its body, and whether
+ * every export could be read: `export { GET }` or `export const GET = wrap(...)` hide the body,
+ * so they count as unchecked rather than as passed.
+ */
+function routeMethods(source: string): { name: string; body: string; readable: boolean }[] {
+  const verbs = "GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS";
+  const starts = [...source.matchAll(new RegExp(`^export\\s+(?:async\\s+)?(function|const|let|var)\\s+(${verbs})\\b`, "gm"))];
+  const bodies = starts.map((match, i) => ({
+    name: match[2]!,
+    body: source.slice(match.index, starts[i + 1]?.index ?? source.length),
+    readable: match[1] === "function",
+  }));
+  const reExported = [...source.matchAll(/^export\s*\{([^}]*)\}/gm)].flatMap((m) =>
+    m[1]!.split(",").map((part) => part.trim().split(/\s+as\s+/).pop()!).filter((name) => new RegExp(`^(${verbs})$`).test(name)),
+  );
+  return [...bodies, ...reExported.map((name) => ({ name, body: "", readable: false }))];
+}
+
+function uncheckedMethods(source: string): string[] {
+  return routeMethods(source)
+    .filter((method) => !method.readable || !/\bawait requireStaff\(/.test(method.body))
+    .map((method) => method.name);
+}
+
+describe("staff route handlers", () => {
+  const handlers = filesUnder(path.join(root, "app/admin"), (f) => /[\\/]route\.tsx?$/.test(f));
+
+  it("are found (the scan works), and the check can fail", () => {
+    expect(handlers.map(relative)).toContain("app/admin/(dashboard)/receipts/[id]/pdf/route.ts");
+    expect(uncheckedMethods(`export async function GET() {\n  return new Response("open");\n}\n`)).toEqual(["GET"]);
+    expect(uncheckedMethods(`export const POST = async () => new Response("open");\n`)).toEqual(["POST"]);
+    expect(uncheckedMethods(`async function handler() { await requireStaff(); }\nexport { handler as GET };\n`)).toEqual(["GET"]);
+    expect(
+      uncheckedMethods(`export async function GET() {\n  await requireStaff();\n  return new Response("x");\n}\nexport async function DELETE() {\n  return new Response("x");\n}\n`),
+    ).toEqual(["DELETE"]);
+  });
+
+  it("each check the staff session in every method they export (proxy.ts only redirects)", () => {
+    const unchecked = handlers.flatMap((file) => uncheckedMethods(readFileSync(file, "utf8")).map((name) => `${relative(file)}#${name}`));
     expect(unchecked).toEqual([]);
   });
 });

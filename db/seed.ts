@@ -385,6 +385,8 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
     period: string | null;
     concept: string;
     amount: number;
+    /** What the enrollment's discount took off the month (receipts.discount_amount). */
+    discount: number;
     issuedAt: Date;
     dueDate: string;
     status: "pending" | "paid" | "cancelled" | "refunded" | "partially_refunded";
@@ -407,6 +409,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
       period: null,
       concept: `Matrícula y primera mensualidad — ${spec.name}`,
       amount: spec.enrollmentFee + monthly,
+      discount: spec.monthlyFee - monthly,
       issuedAt: created,
       dueDate: isoDate(created),
       status: enrollmentStatus,
@@ -436,6 +439,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
         period: period(m),
         concept: `Mensualidad ${period(m)} — ${spec.name}`,
         amount: monthly,
+        discount: spec.monthlyFee - monthly,
         issuedAt: new Date(m.getTime() - 3 * day),
         dueDate: isoDate(due),
         status,
@@ -484,6 +488,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
           period: d.period,
           concept: d.concept,
           amount: d.amount,
+          discountAmount: d.discount,
           currency: "EUR",
           dueDate: d.dueDate,
           status: d.status,

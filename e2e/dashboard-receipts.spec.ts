@@ -7,22 +7,7 @@ import { api, createReceipt, receiptState } from "./support/api";
 import { admin, signIn, staff } from "./support/auth";
 import { money, rows } from "./support/db";
 import { appUrl } from "./support/ports";
-
-const phone = { width: 390, height: 844 };
-const desktop = { width: 1280, height: 900 };
-
-async function expectNoSidewaysScroll(page: Page) {
-  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-}
-
-async function screenshots(page: Page, name: string) {
-  await page.setViewportSize(desktop);
-  await page.screenshot({ path: `test-results/screens/${name}-desktop-es.png`, fullPage: true });
-  await page.setViewportSize(phone);
-  await expectNoSidewaysScroll(page);
-  await page.screenshot({ path: `test-results/screens/${name}-phone-es.png`, fullPage: true });
-  await page.setViewportSize(desktop);
-}
+import { screenshots } from "./support/screens";
 
 /** A receipt paid by card at the Stripe sandbox, as a payer would (see api.spec.ts). */
 async function receiptPaidOnline(amount: number) {

@@ -78,6 +78,8 @@ const schema = z
     JOBS_MODE: z.enum(["worker", "cron"]).default("worker"),
     /** How long an attempt may stay without an outcome before reconciliation asks its provider. */
     RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(300),
+    /** How long one call to a provider's API may take before it counts as failed (the SDKs retry twice). */
+    PROVIDER_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(15),
     SMTP_URL: optionalString.refine(
       (v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v),
       "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587",
@@ -117,6 +119,27 @@ const schema = z
     /** Which real Redsys: the bank's test host (sis-t) or production (sis). Ignored with REDSYS_BASE_URL. */
     REDSYS_MODE: z.enum(["test", "live"]).default("test"),
     SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+    /**
+     * How many proxies in front of the app append to X-Forwarded-For (0: none, the header is not
+     * believed). true = 1, false = 0. Per-address rate limits need it (lib/security/doors.ts says what happens without).
+     */
+    TRUST_PROXY: z
+      .string()
+      .default("0")
+      .refine((v) => /^(true|false|\d{1,2})$/.test(v) && (v === "true" || v === "false" || Number(v) <= 10), "must be a number of proxies from 0 to 10 (or true/false)")
+      .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v))),
+    /** Staff sessions end this many hours after sign-in. */
+    SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.25).max(168).default(8),
+    /** Failed sign-ins per e-mail in 15 minutes before that e-mail must wait. */
+    SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Failed sign-ins per client address in 15 minutes before that address must wait. */
+    SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
+    /** Enrollment submissions per client address per minute (0: no limit). */
+    RATE_LIMIT_ENROLLMENT_PER_MINUTE: z.coerce.number().int().min(0).max(100000).default(30),
+    /** Payment-link page views per client address per minute (0: no limit). */
+    RATE_LIMIT_PAY_PER_MINUTE: z.coerce.number().int().min(0).max(100000).default(120),
+    /** REST API requests per API key per minute (0: no limit). */
+    RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(0).max(1000000).default(600),
     /** Moodle site root for campus provisioning (web service at /webservice/rest/server.php). Unset: no Moodle. */
     MOODLE_URL: optionalUrl("the Moodle site root, e.g. https://campus.miacademia.es"),
     /** Token of a Moodle web service user allowed the user-creation and manual-enrolment functions. */

@@ -14,7 +14,8 @@ import {
   type ReminderSettings,
 } from "@/lib/academy";
 import { env } from "@/lib/env";
-import { availableMethods, paymentsConfig } from "@/lib/payments/config";
+import { availableMethods } from "@/lib/payments/config";
+import { currentPaymentsConfig } from "@/lib/payments/providers";
 import type { OnlineMethod } from "@/lib/payments/types";
 
 /** The academy's identity; undefined until an admin (or the demo seed) has set it. */
@@ -33,7 +34,8 @@ export async function getAcademyOrProvisional(db: DbOrTx): Promise<Academy> {
  * chooses) among what the configuration can serve.
  */
 export async function getEnabledMethods(db: DbOrTx, flow: "receipts" | "enrollment"): Promise<OnlineMethod[]> {
-  const available = availableMethods(paymentsConfig(env()));
+  // The environment merged with the credentials an admin saved (lib/payments/providers).
+  const available = availableMethods(currentPaymentsConfig());
   const parsed = paymentMethodsSchema.safeParse(await readSetting(db, settingKeys.paymentMethods));
   const chosen = parsed.success ? parsed.data[flow] : available;
   return available.filter((method) => chosen.includes(method));

@@ -10,6 +10,8 @@ export async function prepareServer(): Promise<void> {
   const { db, migrate, driver, close } = await database();
   closeOnShutdown(close);
   await migrate();
+  // Provider credentials saved in the settings page win over the environment's, from the start.
+  await (await import("@/lib/payments/providers")).startPaymentsConfig(db);
   const seed = env.DEMO_SEED === "always" || (env.DEMO_SEED === "auto" && driver === "pglite");
   if (seed && !(await isSeeded(db))) {
     const result = await seedDemo(db, { apiKey: env.DEMO_API_KEY });

@@ -19,10 +19,15 @@ export type AppServer = { port: number; pid: number; logFile: string; stop(): Pr
 
 /** The route handler must be in the build the server serves; a build older than the route lacks it. */
 export function buildHasRoutes(root: string, routes: string[]): string[] {
-  const manifest = path.join(root, ".next", "app-path-routes-manifest.json");
+  const manifest = path.join(root, distDir(), "app-path-routes-manifest.json");
   if (!existsSync(manifest)) return routes;
   const known = Object.keys(JSON.parse(readFileSync(manifest, "utf8")) as Record<string, string>);
   return routes.filter((route) => !known.includes(route));
+}
+
+/** The build folder: `.next` unless NEXT_DIST_DIR names another (next.config.ts reads the same variable). */
+export function distDir(): string {
+  return process.env.NEXT_DIST_DIR || ".next";
 }
 
 export function appEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
@@ -44,6 +49,8 @@ export function appEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
     // Never called for notifications; it makes the adapter's mode "sandbox" like the seeded attempts.
     REDSYS_BASE_URL: "http://127.0.0.1:9/redsys",
     NEXT_TELEMETRY_DISABLED: "1",
+    // `next start` serves the build from the folder next.config.ts names.
+    ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createTestDatabase, startTestPostgres, type TestPostgres } from "../../scripts/testing/postgres";
-import { buildHasRoutes, checkBooks, seedAttempts, startApp, successNotification, type AppServer, type BookCheck, type Notification } from "./app";
+import { buildHasRoutes, checkBooks, distDir, seedAttempts, startApp, successNotification, type AppServer, type BookCheck, type Notification } from "./app";
 import { addCpu, cpuSpent, cpuUse, findPostmaster, noCpu, sampleCpu, type CpuUse } from "./cpu";
 import { mergeResults, runClosedLoop, type Answer, type LoadOptions, type LoadResult, type RequestSpec } from "./load";
 
@@ -124,14 +124,16 @@ type WebhookRequest = RequestSpec & { kind: "fresh" | "duplicate"; notification:
 async function main() {
   console.log(`bench/webhooks: ${JSON.stringify(settings)}`);
 
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    console.log("No production build in .next: running `next build`…");
+  const dist = distDir();
+  if (!existsSync(path.join(root, dist, "BUILD_ID"))) {
+    console.log(`No production build in ${dist}: running \`next build\`…`);
+    // NEXT_DIST_DIR is inherited, so the build lands where it is looked for.
     const built = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit" });
     if (built.status !== 0) throw new Error("next build failed");
   }
   const missing = buildHasRoutes(root, ["/api/health/route", "/api/webhooks/redsys/route"]);
   if (missing.length > 0) {
-    throw new Error(`The build in .next has no ${missing.join(", ")}: it predates the route. Rebuild with \`npx next build\` and run again.`);
+    throw new Error(`The build in ${dist} has no ${missing.join(", ")}: it predates the route. Rebuild with \`npx next build\` and run again.`);
   }
 
   const postgres: TestPostgres = await startTestPostgres();

@@ -65,11 +65,17 @@ function filterConditions(filter: ReceiptFilter): SQL[] {
 /** issued_at with its microseconds: a JS Date would drop them and make pages skip or repeat rows. */
 const issuedAtKey = sql<string>`to_char(${receipts.issuedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-export async function listDashboardReceipts(db: DbOrTx, params: { filter: ReceiptFilter; after?: ReceiptCursor; limit: number }) {
-  const conditions = filterConditions(params.filter);
-  if (params.after) {
-    conditions.push(sql`(${receipts.issuedAt}, ${receipts.id}) < (${params.after.issuedAt}::timestamptz, ${params.after.id}::uuid)`);
+/** The filter's conditions, plus "after the cursor" in the list's order (newest first). */
+function pageConditions(filter: ReceiptFilter, after: ReceiptCursor | undefined): SQL[] {
+  const conditions = filterConditions(filter);
+  if (after) {
+    conditions.push(sql`(${receipts.issuedAt}, ${receipts.id}) < (${after.issuedAt}::timestamptz, ${after.id}::uuid)`);
   }
+  return conditions;
+}
+
+export async function listDashboardReceipts(db: DbOrTx, params: { filter: ReceiptFilter; after?: ReceiptCursor; limit: number }) {
+  const conditions = pageConditions(params.filter, params.after);
   // One row more than asked tells whether a next page exists without counting.
   const rows = await db
     .select({
@@ -98,6 +104,53 @@ export async function listDashboardReceipts(db: DbOrTx, params: { filter: Receip
 }
 
 export type ReceiptListRow = Awaited<ReturnType<typeof listDashboardReceipts>>["rows"][number];
+
+/**
+ * One batch of the CSV export: the list's filter, order and keyset cursor (so the export holds
+ * exactly the rows the list pages through), with the columns accountants want. Calendar days
+ * come from the database in the academy's time zone as YYYY-MM-DD.
+ */
+export async function listReceiptsForExport(db: DbOrTx, params: { filter: ReceiptFilter; after?: ReceiptCursor; limit: number }) {
+  const timeZone = params.filter.timeZone;
+  const rows = await db
+    .select({
+      id: receipts.id,
+      number: receipts.number,
+      issuedOn: sql<string>`to_char(${receipts.issuedAt} at time zone ${timeZone}, 'YYYY-MM-DD')`,
+      dueDate: receipts.dueDate,
+      // In a select list Drizzle writes a column unqualified ("id"): name the outer table so a
+      // subquery's own columns cannot capture it.
+      studentName: sql<string>`(select s.first_name || ' ' || s.last_name from ${students} s where s.id = ${receipts}.student_id)`,
+      payerDocument: receipts.payerDocument,
+      payerName: receipts.payerName,
+      concept: receipts.concept,
+      period: receipts.period,
+      amount: receipts.amount,
+      discountAmount: receipts.discountAmount,
+      currency: receipts.currency,
+      status: receipts.status,
+      paidMethod: receipts.paidMethod,
+      paidOn: sql<string | null>`to_char(${receipts.paidAt} at time zone ${timeZone}, 'YYYY-MM-DD')`,
+      refundedAmount: receipts.refundedAmount,
+      // The provider's payment reference of the attempt that paid it (its order when it has none).
+      providerRef: sql<string | null>`(
+        select coalesce(a.provider_payment_ref, a.provider_ref) from ${paymentAttempts} a
+        where a.receipt_id = ${receipts}.id and a.status = 'succeeded'
+        order by a.finalized_at desc nulls last, a.created_at desc limit 1
+      )`,
+      cursorKey: issuedAtKey,
+    })
+    .from(receipts)
+    .where(and(...pageConditions(params.filter, params.after)))
+    .orderBy(desc(receipts.issuedAt), desc(receipts.id))
+    .limit(params.limit);
+  const last = rows.at(-1);
+  // A short batch is the last one; a full one may be followed by an empty batch (one extra query, no count).
+  const next: ReceiptCursor | undefined = rows.length === params.limit && last ? { issuedAt: last.cursorKey, id: last.id } : undefined;
+  return { rows, next };
+}
+
+export type ReceiptExportRow = Awaited<ReturnType<typeof listReceiptsForExport>>["rows"][number];
 
 /** Count and amount of everything the filter matches, per currency (amounts in different currencies never add up). */
 export async function getDashboardReceiptTotals(db: DbOrTx, filter: ReceiptFilter) {

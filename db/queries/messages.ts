@@ -37,6 +37,8 @@ export type NewMessage = {
   enrollmentId?: string | null;
   /** When the message becomes due; the database's now() when omitted. */
   nextAttemptAt?: Date;
+  /** References to files made at send time (e.g. the receipt PDF), never the files. */
+  attachments?: readonly Record<string, unknown>[];
 };
 
 /** Inserts the message unless one with the same dedupe key exists; the new id, or undefined for a duplicate. */
@@ -54,6 +56,7 @@ export async function insertMessage(db: DbOrTx, values: NewMessage): Promise<str
       receiptId: values.receiptId ?? null,
       enrollmentId: values.enrollmentId ?? null,
       ...(values.nextAttemptAt ? { nextAttemptAt: values.nextAttemptAt } : {}),
+      ...(values.attachments?.length ? { attachments: values.attachments } : {}),
     })
     .onConflictDoNothing({ target: messages.dedupeKey })
     .returning({ id: messages.id });

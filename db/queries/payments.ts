@@ -1,22 +1,98 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { attentionItems, attentionKind, paymentAttempts, providerEvents, receipts, refunds } from "@/db/schema";
 import type { AttemptRef, Provider, ProviderEvent } from "@/lib/payments/types";
 
+// --- statements prepared once per connection ------------------------------------------------
+//
+// Every provider notification runs the statements below (bench/webhooks/findings.md). Building
+// a Drizzle query costs the app more CPU than PostgreSQL spends running it, so these are built
+// once per connection and sent by name: the app skips the building, PostgreSQL the parsing and
+// planning. A prepared statement belongs to the connection it was prepared on, hence the cache
+// keyed by the session's client: a pooled node-postgres (or Neon) connection serves many
+// transactions; PGlite's transaction client is new each time, so there they are simply rebuilt.
+
+const statementsByClient = new WeakMap<object, Map<string, unknown>>();
+/**
+ * PostgreSQL's name for each statement: a hash of its text, so that the copies of this module
+ * that Next bundles into different routes, which share one pool, agree on every name.
+ */
+const statementNames = new Map<string, string>();
+
+type Preparable<T> = { toSQL(): { sql: string }; prepare(name: string): T };
+
+/** The statement `build` makes, prepared on `db`'s connection once and reused; `key` names it in this module. */
+export function prepared<T>(db: DbOrTx, key: string, build: (db: DbOrTx) => Preparable<T>): T {
+  // `session.client` is the driver's connection (or pool); undocumented, so without it, build.
+  const client = (db._.session as unknown as { client?: object }).client;
+  let statements = client && statementsByClient.get(client);
+  let statement = statements?.get(key) as T | undefined;
+  if (statement) return statement;
+  const query = build(db);
+  let name = statementNames.get(key);
+  if (!name) statementNames.set(key, (name = `q_${createHash("sha256").update(query.toSQL().sql).digest("hex").slice(0, 24)}`));
+  statement = query.prepare(name);
+  if (client) {
+    if (!statements) statementsByClient.set(client, (statements = new Map()));
+    statements.set(key, statement);
+  }
+  return statement;
+}
+
+/** A value bound at execution: `.set()` and `.values()` give it its column's encoder. */
+function param(name: string): SQL {
+  return sql.placeholder(name) as unknown as SQL;
+}
+
+/**
+ * `set` for a patch whose keys vary by caller: one statement per set of keys, with the patch's
+ * nulls written into it (a placeholder would run the column's encoder on null).
+ */
+function patchSet<K extends string>(patch: Partial<Record<K, unknown>>) {
+  const set: Partial<Record<K, SQL>> = {};
+  const values: Record<string, unknown> = {};
+  const key: string[] = [];
+  for (const column of Object.keys(patch).sort() as K[]) {
+    const value = patch[column];
+    if (value === undefined) continue;
+    if (value === null) {
+      set[column] = sql`null`;
+      key.push(`${column}=null`);
+    } else {
+      set[column] = param(column);
+      values[column] = value;
+      key.push(column);
+    }
+  }
+  return { set, values, key: key.join(",") };
+}
+
+// --- the inbox ------------------------------------------------------------------------------
+
 /** Stores a verified delivery once; undefined when it is already in the inbox (a duplicate). */
 export async function insertProviderEvent(tx: DbOrTx, event: ProviderEvent): Promise<string | undefined> {
-  const [row] = await tx
-    .insert(providerEvents)
-    .values({
-      provider: event.provider,
-      eventId: event.eventId,
-      eventType: event.eventType,
-      payload: event.payload ?? {},
-      rawBody: event.rawBody,
-    })
-    .onConflictDoNothing({ target: [providerEvents.provider, providerEvents.eventId] })
-    .returning({ id: providerEvents.id });
+  const statement = prepared(tx, "inbox_insert", (db) =>
+    db
+      .insert(providerEvents)
+      .values({
+        provider: param("provider"),
+        eventId: param("eventId"),
+        eventType: param("eventType"),
+        payload: param("payload"),
+        rawBody: param("rawBody"),
+      })
+      .onConflictDoNothing({ target: [providerEvents.provider, providerEvents.eventId] })
+      .returning({ id: providerEvents.id }),
+  );
+  const [row] = await statement.execute({
+    provider: event.provider,
+    eventId: event.eventId,
+    eventType: event.eventType,
+    payload: event.payload ?? {},
+    rawBody: event.rawBody,
+  });
   return row?.id;
 }
 
@@ -25,68 +101,97 @@ export async function settleProviderEvent(
   id: string,
   result: { outcome: "applied" | "ignored" | "flagged"; attemptId?: string; note?: string },
 ): Promise<void> {
-  await tx
-    .update(providerEvents)
-    .set({ outcome: result.outcome, attemptId: result.attemptId, error: result.note, processedAt: new Date() })
-    .where(eq(providerEvents.id, id));
+  const statement = prepared(tx, "inbox_settle", (db) =>
+    db
+      .update(providerEvents)
+      .set({ outcome: param("outcome"), attemptId: param("attemptId"), error: param("error"), processedAt: param("processedAt") })
+      .where(eq(providerEvents.id, sql.placeholder("id"))),
+  );
+  await statement.execute({ id, outcome: result.outcome, attemptId: result.attemptId ?? null, error: result.note ?? null, processedAt: new Date() });
 }
 
-/** Finds which attempt (and receipt) an event is about, without locking. */
-export async function findAttempt(tx: DbOrTx, provider: Provider, ref: AttemptRef) {
-  const column = ref.by === "order" ? paymentAttempts.providerRef : paymentAttempts.providerPaymentRef;
-  const [row] = await tx
-    .select({ id: paymentAttempts.id, receiptId: paymentAttempts.receiptId })
-    .from(paymentAttempts)
-    .where(and(eq(paymentAttempts.provider, provider), eq(column, ref.value)))
-    .limit(1);
-  return row;
-}
+// --- locks ----------------------------------------------------------------------------------
+
+const lockedReceiptColumns = {
+  id: receipts.id,
+  number: receipts.number,
+  kind: receipts.kind,
+  status: receipts.status,
+  amount: receipts.amount,
+  currency: receipts.currency,
+  refundedAmount: receipts.refundedAmount,
+  concept: receipts.concept,
+  enrollmentId: receipts.enrollmentId,
+  studentId: receipts.studentId,
+  payerName: receipts.payerName,
+  payerEmail: receipts.payerEmail,
+  dueDate: receipts.dueDate,
+  paidAt: receipts.paidAt,
+  overdueAt: receipts.overdueAt,
+};
 
 /** Locks the receipt row for the rest of the transaction. Always lock the receipt before its attempts. */
 export async function lockReceipt(tx: DbOrTx, receiptId: string) {
-  const [row] = await tx
-    .select({
-      id: receipts.id,
-      number: receipts.number,
-      kind: receipts.kind,
-      status: receipts.status,
-      amount: receipts.amount,
-      currency: receipts.currency,
-      refundedAmount: receipts.refundedAmount,
-      concept: receipts.concept,
-      enrollmentId: receipts.enrollmentId,
-      studentId: receipts.studentId,
-      payerName: receipts.payerName,
-      payerEmail: receipts.payerEmail,
-      dueDate: receipts.dueDate,
-      paidAt: receipts.paidAt,
-    })
-    .from(receipts)
-    .where(eq(receipts.id, receiptId))
-    .for("update");
+  const statement = prepared(tx, "receipt_lock", (db) =>
+    db.select(lockedReceiptColumns).from(receipts).where(eq(receipts.id, sql.placeholder("id"))).for("update"),
+  );
+  const [row] = await statement.execute({ id: receiptId });
   return row;
 }
 
 export type LockedReceipt = NonNullable<Awaited<ReturnType<typeof lockReceipt>>>;
 
+/**
+ * Finds the attempt an event is about and locks its receipt (not the attempt: that comes next,
+ * in `lockAttempt`, so the lock order stays receipt then attempt). Undefined for an unknown attempt.
+ */
+export async function lockReceiptOfAttempt(tx: DbOrTx, provider: Provider, ref: AttemptRef) {
+  const statement = prepared(tx, `receipt_lock_by_attempt_${ref.by}`, (db) =>
+    db
+      .select({ attemptId: paymentAttempts.id, receipt: lockedReceiptColumns })
+      .from(paymentAttempts)
+      .innerJoin(receipts, eq(receipts.id, paymentAttempts.receiptId))
+      .where(
+        and(
+          eq(paymentAttempts.provider, sql.placeholder("provider")),
+          eq(ref.by === "order" ? paymentAttempts.providerRef : paymentAttempts.providerPaymentRef, sql.placeholder("ref")),
+        ),
+      )
+      .limit(1)
+      .for("update", { of: receipts }),
+  );
+  const [row] = await statement.execute({ provider, ref: ref.value });
+  return row;
+}
+
+/** Refunds reported by the provider before the payment they return had reached us. */
+function deferredRefundsOf(attemptId: string | SQLWrapper) {
+  return and(eq(refunds.attemptId, attemptId), eq(refunds.status, "pending"), sql`${refunds.source} in ('webhook', 'reconciliation')`);
+}
+
+/** Locks the attempt row. `hasDeferredRefunds`: whether `listDeferredRefunds` would find any. */
 export async function lockAttempt(tx: DbOrTx, attemptId: string) {
-  const [row] = await tx
-    .select({
-      id: paymentAttempts.id,
-      receiptId: paymentAttempts.receiptId,
-      provider: paymentAttempts.provider,
-      method: paymentAttempts.method,
-      mode: paymentAttempts.mode,
-      status: paymentAttempts.status,
-      amount: paymentAttempts.amount,
-      currency: paymentAttempts.currency,
-      providerRef: paymentAttempts.providerRef,
-      providerPaymentRef: paymentAttempts.providerPaymentRef,
-      createdAt: paymentAttempts.createdAt,
-    })
-    .from(paymentAttempts)
-    .where(eq(paymentAttempts.id, attemptId))
-    .for("update");
+  const statement = prepared(tx, "attempt_lock", (db) =>
+    db
+      .select({
+        id: paymentAttempts.id,
+        receiptId: paymentAttempts.receiptId,
+        provider: paymentAttempts.provider,
+        method: paymentAttempts.method,
+        mode: paymentAttempts.mode,
+        status: paymentAttempts.status,
+        amount: paymentAttempts.amount,
+        currency: paymentAttempts.currency,
+        providerRef: paymentAttempts.providerRef,
+        providerPaymentRef: paymentAttempts.providerPaymentRef,
+        createdAt: paymentAttempts.createdAt,
+        hasDeferredRefunds: sql<boolean>`exists (select 1 from ${refunds} where ${deferredRefundsOf(paymentAttempts.id)})`,
+      })
+      .from(paymentAttempts)
+      .where(eq(paymentAttempts.id, sql.placeholder("id")))
+      .for("update", { of: paymentAttempts }),
+  );
+  const [row] = await statement.execute({ id: attemptId });
   return row;
 }
 
@@ -97,7 +202,11 @@ export async function updateAttempt(
   id: string,
   patch: Partial<Pick<typeof paymentAttempts.$inferInsert, "status" | "providerRef" | "providerPaymentRef" | "failureCode" | "failureMessage" | "finalizedBy" | "finalizedAt">>,
 ): Promise<void> {
-  await tx.update(paymentAttempts).set({ ...patch, updatedAt: new Date() }).where(eq(paymentAttempts.id, id));
+  const { set, values, key } = patchSet({ ...patch, updatedAt: new Date() });
+  const statement = prepared(tx, `attempt_update:${key}`, (db) =>
+    db.update(paymentAttempts).set(set).where(eq(paymentAttempts.id, sql.placeholder("id"))),
+  );
+  await statement.execute({ ...values, id });
 }
 
 export async function updateReceipt(
@@ -105,7 +214,11 @@ export async function updateReceipt(
   id: string,
   patch: Partial<Pick<typeof receipts.$inferInsert, "status" | "paidAt" | "paidMethod" | "refundedAmount" | "cancelledAt" | "cancelReason">>,
 ): Promise<void> {
-  await tx.update(receipts).set({ ...patch, updatedAt: new Date() }).where(eq(receipts.id, id));
+  const { set, values, key } = patchSet({ ...patch, updatedAt: new Date() });
+  const statement = prepared(tx, `receipt_update:${key}`, (db) =>
+    db.update(receipts).set(set).where(eq(receipts.id, sql.placeholder("id"))),
+  );
+  await statement.execute({ ...values, id });
 }
 
 export type AttentionKind = (typeof attentionKind.enumValues)[number];
@@ -151,11 +264,11 @@ export async function listStaleAttempts(tx: DbOrTx, olderThan: Date, limit: numb
     .limit(limit);
 }
 
-/** Refunds reported by the provider before the payment they return had reached us. */
+/** Refunds reported by the provider before the payment they return had reached us, oldest first. */
 export async function listDeferredRefunds(tx: DbOrTx, attemptId: string) {
   return tx
     .select({ id: refunds.id, providerRef: refunds.providerRef, amount: refunds.amount, currency: refunds.currency })
     .from(refunds)
-    .where(and(eq(refunds.attemptId, attemptId), eq(refunds.status, "pending"), sql`${refunds.source} in ('webhook', 'reconciliation')`))
+    .where(deferredRefundsOf(attemptId))
     .orderBy(refunds.createdAt);
 }

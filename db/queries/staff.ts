@@ -22,9 +22,10 @@ export async function recordSignIn(db: DbOrTx, id: string): Promise<void> {
   await db.update(staffUsers).set({ lastSignInAt: new Date() }).where(eq(staffUsers.id, id));
 }
 
+/** The user behind a session, if still active; passwordChangedAt ends older sessions. */
 export async function findActiveStaff(db: DbOrTx, id: string) {
   const [user] = await db
-    .select({ id: staffUsers.id, role: staffUsers.role })
+    .select({ id: staffUsers.id, role: staffUsers.role, name: staffUsers.name, email: staffUsers.email, passwordChangedAt: staffUsers.passwordChangedAt })
     .from(staffUsers)
     .where(sql`${staffUsers.id} = ${id} and ${staffUsers.active}`);
   return user;

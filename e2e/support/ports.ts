@@ -13,6 +13,12 @@ export const ports = {
   smtp: 2526 + offset,
 };
 
+// Ports that fetch() refuses to connect to (the Fetch standard's "bad ports") within our ranges.
+const badPorts = new Set([4190]);
+for (const [name, port] of Object.entries(ports)) {
+  if (badPorts.has(port)) throw new Error(`E2E_PORT_OFFSET=${offset} puts the ${name} server on port ${port}, which fetch() refuses: pick another offset`);
+}
+
 /** The PostgreSQL-backed app that most specs drive. */
 export const appUrl = `http://localhost:${ports.postgres}`;
 /** The second instance on the same database. */

@@ -3,6 +3,7 @@
 import "server-only";
 import { getDb, type Db } from "@/db/client";
 import { authenticateApiKey, type ApiCaller } from "./auth";
+import { hitDoor, tooManyRequests } from "@/lib/security/doors";
 import { ApiError, errorResponse } from "./errors";
 
 type Context<P> = { db: Db; caller: ApiCaller; request: Request; params: P; json(): Promise<unknown> };
@@ -14,6 +15,9 @@ export function apiHandler<P = Record<string, never>>(run: (context: Context<P>)
     try {
       const db = await getDb();
       const caller = await authenticateApiKey(db, request);
+      // Per API key (lib/security/doors.ts): 429 with Retry-After past the limit.
+      const limit = await hitDoor(db, "api", caller.keyId);
+      if (!limit.allowed) return tooManyRequests(limit);
       const params = await route.params;
       const json = async () => {
         const text = await request.text();

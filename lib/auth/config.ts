@@ -10,33 +10,46 @@ declare module "next-auth" {
     role?: StaffRole;
   }
   interface Session {
-    user: { id: string; name: string; email: string; role: StaffRole };
+    /** When the user signed in (ms since epoch): a password changed later ends the session. */
+    user: { id: string; name: string; email: string; role: StaffRole; signedInAt: number };
   }
 }
 
-/** Staff sessions end after a working day. */
-const SESSION_SECONDS = 8 * 60 * 60;
-
 export const signInPath = "/admin/sign-in";
+
+/** Staff sessions end after a working day by default (SESSION_MAX_AGE_HOURS). */
+export function sessionSeconds(): number {
+  return Math.round(env().SESSION_MAX_AGE_HOURS * 3600);
+}
+
+/** A session signed in longer ago than the maximum (or before sign-in times were recorded) is over. */
+export function sessionExpired(signedInAt: unknown, now = Date.now()): boolean {
+  return typeof signedInAt !== "number" || now - signedInAt > sessionSeconds() * 1000;
+}
 
 export function authConfig(): NextAuthConfig {
   return {
     secret: env().AUTH_SECRET,
     trustHost: true,
-    session: { strategy: "jwt", maxAge: SESSION_SECONDS },
+    // next-auth re-signs a JWT session on every read, so maxAge alone is an idle timeout; the jwt
+    // callback below also ends it that long after sign-in, however busy the user is.
+    session: { strategy: "jwt", maxAge: sessionSeconds() },
     pages: { signIn: signInPath },
     providers: [],
     callbacks: {
       jwt({ token, user }) {
+        // Only at sign-in: nothing a browser sends can move signedInAt later.
         if (user) {
           token.sub = user.id;
           token.role = user.role;
+          token.signedInAt = Date.now();
         }
-        return token;
+        return sessionExpired(token.signedInAt) ? null : token;
       },
       session({ session, token }) {
         const role = token.role === "admin" ? "admin" : "staff";
-        return { ...session, user: { ...session.user, id: token.sub ?? "", role } };
+        const signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : 0;
+        return { ...session, user: { ...session.user, id: token.sub ?? "", role, signedInAt } };
       },
       authorized({ auth, request }) {
         const { pathname } = request.nextUrl;

@@ -1,20 +1,25 @@
-// The check every staff page and action runs: a signed-in, still active user with the role.
+// The check every staff page and action runs: a signed-in, still active user with the role,
+// whose session began after their last password change and less than the maximum age ago.
 import "server-only";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { findActiveStaff } from "@/db/queries/staff";
-import { signInPath, type StaffRole } from "./config";
+import { sessionExpired, signInPath, type StaffRole } from "./config";
 import { auth } from "./index";
 
 export type StaffSession = { id: string; name: string; email: string; role: StaffRole };
 
-/** For pages: sends anyone without a valid session to sign in; forbids a missing role. */
+/** For pages and actions: sends anyone without a valid session to sign in; forbids a missing role. */
 export async function requireStaff(role?: StaffRole): Promise<StaffSession> {
   const session = await auth();
   if (!session?.user?.id) redirect(signInPath);
+  const { signedInAt } = session.user;
+  if (sessionExpired(signedInAt)) redirect(signInPath);
   // A deactivated user's token is still signed: the database has the last word.
   const current = await findActiveStaff(await getDb(), session.user.id);
   if (!current) redirect(signInPath);
+  // A password change (by the user or an admin) ends every session that began before it.
+  if (current.passwordChangedAt && current.passwordChangedAt.getTime() > signedInAt) redirect(signInPath);
   if (role === "admin" && current.role !== "admin") redirect("/admin?forbidden=1");
-  return { ...session.user, role: current.role };
+  return { id: current.id, name: current.name, email: current.email, role: current.role };
 }

@@ -1,9 +1,13 @@
 // Staff authentication: next-auth with e-mail and password checked against staff_users.
-import NextAuth from "next-auth";
+// Failed attempts are counted per e-mail and per client address (lib/security/doors.ts); once
+// either count is full, sign-in is refused before the password is checked, with the same answer
+// whether or not the e-mail exists.
+import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { findStaffForSignIn, recordSignIn } from "@/db/queries/staff";
+import { clearSignInFailures, recordSignInFailure, requestAddress, signInBlocked } from "@/lib/security/doors";
 import { authConfig } from "./config";
 import { spendPasswordCheck, verifyPassword } from "./password";
 
@@ -12,21 +16,35 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
+/** Too many failures: the sign-in form says how long to wait (the code also reaches the URL). */
+export class SignInRateLimited extends CredentialsSignin {
+  code = "rate_limited";
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
+}
+
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...authConfig(),
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
+        const { email, password } = parsed.data;
         const db = await getDb();
-        const user = await findStaffForSignIn(db, parsed.data.email);
-        if (!user || !user.active) {
-          await spendPasswordCheck(parsed.data.password);
+        const address = requestAddress(request.headers);
+        const wait = await signInBlocked(db, email, address);
+        if (wait !== undefined) throw new SignInRateLimited(wait);
+        const user = await findStaffForSignIn(db, email);
+        const valid = user && user.active ? await verifyPassword(password, user.passwordHash) : (await spendPasswordCheck(password), false);
+        if (!user || !valid) {
+          const nowBlocked = await recordSignInFailure(db, email, address);
+          if (nowBlocked !== undefined) throw new SignInRateLimited(nowBlocked);
           return null;
         }
-        if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
+        await clearSignInFailures(db, email);
         await recordSignIn(db, user.id);
         return { id: user.id, name: user.name, email: user.email, role: user.role };
       },

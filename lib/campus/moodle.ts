@@ -27,6 +27,8 @@ const userSchema = z.object({
   username: z.string(),
   email: z.string().optional(),
   idnumber: z.string().optional(),
+  /** Moodle answers a boolean (a number on some versions); suspended users cannot log in. */
+  suspended: z.union([z.boolean(), z.number()]).optional(),
 });
 const usersSchema = z.array(userSchema);
 const createdSchema = z.array(z.object({ id: z.number().int(), username: z.string() })).min(1);
@@ -123,6 +125,9 @@ export class MoodleProvisioner implements CampusProvisioner {
 
   async provision(request: ProvisionRequest): Promise<ProvisionResult> {
     const user = await this.findOrCreateUser(request.student);
+    // Provisioning means "the student can use the campus": access suspended for an overdue
+    // receipt (lib/campus/suspension.ts) is restored by the run that follows its payment.
+    if (user.suspended) await this.setSuspended(user.id, false);
     const courseIds = await Promise.all(request.courses.map((c) => this.resolveCourse(c)));
     if (courseIds.length > 0) {
       const params: Record<string, string> = {};
@@ -135,6 +140,11 @@ export class MoodleProvisioner implements CampusProvisioner {
       await this.client.call("enrol_manual_enrol_users", params, z.null());
     }
     return { externalUserId: String(user.id), status: "active" };
+  }
+
+  /** Suspends (no login) or restores a Moodle user; idempotent. */
+  async setSuspended(moodleUserId: number, suspended: boolean): Promise<void> {
+    await this.client.call("core_user_update_users", { "users[0][id]": String(moodleUserId), "users[0][suspended]": suspended ? "1" : "0" }, z.unknown());
   }
 
   /**

@@ -24,7 +24,11 @@ import {
   type EnrollmentForCampus,
   type LockedCampusAccount,
 } from "@/db/queries/campus";
+import { readSetting } from "@/db/queries/settings";
+import { settingKeys } from "@/lib/academy";
+import { storedCampusSchema } from "@/lib/admin-settings/schemas";
 import { env } from "@/lib/env";
+import { appEncryptionKey, decryptSecret } from "./crypto";
 import { MoodleProvisioner, type MoodleConfig } from "./moodle";
 import { CampusError, type CampusProvider, type ProvisionRequest } from "./types";
 import {
@@ -58,8 +62,21 @@ export type ProvisionReport = {
   outcomes: ProviderOutcome[];
 };
 
-export function moodleConfig(options: CampusOptions = {}): MoodleConfig | undefined {
+/**
+ * The Moodle connection: the options' (tests), else the one an admin saved in Settings → Campus
+ * (its token encrypted with APP_ENCRYPTION_KEY), else MOODLE_URL/MOODLE_TOKEN.
+ */
+export async function moodleConfig(db: DbOrTx, options: Pick<CampusOptions, "moodle"> = {}): Promise<MoodleConfig | undefined> {
   if (options.moodle !== undefined) return options.moodle ?? undefined;
+  const stored = storedCampusSchema.safeParse(await readSetting(db, settingKeys.campus));
+  const key = appEncryptionKey();
+  if (stored.success && key) {
+    try {
+      return { url: stored.data.moodleUrl, token: decryptSecret(stored.data.tokenEncrypted, key) };
+    } catch {
+      console.error("The saved campus token does not open with APP_ENCRYPTION_KEY: using the environment's Moodle settings.");
+    }
+  }
   const { MOODLE_URL, MOODLE_TOKEN } = env();
   return MOODLE_URL && MOODLE_TOKEN ? { url: MOODLE_URL, token: MOODLE_TOKEN } : undefined;
 }
@@ -77,7 +94,7 @@ export async function enqueueCampusProvisioning(
   const enrollment = await loadEnrollmentForCampus(tx, enrollmentId);
   if (!enrollment) throw new CampusError(`enrollment ${enrollmentId} not found`, false);
   if (enrollment.status !== "confirmed") return { moodle: false, webhooks: 0 };
-  const moodle = moodleConfig(options) !== undefined && enrollment.course.campusCourseId !== null && enrollment.course.campusCourseId.trim() !== "";
+  const moodle = (await moodleConfig(tx, options)) !== undefined && enrollment.course.campusCourseId !== null && enrollment.course.campusCourseId.trim() !== "";
   if (moodle) await markCampusAccountPending(tx, { studentId: enrollment.student.id, provider: "moodle" });
   const webhooks = await enqueueEnrollmentWebhooks(
     tx,
@@ -99,7 +116,7 @@ export async function provisionStudent(db: Db, params: { enrollmentId: string },
     return { enrollmentId: params.enrollmentId, skipped: `enrollment is ${enrollment.status}, not confirmed`, outcomes: [] };
   }
   const outcomes: ProviderOutcome[] = [];
-  const moodle = moodleConfig(options);
+  const moodle = await moodleConfig(db, options);
   if (moodle && enrollment.course.campusCourseId) {
     const accountId = await markCampusAccountPending(db, { studentId: enrollment.student.id, provider: "moodle" });
     const outcome = await db.transaction(async (tx) => {
@@ -146,7 +163,7 @@ export async function runCampusProvisioning(
   options: CampusOptions & { maxAccounts?: number } = {},
 ): Promise<{ moodle: { active: number; failed: number }; webhooks: DrainResult }> {
   const moodle = { active: 0, failed: 0 };
-  const config = moodleConfig(options);
+  const config = await moodleConfig(db, options);
   if (config) {
     const provisioner = new MoodleProvisioner(config);
     for (let i = 0; i < (options.maxAccounts ?? 100); i++) {

@@ -6,6 +6,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
+import { readHoldMinutes } from "@/lib/admin-settings/hold-minutes";
 import { seatTakingAt } from "@/db/queries/catalog";
 import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
@@ -56,7 +57,7 @@ export const defaultHoldMinutes: Record<OnlineMethod, number> = { redsys: 30, bi
 
 export async function submitEnrollment(db: Db, request: EnrollmentRequest, options: { now?: Date; holdMinutes?: Record<OnlineMethod, number> } = {}): Promise<SubmitResult> {
   const now = options.now ?? new Date();
-  const holdMinutes = options.holdMinutes ?? defaultHoldMinutes;
+  const holdMinutes = options.holdMinutes ?? (await readHoldMinutes(db)) ?? defaultHoldMinutes;
   try {
     return await db.transaction((tx) => submitIn(tx, request, now, holdMinutes));
   } catch (error) {

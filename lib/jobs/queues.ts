@@ -2,7 +2,7 @@
 // retries it. Shared by the workers (worker.ts) and the cron route (cron.ts).
 import type { Queue } from "pg-boss";
 
-export const jobNames = ["reconcile-payments", "deliver-messages", "expire-holds", "provision-campus", "refund-late-payments"] as const;
+export const jobNames = ["reconcile-payments", "deliver-messages", "expire-holds", "provision-campus", "refund-late-payments", "issue-monthly-receipts", "send-bulk", "send-reminders"] as const;
 export type JobName = (typeof jobNames)[number];
 
 export function isJobName(value: string): value is JobName {
@@ -16,6 +16,12 @@ export const defaultSchedules: Record<JobName, string> = {
   "expire-holds": "* * * * *",
   "provision-campus": "* * * * *",
   "refund-late-payments": "* * * * *",
+  // Daily at 05:00 UTC (06:00/07:00 in Madrid); the job itself waits for the academy's issue day.
+  "issue-monthly-receipts": "0 5 * * *",
+  // Picks up bulk sends a crash or a cron deployment left open; staff's start nudges it at once.
+  "send-bulk": "* * * * *",
+  // Daily at 07:00 UTC (08:00/09:00 in Madrid): reminders arrive in the morning.
+  "send-reminders": "0 7 * * *",
 };
 
 /**
@@ -73,5 +79,36 @@ export const queueOptions: Record<JobName, Omit<Queue, "name">> = {
     retryDelayMax: 600,
     expireInSeconds: 10 * 60,
     deleteAfterSeconds: 24 * 3600,
+  },
+  "issue-monthly-receipts": {
+    policy: "stately",
+    retryLimit: 5,
+    retryDelay: 60,
+    retryBackoff: true,
+    retryDelayMax: 1800,
+    // One transaction for the whole month; idempotent, so a retry after a timeout is safe.
+    expireInSeconds: 15 * 60,
+    deleteAfterSeconds: 7 * 24 * 3600,
+  },
+  "send-bulk": {
+    policy: "stately",
+    retryLimit: 5,
+    retryDelay: 10,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    // A month's links for a large academy (thousands of emails over SMTP); a run cut short by the
+    // expiry just resumes on the next one.
+    expireInSeconds: 60 * 60,
+    deleteAfterSeconds: 7 * 24 * 3600,
+  },
+  "send-reminders": {
+    policy: "stately",
+    retryLimit: 5,
+    retryDelay: 60,
+    retryBackoff: true,
+    retryDelayMax: 1800,
+    // Idempotent (one dedupe key per receipt and offset), so a retry after a timeout is safe.
+    expireInSeconds: 30 * 60,
+    deleteAfterSeconds: 7 * 24 * 3600,
   },
 };

@@ -7,7 +7,10 @@ import type { Db } from "@/db/client";
 import { env } from "@/lib/env";
 import { deliverDueMessages, type DeliveryReport } from "@/lib/messaging/outbox";
 import { createMailTransport, type MailTransport } from "@/lib/messaging/transport";
+import { issueDueMonth, type ScheduledIssuingOptions, type ScheduledIssuingReport } from "@/lib/billing/schedule";
 import { runCampusProvisioning } from "@/lib/campus/provision";
+import { runBulkSends } from "@/lib/messaging/bulk-send";
+import { sendReminders, type ReminderRunReport, type ReminderRunOptions } from "@/lib/reminders/reminders";
 import { expireHolds, type HoldExpiryReport } from "@/lib/enrollment/holds";
 import { refundLatePayments, type LateRefundReport } from "@/lib/enrollment/late-refunds";
 import { reconcileStaleAttempts, type ReconciliationReport } from "@/lib/payments/refresh";
@@ -45,14 +48,17 @@ export async function deliverMessages(db: Db, options: DeliverOptions = {}): Pro
   }
 }
 
-export type JobOptions = { reconcile?: ReconcileOptions; deliver?: DeliverOptions };
+export type JobOptions = { reconcile?: ReconcileOptions; deliver?: DeliverOptions; billing?: ScheduledIssuingOptions; reminders?: ReminderRunOptions };
 
 export type JobResult =
   | { job: "reconcile-payments"; report: ReconciliationReport; complete: boolean }
   | { job: "deliver-messages"; report: DeliveryReport; complete: boolean }
   | { job: "expire-holds"; report: HoldExpiryReport; complete: boolean }
   | { job: "provision-campus"; report: Awaited<ReturnType<typeof runCampusProvisioning>>; complete: boolean }
-  | { job: "refund-late-payments"; report: LateRefundReport; complete: boolean };
+  | { job: "refund-late-payments"; report: LateRefundReport; complete: boolean }
+  | { job: "issue-monthly-receipts"; report: ScheduledIssuingReport; complete: boolean }
+  | { job: "send-bulk"; report: Awaited<ReturnType<typeof runBulkSends>>; complete: boolean }
+  | { job: "send-reminders"; report: ReminderRunReport; complete: boolean };
 
 /**
  * Runs one job. `complete` is false when part of the work failed and should be retried soon
@@ -81,6 +87,26 @@ export async function runJob(name: JobName, db: Db, options: JobOptions = {}): P
     case "refund-late-payments": {
       const report = await refundLatePayments(db);
       return { job: name, report, complete: report.failed === 0 };
+    }
+    case "issue-monthly-receipts": {
+      // Issues the current month once its issue day has come (lib/billing/schedule.ts).
+      const report = await issueDueMonth(db, options.billing);
+      return { job: name, report, complete: true };
+    }
+    case "send-bulk": {
+      // Enqueues what the open bulk sends still lack and delivers their mail (lib/messaging/bulk-send.ts).
+      const transport = options.deliver?.transport ?? createMailTransport(env(), { academyName: (await getAcademyOrProvisional(db)).name });
+      try {
+        const report = await runBulkSends(db, { transport });
+        return { job: name, report, complete: report.errors === 0 };
+      } finally {
+        if (!options.deliver?.transport) transport.close();
+      }
+    }
+    case "send-reminders": {
+      // Reminders at the configured offsets and the overdue policy (lib/reminders/reminders.ts).
+      const report = await sendReminders(db, options.reminders);
+      return { job: name, report, complete: report.campusFailed === 0 };
     }
   }
 }

@@ -67,6 +67,17 @@ export async function nudgeMessageDelivery(): Promise<boolean> {
   return workers ? workers.send("deliver-messages") : false;
 }
 
+/**
+ * Asks for the open bulk sends to be worked now (right after staff start one) rather than at the
+ * next minute. False when no worker runs here (JOBS_MODE=cron: the next cron call does it).
+ */
+export async function nudgeBulkSend(): Promise<boolean> {
+  const running = (globalThis as Global).__academyJobWorkers;
+  if (!running) return false;
+  const workers = await running.catch(() => undefined);
+  return workers ? workers.send("send-bulk") : false;
+}
+
 async function createJobWorkers(options: JobWorkerOptions): Promise<JobWorkers> {
   const database = options.database ?? (await processDatabase());
   const boss = new PgBoss({

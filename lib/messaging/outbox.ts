@@ -27,6 +27,7 @@ import {
 } from "@/db/queries/messages";
 import { getAcademyOrProvisional } from "@/lib/settings";
 import type { Locale } from "@/lib/i18n/config";
+import { attachmentsForMessage, type AttachmentRef } from "./attachments";
 import { renderTemplate, type AcademyIdentity, type MailAttachment, type TemplateData, type TemplateName } from "./templates";
 import { classifySendError, messageIdDomain, type MailTransport } from "./transport";
 
@@ -45,6 +46,8 @@ export type EnqueueMessageInput = {
     academy?: AcademyIdentity;
     /** Not before this instant (e.g. a reminder scheduled for a date); now when omitted. */
     sendAfter?: Date;
+    /** Files made and attached when the message is sent (e.g. the receipt PDF); only references are stored. */
+    attachments?: AttachmentRef[];
   };
 }[TemplateName];
 
@@ -66,6 +69,7 @@ export async function enqueueMessage(tx: DbOrTx, input: EnqueueMessageInput): Pr
     receiptId: input.receiptId,
     enrollmentId: input.enrollmentId,
     nextAttemptAt: input.sendAfter,
+    attachments: input.attachments,
   });
 }
 
@@ -89,7 +93,8 @@ export type DeliveryOptions = {
   concurrency?: number;
   /**
    * Files to attach, computed at send time (the outbox stores no file contents): e.g. the receipt
-   * PDF for `payment_received`. A throw counts as a temporary failure.
+   * PDF for `payment_received`. A throw counts as a temporary failure. By default, the files the
+   * message's stored references name (see attachments.ts).
    */
   attachmentsFor?: (message: ClaimedMessage) => Promise<MailAttachment[] | undefined>;
 };
@@ -138,7 +143,7 @@ async function deliverOne(
   }
   const { transport, now } = options;
   try {
-    const attachments = options.attachmentsFor ? await options.attachmentsFor(message) : undefined;
+    const attachments = options.attachmentsFor ? await options.attachmentsFor(message) : await attachmentsForMessage(db, message.id);
     const result = await transport.send({
       from: transport.from,
       to: message.toAddress,

@@ -60,6 +60,13 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
     amount: 10500,
     currency: "EUR",
   },
+  overdue_digest: {
+    receipts: [
+      { number: "2027-000012", payerName: "Marta García", concept: "Mensualidad marzo 2027", amount: 123456, currency: "EUR", dueDate: "2027-03-05" },
+      { number: "2027-000013", payerName: "Luis Pérez", concept: "Mensualidad marzo 2027", amount: 8950, currency: "EUR", dueDate: "2027-03-05" },
+    ],
+    dashboardLink: "https://pagos.academiasol.es/admin/receipts?status=pending",
+  },
   hold_expired: {
     recipientName: "Marta García",
     studentName: "Leo García",
@@ -212,5 +219,18 @@ describe("the copy dictionaries", () => {
     // @ts-expect-error an English dictionary without payment_link is not an EmailCopy
     const broken: EmailCopy = incomplete;
     expect(broken).not.toHaveProperty("payment_link");
+  });
+});
+
+describe("overdue_digest", () => {
+  it("lists each overdue receipt with its number, payer, amount and due date, in both languages", () => {
+    const es = render("overdue_digest", "es");
+    expect(es.subject).toBe("2 recibos han vencido sin pagar · Academia Sol de Idiomas");
+    expect(es.text).toContain("2027-000012 · Marta García: Mensualidad marzo 2027 · 1.234,56 € · vencía el 5 de marzo de 2027");
+    expect(es.text).toContain("2027-000013 · Luis Pérez");
+    const en = render("overdue_digest", "en");
+    expect(en.subject).toBe("2 receipts are now overdue · Academia Sol de Idiomas");
+    expect(en.text).toContain("€1,234.56 · was due on 5 March 2027");
+    expect(en.text).toContain("See the receipts: https://pagos.academiasol.es/admin/receipts?status=pending");
   });
 });

@@ -67,6 +67,13 @@ export type TemplateData = {
     recipientName?: string;
     concept: string;
   };
+  /** To staff: receipts that became overdue in one run of the reminders job. */
+  overdue_digest: {
+    recipientName?: string;
+    receipts: (Amount & { number: string; payerName: string; concept: string; dueDate: IsoDate })[];
+    /** The dashboard's receipts list. */
+    dashboardLink: string;
+  };
   /** The seat held for a payment was released because the payment did not arrive in time. */
   hold_expired: {
     recipientName?: string;
@@ -86,6 +93,7 @@ export const templateNames = [
   "enrollment_confirmed",
   "hold_expired",
   "late_payment_refunded",
+  "overdue_digest",
 ] as const satisfies readonly TemplateName[];
 
 export type MailAttachment = { filename: string; contentType: string; content: Buffer };
@@ -155,6 +163,12 @@ export type EmailCopy = {
     subject(p: { concept: string }): string;
     intro(p: { concept: string; amount: string }): string;
     outro(p: { email: string }): string;
+  };
+  overdue_digest: {
+    subject(p: { count: number }): string;
+    intro(p: { count: number }): string;
+    row(p: { concept: string; amount: string; dueDate: string }): string;
+    action: string;
   };
 };
 
@@ -241,6 +255,15 @@ export const emailCopy = {
         `Tu pago de ${amount} por ${concept} llegó cuando la plaza ya se había liberado y el curso está completo, así que te lo hemos devuelto. Lo verás en tu cuenta en unos días.`,
       outro: ({ email }) => `Si quieres apuntarte a la lista de espera o tienes dudas, escríbenos a ${email}.`,
     },
+    overdue_digest: {
+      subject: ({ count }) => (count === 1 ? "1 recibo ha vencido sin pagar" : `${count} recibos han vencido sin pagar`),
+      intro: ({ count }) =>
+        count === 1
+          ? "Este recibo ha pasado a vencido y sigue pendiente de pago:"
+          : `Estos ${count} recibos han pasado a vencidos y siguen pendientes de pago:`,
+      row: ({ concept, amount, dueDate }) => `${concept} · ${amount} · vencía el ${dueDate}`,
+      action: "Ver los recibos",
+    },
   },
   en: {
     greeting: (name) => (name ? `Dear ${name},` : "Hello,"),
@@ -322,6 +345,12 @@ export const emailCopy = {
       intro: ({ concept, amount }) =>
         `Your payment of ${amount} for ${concept} arrived after the seat had been released and the course is full, so we have refunded it. You will see it in your account within a few days.`,
       outro: ({ email }) => `If you would like to join the waiting list or have any questions, write to us at ${email}.`,
+    },
+    overdue_digest: {
+      subject: ({ count }) => (count === 1 ? "1 receipt is now overdue" : `${count} receipts are now overdue`),
+      intro: ({ count }) => (count === 1 ? "This receipt is now overdue and still unpaid:" : `These ${count} receipts are now overdue and still unpaid:`),
+      row: ({ concept, amount, dueDate }) => `${concept} · ${amount} · was due on ${dueDate}`,
+      action: "See the receipts",
     },
   },
 } satisfies Record<Locale, EmailCopy>;
@@ -428,6 +457,18 @@ const builders: { [K in TemplateName]: (data: TemplateData[K], ctx: Context) => 
         [t.labels.amount, amount],
       ],
       outro: [t.late_payment_refunded.outro({ email: academy.email })],
+    };
+  },
+  overdue_digest(d, { t, locale }) {
+    return {
+      subject: t.overdue_digest.subject({ count: d.receipts.length }),
+      intro: [t.overdue_digest.intro({ count: d.receipts.length })],
+      details: d.receipts.map((r) => [
+        `${r.number} · ${r.payerName}`,
+        t.overdue_digest.row({ concept: r.concept, amount: money(r, locale), dueDate: formatDate(r.dueDate, locale) }),
+      ]),
+      action: { label: t.overdue_digest.action, url: checkedLink(d.dashboardLink) },
+      outro: [],
     };
   },
   hold_expired(d, { t, academy }) {

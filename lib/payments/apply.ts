@@ -2,19 +2,22 @@
 // reconciliation all come here. Inbox insert, locks, checks, state changes, audit trail and
 // side effects happen in one transaction, so a failure anywhere leaves nothing half-written
 // and the provider's retry starts clean.
+//
+// It runs for every notification, so it keeps its round trips few (bench/webhooks/findings.md):
+// the attempt is found by the statement that locks its receipt, the attempt's lock says whether
+// deferred refunds wait for it, and the audit lines are written together (see `audit`).
 import "server-only";
 import type { Db, Tx } from "@/db/client";
-import type { AuditSource } from "@/db/queries/audit";
+import type { AuditEntry, AuditSource } from "@/db/queries/audit";
 import { recordAudit } from "@/db/queries/audit";
 import {
-  findAttempt,
   findRefund,
   flagForAttention,
   insertProviderEvent,
   insertRefund,
   listDeferredRefunds,
   lockAttempt,
-  lockReceipt,
+  lockReceiptOfAttempt,
   settleProviderEvent,
   updateAttempt,
   updateReceipt,
@@ -40,16 +43,17 @@ export async function applyProviderEvent(db: Db, event: ProviderEvent, source: A
     const eventRowId = await insertProviderEvent(tx, event);
     if (!eventRowId) return { result: "duplicate" };
 
-    const target = await findAttempt(tx, event.provider, event.ref);
+    // Receipt first, then attempt: every writer takes the locks in this order.
+    const target = await lockReceiptOfAttempt(tx, event.provider, event.ref);
     if (!target) {
       await settleProviderEvent(tx, eventRowId, { outcome: "ignored", note: `no attempt for ${event.ref.by} ${event.ref.value}` });
       return { result: "unknown_attempt" };
     }
-    // Receipt first, then attempt: every writer takes the locks in this order.
-    const receipt = (await lockReceipt(tx, target.receiptId))!;
-    const attempt = (await lockAttempt(tx, target.id))!;
-    const context: Context = { tx, receipt, attempt, source, eventRowId, event };
+    const receipt = target.receipt;
+    const attempt = (await lockAttempt(tx, target.attemptId))!;
+    const context: Context = { tx, receipt, attempt, source, eventRowId, event, auditLines: [] };
     const result = await applyOutcome(context, event.outcome);
+    await writeAudit(context);
     await settleProviderEvent(tx, eventRowId, {
       outcome: result.result === "flagged" ? "flagged" : result.changed ? "applied" : "ignored",
       attemptId: attempt.id,
@@ -66,7 +70,22 @@ type Context = {
   source: AuditSource;
   eventRowId: string;
   event: ProviderEvent;
+  /** Audit lines not yet written: see `audit`. */
+  auditLines: AuditEntry[];
 };
+
+/**
+ * Adds a line to the receipt's timeline. Lines are held and written in one insert by
+ * `writeAudit`, which runs before any other module's code (it may write lines of its own, and
+ * the timeline keeps the order things happened in) and at the end of the transaction.
+ */
+function audit(ctx: Context, entry: AuditEntry): void {
+  ctx.auditLines.push(entry);
+}
+
+async function writeAudit(ctx: Context): Promise<void> {
+  await recordAudit(ctx.tx, ...ctx.auditLines.splice(0));
+}
 
 type Outcome = Extract<ApplyResult, { result: "applied" } | { result: "flagged" }>;
 
@@ -101,7 +120,7 @@ async function moveAttempt(ctx: Context, event: AttemptEvent, failure?: { code?:
     failureMessage: failure?.message ?? null,
     ...(final ? { finalizedBy: source, finalizedAt: new Date() } : {}),
   });
-  await recordAudit(tx, {
+  audit(ctx, {
     source,
     action: `attempt.${move.to}`,
     receiptId: receipt.id,
@@ -109,6 +128,7 @@ async function moveAttempt(ctx: Context, event: AttemptEvent, failure?: { code?:
     data: { from: move.from, provider: attempt.provider, method: attempt.method, eventId: ctx.event.eventId, ...failure },
   });
   if (final && move.to !== "succeeded" && receipt.kind === "enrollment" && receipt.enrollmentId && receipt.status === "pending") {
+    await writeAudit(ctx);
     await afterEnrollmentPaymentFailed(tx, {
       receiptId: receipt.id,
       enrollmentId: receipt.enrollmentId,
@@ -144,7 +164,7 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
     paymentRef: paid.paymentRef,
     receiptStatus: receipt.status,
   };
-  await recordAudit(tx, {
+  audit(ctx, {
     source,
     action: "attempt.succeeded",
     receiptId: receipt.id,
@@ -161,6 +181,7 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
   let latePayment = false;
   if (transition.kind === "flagged" && transition.reason === "payment_on_cancelled" && receipt.kind === "enrollment" && receipt.enrollmentId) {
     latePayment = true;
+    await writeAudit(ctx);
     if (await reclaimSeatForLatePayment(tx, receipt.enrollmentId, source)) {
       transition = transitionReceipt(receipt, { type: "late_payment_accepted", paid: { amount: paid.amount, currency: paid.currency } });
     }
@@ -169,16 +190,18 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
   if (transition.kind === "moved") {
     const paidAt = new Date();
     await updateReceipt(tx, receipt.id, { status: "paid", paidAt, paidMethod: attempt.method });
-    await recordAudit(tx, {
+    audit(ctx, {
       source,
       action: "receipt.paid",
       receiptId: receipt.id,
       attemptId: attempt.id,
       data: { amount: paid.amount, currency: paid.currency, method: attempt.method },
     });
+    await writeAudit(ctx);
     await afterReceiptPaid(tx, { receipt, attempt, source, paidAt });
     const paidReceipt = { ...receipt, status: "paid" as const };
-    for (const deferred of await listDeferredRefunds(tx, attempt.id)) {
+    const deferredRefunds = attempt.hasDeferredRefunds ? await listDeferredRefunds(tx, attempt.id) : [];
+    for (const deferred of deferredRefunds) {
       await settleRefund(ctx, paidReceipt, deferred.id, { refundRef: deferred.providerRef ?? "", amount: deferred.amount, currency: deferred.currency, madeAtProvider: true }, {
         refundRef: deferred.providerRef,
         amount: deferred.amount,
@@ -197,8 +220,9 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
           : "payment_on_cancelled"
         : "double_payment";
   await flagForAttention(tx, { kind, receiptId: receipt.id, attemptId: attempt.id, providerEventId: ctx.eventRowId, evidence });
-  await recordAudit(tx, { source, action: "receipt.payment_flagged", receiptId: receipt.id, attemptId: attempt.id, data: { reason: kind, ...evidence } });
+  audit(ctx, { source, action: "receipt.payment_flagged", receiptId: receipt.id, attemptId: attempt.id, data: { reason: kind, ...evidence } });
   if (kind === "late_payment" && attempt.provider !== "manual") {
+    await writeAudit(ctx);
     // No seat for it: the money goes back. The refund is queued here and made by a job (the
     // provider call cannot sit inside this transaction).
     await scheduleLatePaymentRefund(tx, { receiptId: receipt.id, attemptId: attempt.id, provider: attempt.provider, amount: paid.amount, currency: paid.currency, source });
@@ -215,7 +239,7 @@ async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type
   if (existing && existing.reason === LATE_PAYMENT_REFUND) {
     // Money that never paid the (cancelled) receipt going back: the receipt does not change.
     await updateRefund(tx, existing.id, { status: "succeeded", completedAt: new Date() });
-    await recordAudit(tx, { source, action: "refund.late_payment_returned", receiptId: receipt.id, attemptId: attempt.id, data: { refundRef: refund.refundRef, amount: refund.amount } });
+    audit(ctx, { source, action: "refund.late_payment_returned", receiptId: receipt.id, attemptId: attempt.id, data: { refundRef: refund.refundRef, amount: refund.amount } });
     return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
   }
   const evidence = { eventId: ctx.event.eventId, refundRef: refund.refundRef, amount: refund.amount, currency: refund.currency };
@@ -236,7 +260,7 @@ async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type
         source,
         reason: "made at the provider",
       });
-      await recordAudit(tx, { source, action: "refund.deferred", receiptId: receipt.id, attemptId: attempt.id, data: evidence });
+      audit(ctx, { source, action: "refund.deferred", receiptId: receipt.id, attemptId: attempt.id, data: evidence });
     }
     return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
   }
@@ -265,7 +289,7 @@ async function settleRefund(
       providerEventId: ctx.eventRowId,
       evidence: { ...evidence, reason: transition.reason },
     });
-    await recordAudit(tx, { source, action: "refund.flagged", receiptId: receipt.id, attemptId: attempt.id, data: { ...evidence, reason: transition.reason } });
+    audit(ctx, { source, action: "refund.flagged", receiptId: receipt.id, attemptId: attempt.id, data: { ...evidence, reason: transition.reason } });
     return { result: "flagged", attemptId: attempt.id, receiptId: receipt.id, reason: transition.reason };
   }
   const now = new Date();
@@ -291,7 +315,7 @@ async function settleRefund(
     await flagForAttention(tx, { kind: "refund_at_provider", receiptId: receipt.id, attemptId: attempt.id, providerEventId: ctx.eventRowId, evidence });
   }
   await updateReceipt(tx, receipt.id, { status: transition.to, refundedAmount: transition.refundedAmount });
-  await recordAudit(tx, {
+  audit(ctx, {
     source,
     action: `receipt.${transition.to}`,
     receiptId: receipt.id,

@@ -54,6 +54,26 @@ export function paymentsConfig(env: Env): PaymentsConfig {
   return config;
 }
 
+/**
+ * Credentials an admin saved in the settings page, already decrypted (lib/admin-settings owns
+ * storing them). A provider present here replaces the environment's for that provider as a
+ * whole; the environment stays the default for the others.
+ */
+export type StoredProviderCredentials = {
+  stripe?: StripeConfig;
+  paypal?: PaypalConfig;
+  redsys?: RedsysConfig;
+};
+
+export function mergeStoredCredentials(config: PaymentsConfig, stored: StoredProviderCredentials): PaymentsConfig {
+  return {
+    ...config,
+    ...(stored.stripe && { stripe: stored.stripe }),
+    ...(stored.paypal && { paypal: stored.paypal }),
+    ...(stored.redsys && { redsys: stored.redsys }),
+  };
+}
+
 export function isConfigured(config: PaymentsConfig, provider: Provider): boolean {
   return Boolean(config[provider]);
 }

@@ -10,11 +10,14 @@ import { courses, enrollments, students } from "@/db/schema";
 import { enqueueCampusProvisioning } from "@/lib/campus/provision";
 import { isLocale, defaultLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
+import { onReceiptPaid } from "@/lib/reminders/reminders";
 
 export async function afterReceiptPaid(
   tx: Tx,
   { receipt, attempt, source, paidAt }: { receipt: LockedReceipt; attempt: LockedAttempt; source: AuditSource; paidAt: Date },
 ): Promise<void> {
+  // Reminders still in the outbox are not sent; campus access suspended while overdue is restored.
+  await onReceiptPaid(tx, receipt);
   if (receipt.kind === "enrollment" && receipt.enrollmentId) {
     const confirmed = await tx
       .update(enrollments)
@@ -42,7 +45,10 @@ export async function afterReceiptPaid(
       method: attempt.method,
       paidAt,
       receiptNumber: receipt.number,
+      receiptAttached: true,
     },
+    // The receipt PDF, made when the email is sent (lib/messaging/attachments.ts).
+    attachments: [{ kind: "receipt_pdf", receiptId: receipt.id }],
   });
   if (messageId) {
     await recordAudit(tx, { source, action: "message.queued", receiptId: receipt.id, data: { template: "payment_received", messageId } });

@@ -23,6 +23,21 @@ export type RefundInput = {
   idempotencyKey?: string;
 };
 
+/** Providers whose refund call takes an idempotency key, so an unanswered call can be repeated. */
+const idempotentRefunds: readonly string[] = ["stripe", "paypal"];
+
+/** What the provider adapter needs of the attempt whose money is returned. */
+const refundAttemptColumns = {
+  id: paymentAttempts.id,
+  provider: paymentAttempts.provider,
+  method: paymentAttempts.method,
+  providerRef: paymentAttempts.providerRef,
+  providerPaymentRef: paymentAttempts.providerPaymentRef,
+  amount: paymentAttempts.amount,
+  currency: paymentAttempts.currency,
+  createdAt: paymentAttempts.createdAt,
+};
+
 export type RefundOutcome = { refundId: string; status: "pending" | "succeeded" | "failed"; amount: number; currency: string };
 
 export async function requestRefund(db: Db, input: RefundInput): Promise<RefundOutcome> {
@@ -31,12 +46,32 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
 
   const prepared = await db.transaction(async (tx) => {
     const [existing] = await tx
-      .select({ id: refunds.id, status: refunds.status, amount: refunds.amount, currency: refunds.currency, receiptId: refunds.receiptId })
+      .select({
+        id: refunds.id,
+        status: refunds.status,
+        amount: refunds.amount,
+        currency: refunds.currency,
+        receiptId: refunds.receiptId,
+        attemptId: refunds.attemptId,
+        provider: refunds.provider,
+        providerRef: refunds.providerRef,
+      })
       .from(refunds)
       .where(eq(refunds.idempotencyKey, idempotencyKey));
     if (existing) {
       if (existing.receiptId !== input.receiptId || existing.amount !== input.amount) {
         throw new PaymentError("refund_not_allowed", "this idempotency key was used for another refund");
+      }
+      // Its provider call got no answer (a timeout): ask again with the same provider key. Stripe
+      // and PayPal answer with the refund they made then, or make it now; never a second one.
+      // Redsys has no such key, so its unanswered refunds wait for staff (or its notification).
+      if (existing.status === "pending" && !existing.providerRef && existing.attemptId && idempotentRefunds.includes(existing.provider)) {
+        const receipt = await lockReceipt(tx, existing.receiptId);
+        const [attempt] = await tx.select(refundAttemptColumns).from(paymentAttempts).where(eq(paymentAttempts.id, existing.attemptId));
+        if (receipt && attempt && attempt.provider !== "manual") {
+          await recordAudit(tx, { source: input.source, action: "refund.retried", receiptId: receipt.id, attemptId: attempt.id, staffUserId: input.staffUserId, data: { refundId: existing.id } });
+          return { kind: "new" as const, refundId: existing.id, receipt, attempt: { ...attempt, provider: attempt.provider } };
+        }
       }
       return { kind: "replay" as const, outcome: { refundId: existing.id, status: existing.status, amount: existing.amount, currency: existing.currency } };
     }
@@ -51,16 +86,7 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
     if (input.amount > refundable) throw new PaymentError("refund_not_allowed", `at most ${refundable} can be refunded`);
     // The attempt whose money this is: the successful online payment of this receipt's amount.
     const [attempt] = await tx
-      .select({
-        id: paymentAttempts.id,
-        provider: paymentAttempts.provider,
-        method: paymentAttempts.method,
-        providerRef: paymentAttempts.providerRef,
-        providerPaymentRef: paymentAttempts.providerPaymentRef,
-        amount: paymentAttempts.amount,
-        currency: paymentAttempts.currency,
-        createdAt: paymentAttempts.createdAt,
-      })
+      .select(refundAttemptColumns)
       .from(paymentAttempts)
       .where(and(eq(paymentAttempts.receiptId, receipt.id), eq(paymentAttempts.status, "succeeded"), eq(paymentAttempts.amount, receipt.amount)))
       .orderBy(paymentAttempts.finalizedAt)

@@ -8,6 +8,16 @@ import { paymentProvider } from "./providers";
 import { WebhookRejected } from "./providers/provider";
 import { PaymentError, type Provider } from "./types";
 
+/**
+ * A verification failure, known by its name as well as its class: the adapters are built once
+ * per process and shared on globalThis (providers/index.ts), so one may come from another
+ * bundle's copy of providers/provider.ts, whose class is not this one (Next bundles
+ * instrumentation and each route apart). Without this, a forged delivery would answer 500.
+ */
+function isWebhookRejected(error: unknown): error is WebhookRejected {
+  return error instanceof WebhookRejected || (error instanceof Error && error.name === "WebhookRejected" && "status" in error && "reason" in error);
+}
+
 /** Provider events are a few KiB; anything far larger is not one of theirs. */
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -28,7 +38,7 @@ export async function handleWebhook(provider: Provider, request: Request): Promi
     for (const event of events) results.push((await applyProviderEvent(db, event, "webhook")).result);
     return Response.json({ received: true, results });
   } catch (error) {
-    if (error instanceof WebhookRejected) {
+    if (isWebhookRejected(error)) {
       console.warn(`Rejected ${provider} webhook: ${error.reason}`);
       return Response.json({ error: error.reason }, { status: error.status });
     }

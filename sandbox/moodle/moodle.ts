@@ -46,6 +46,8 @@ export type MoodleUser = {
   /** "generated" (createpassword=1: Moodle mails one) or "given"; the password itself is not kept. */
   password: "generated" | "given";
   timecreated: number;
+  /** Suspended users cannot log in (core_user_update_users with suspended=1). */
+  suspended?: boolean;
 };
 export type MoodleCourse = { id: number; idnumber: string; shortname: string; fullname: string };
 export type MoodleEnrolment = { userid: number; courseid: number; roleid: number; timecreated: number };
@@ -169,7 +171,7 @@ export function createMoodle(ctx: SandboxContext, options: MoodleOptions = {}, e
       email: u.email,
       idnumber: u.idnumber,
       auth: u.auth,
-      suspended: false,
+      suspended: u.suspended ?? false,
       confirmed: true,
       lang: "es",
       firstaccess: 0,
@@ -267,6 +269,8 @@ export function createMoodle(ctx: SandboxContext, options: MoodleOptions = {}, e
           const v = stringParam(u[key]);
           if (v !== undefined) next[key] = v;
         }
+        const suspended = stringParam(u.suspended);
+        if (suspended !== undefined) next.suspended = suspended === "1";
         const username = stringParam(u.username);
         if (username !== undefined) {
           if (!USERNAME_RE.test(username)) throw invalidParameter(`The username must be in lower case (${username})`);

@@ -23,6 +23,11 @@ export type Faults = {
   neverDeliver?: boolean;
   /** Notifications carry a signature that does not verify. */
   badSignature?: boolean;
+  /**
+   * API answers (Stripe) leave this many seconds after the request was carried out: a client
+   * with a shorter timeout sees a timeout although the work was done, as with a slow provider.
+   */
+  slowApiSeconds?: number;
 };
 
 const FAULT_KEYS = [
@@ -36,6 +41,7 @@ const FAULT_KEYS = [
   "outOfOrder",
   "neverDeliver",
   "badSignature",
+  "slowApiSeconds",
 ] as const;
 
 /** Validates a JSON body from the control API into Faults; returns an error message when invalid. */
@@ -53,6 +59,7 @@ export function parseFaults(input: unknown): Faults | string {
         break;
       case "asyncDelaySeconds":
       case "lateSeconds":
+      case "slowApiSeconds":
         if (typeof value !== "number" || !(value >= 0) || value > 3600) return `${key} must be a number of seconds (0-3600)`;
         out[key] = value;
         break;

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { later, type OrderSummary, type ProviderModule, type SandboxContext } from "../shared/context";
 import type { Faults } from "../shared/faults";
-import { escapeHtml, formFields, header, page, redirect, sendHtml, sendJson, type Request, type Router } from "../shared/http";
+import { escapeHtml, formFields, header, page, redirect, sendHtml, sendJson as sendJsonNow, type Request, type Router } from "../shared/http";
 import { checkoutPage, OUTCOMES, type Outcome } from "./checkout-page";
 import { list, obj, parseStripeForm, str, stringMap, type FormObject } from "./form";
 import {
@@ -212,6 +212,9 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
     return (req: Request, res: ServerResponse): void => {
       const requestId = id("req");
       const headers = { "request-id": requestId, "stripe-version": STRIPE_API_VERSION };
+      // The slowApiSeconds fault: the work is done now, the answer leaves later.
+      const slowMs = Math.round((ctx.faults.resolve("stripe", []).slowApiSeconds ?? 0) * 1000);
+      const sendJson: typeof sendJsonNow = (...args) => (slowMs > 0 ? later(ctx, slowMs, () => sendJsonNow(...args)) : sendJsonNow(...args));
       try {
         authorise(req);
         const params = parseStripeForm(req.method === "GET" ? req.query.toString() : req.rawBody.toString("utf8"));

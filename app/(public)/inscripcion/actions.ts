@@ -1,6 +1,7 @@
 "use server";
 // The wizard's submit: the same schema as the client, checked again here (a crafted request
 // gets the same field errors), then the enrollment in one transaction, then the payment page.
+import { headers } from "next/headers";
 import { getLocale } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { calendarDate } from "@/lib/dates";
@@ -9,6 +10,7 @@ import { submitEnrollment } from "@/lib/enrollment/submit";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { issuePaymentLink } from "@/lib/receipts/payment-links";
 import { getEnabledMethods } from "@/lib/settings";
+import { hitDoorByAddress } from "@/lib/security/doors";
 
 export type EnrollmentActionResult =
   | { kind: "redirect"; url: string }
@@ -21,6 +23,8 @@ export async function submitEnrollmentAction(raw: unknown, options: { joinWaitli
   const parsed = enrollmentSubmissionSchema(today).safeParse(raw);
   if (!parsed.success) return { kind: "invalid", errors: fieldErrors(parsed.error) };
   const db = await getDb();
+  // Per client address (lib/security/doors.ts): a flood of submissions gets the generic error.
+  if (!(await hitDoorByAddress(db, "enrollment", await headers()))) return { kind: "error" };
   if (!(await getEnabledMethods(db, "enrollment")).includes(parsed.data.method)) {
     return { kind: "invalid", errors: { method: ["invalid_option"] } };
   }

@@ -1,9 +1,9 @@
 "use server";
 import { AuthError } from "next-auth";
 import { z } from "zod";
-import { signIn } from "@/lib/auth";
+import { signIn, SignInRateLimited } from "@/lib/auth";
 
-export type SignInState = { error?: "invalid" | "malformed"; email?: string };
+export type SignInState = { error?: "invalid" | "malformed" | "rateLimited"; email?: string; waitMinutes?: number };
 
 const schema = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) });
 
@@ -15,6 +15,8 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     await signIn("credentials", { ...parsed.data, redirectTo: "/admin" });
     return {};
   } catch (error) {
+    // Too many failures for this e-mail or this address: said the same way whether the e-mail exists or not.
+    if (error instanceof SignInRateLimited) return { error: "rateLimited", email, waitMinutes: Math.max(1, Math.ceil(error.retryAfterSeconds / 60)) };
     // A successful sign-in throws Next's redirect, which must propagate.
     if (error instanceof AuthError) return { error: "invalid", email };
     throw error;

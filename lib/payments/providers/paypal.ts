@@ -17,7 +17,7 @@ import { z } from "zod";
 import { parseDecimalString, toDecimalString } from "@/lib/money";
 import type { PaypalConfig } from "../config";
 import type { ProviderEvent, ProviderOutcome } from "../types";
-import { WebhookRejected, type CheckoutRequest, type PaymentProvider } from "./provider";
+import { DEFAULT_PROVIDER_TIMEOUT_MS, WebhookRejected, type CheckoutRequest, type PaymentProvider, type ProviderClientOptions } from "./provider";
 
 /** Hosts PayPal serves its webhook-signing certificates from. */
 const CERT_HOSTS = ["api.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api-m.sandbox.paypal.com"];
@@ -89,14 +89,14 @@ export type PaypalProvider = PaymentProvider & {
   sdkBase: string | undefined;
 };
 
-export function createPaypalProvider(config: PaypalConfig): PaypalProvider {
+export function createPaypalProvider(config: PaypalConfig, clientOptions: ProviderClientOptions = {}): PaypalProvider {
   let controllers: { orders: OrdersController; payments: PaymentsController } | undefined;
   const api = () => {
     if (!controllers) {
       const client = new Client({
         clientCredentialsAuthCredentials: { oAuthClientId: config.clientId, oAuthClientSecret: config.clientSecret },
         environment: config.mode === "live" ? Environment.Production : Environment.Sandbox,
-        timeout: 15_000,
+        timeout: clientOptions.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
         // The SDK has no base-URL setting; this (unstable) option is how it reaches the sandbox.
         ...(config.apiBase ? { unstable_httpClientOptions: { baseURL: config.apiBase, allowAbsoluteUrls: false } } : {}),
       });

@@ -64,6 +64,12 @@ export type PaymentProvider = {
   abandon(attempt: AttemptForProvider): Promise<ProviderOutcome | undefined>;
 };
 
+/** How long one call to a provider's API may take before it counts as a timeout. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 15_000;
+
+/** How an adapter talks to its provider's API (the timeout is shorter in the fault tests). */
+export type ProviderClientOptions = { timeoutMs?: number };
+
 /** fetch with a deadline: provider SDKs that take a fetch get one that cannot hang forever. */
 export function fetchWithTimeout(ms: number): typeof fetch {
   return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(ms) });

@@ -18,7 +18,7 @@ import {
 import { z } from "zod";
 import type { RedsysConfig } from "../config";
 import type { ProviderEvent, ProviderOutcome } from "../types";
-import { fetchWithTimeout, WebhookRejected, type CheckoutRequest, type PaymentProvider } from "./provider";
+import { DEFAULT_PROVIDER_TIMEOUT_MS, fetchWithTimeout, WebhookRejected, type CheckoutRequest, type PaymentProvider, type ProviderClientOptions } from "./provider";
 
 /** Redsys speaks ISO 4217 numeric codes (978 is EUR). */
 function currencyNum(alpha: string): CurrencyNum {
@@ -91,7 +91,7 @@ function refundRef(order: string, authorisation: string | undefined, amount: num
   return `${order}/${authorisation?.trim() || `amount-${amount}`}`;
 }
 
-export function createRedsysProvider(config: RedsysConfig): PaymentProvider {
+export function createRedsysProvider(config: RedsysConfig, clientOptions: ProviderClientOptions = {}): PaymentProvider {
   const urls: UrlsConfig = config.baseUrl
     ? {
         redirect: `${config.baseUrl}/sis/realizarPago`,
@@ -102,7 +102,7 @@ export function createRedsysProvider(config: RedsysConfig): PaymentProvider {
       ? PRODUCTION_URLS
       : SANDBOX_URLS;
   const queryUrl = urls.restTrataPeticion.replace(/trataPeticionREST$/, "consultaOperacionesREST");
-  const timedFetch = fetchWithTimeout(15_000);
+  const timedFetch = fetchWithTimeout(clientOptions.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS);
   // redsys-easy's fetch parameter is typed against undici's; Node's global fetch is undici's.
   const api: RedsysAPI = createRedsysAPI({ secretKey: config.secretKey, urls, fetch: timedFetch as never });
   const sameTerminal = (terminal: string) => Number(terminal) === Number(config.terminal);

@@ -4,13 +4,14 @@ import "server-only";
 import Stripe from "stripe";
 import type { StripeConfig } from "../config";
 import type { ProviderEvent, ProviderOutcome } from "../types";
-import { WebhookRejected, type CheckoutRequest, type PaymentProvider } from "./provider";
+import { DEFAULT_PROVIDER_TIMEOUT_MS, WebhookRejected, type CheckoutRequest, type PaymentProvider, type ProviderClientOptions } from "./provider";
 
 /** Stripe's minimum: a session may not expire sooner than 30 minutes after creation. */
 const SESSION_MINUTES = 30;
 
-function clientFor(config: StripeConfig): Stripe {
-  const options: Stripe.StripeConfig = { maxNetworkRetries: 2, timeout: 15_000 };
+function clientFor(config: StripeConfig, client: ProviderClientOptions): Stripe {
+  // The SDK retries a timed-out call with the same idempotency key: the provider does it once.
+  const options: Stripe.StripeConfig = { maxNetworkRetries: 2, timeout: client.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS };
   if (config.apiBase) {
     const base = new URL(config.apiBase);
     options.host = base.hostname;
@@ -30,10 +31,10 @@ function sessionOutcome(session: Stripe.Checkout.Session): ProviderOutcome {
   return { type: "none" };
 }
 
-export function createStripeProvider(config: StripeConfig): PaymentProvider {
+export function createStripeProvider(config: StripeConfig, clientOptions: ProviderClientOptions = {}): PaymentProvider {
   let client: Stripe | undefined;
   // Created on first use: `next build` imports route modules, and a client needs its key.
-  const stripe = () => (client ??= clientFor(config));
+  const stripe = () => (client ??= clientFor(config, clientOptions));
 
   function eventsOf(event: Stripe.Event, rawBody: string): ProviderEvent[] {
     const base = { provider: "stripe" as const, eventType: event.type, payload: event, rawBody };

@@ -1,10 +1,14 @@
+import { headers } from "next/headers";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getReceiptForPayment } from "@/db/queries/receipts";
 import { PayForm } from "@/components/payments/pay-form";
+import { ReceiptPdfLink } from "@/components/payments/receipt-pdf-link";
 import { moneyFor, ReceiptSummary, SandboxNotice, StatusPanel } from "@/components/payments/receipt-summary";
 import { paymentPageContext } from "@/lib/payments/page-context";
 import { lookUpPaymentLink } from "@/lib/receipts/payment-links";
+import { hitDoorByAddress } from "@/lib/security/doors";
+import { hasReceiptPdf } from "@/lib/receipts/pdf";
 import { capturePaypalOrderAction, createPaypalOrderAction, startPaymentAction, type PayTarget } from "../actions";
 
 export async function generateMetadata() {
@@ -18,7 +22,8 @@ export default async function PayPage({ params, searchParams }: { params: Promis
   const t = await getTranslations("pay");
   const format = await getFormatter();
   const db = await getDb();
-  const link = await lookUpPaymentLink(db, token);
+  // Per client address (lib/security/doors.ts): guessing tokens in a flood only ever sees "unknown".
+  const link = (await hitDoorByAddress(db, "pay", await headers())) ? await lookUpPaymentLink(db, token) : ({ state: "unknown" } as const);
   if (link.state === "unknown") return <StatusPanel tone="neutral" title={t("states.unknownTitle")} body={t("states.unknownBody")} />;
   if (link.state !== "live") return <StatusPanel tone="neutral" title={t(`states.${link.state}Title`)} body={t(`states.${link.state}Body`)} />;
   const receipt = await getReceiptForPayment(db, link.receiptId);
@@ -31,6 +36,7 @@ export default async function PayPage({ params, searchParams }: { params: Promis
       <div className="mx-auto max-w-lg space-y-4">
         <StatusPanel tone={state === "paid" ? "ok" : "neutral"} title={t(`states.${state}Title`)} body={t(`states.${state}Body`, { date })} />
         <ReceiptSummary receipt={receipt} />
+        {hasReceiptPdf(receipt.status) && <ReceiptPdfLink href={`/pay/${token}/receipt`} />}
       </div>
     );
   }

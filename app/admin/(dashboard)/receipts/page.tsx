@@ -12,6 +12,11 @@ import { formatMoney } from "@/lib/money";
 import { getAcademy } from "@/lib/settings";
 import { listHref, parseListParams } from "./search-params";
 
+function exportHref(query: Record<string, string>): string {
+  const text = new URLSearchParams(query).toString();
+  return text ? `/admin/receipts/export?${text}` : "/admin/receipts/export";
+}
+
 const PAGE_SIZE = 25;
 
 /** The message key naming each URL parameter's form field, for the "ignored filter" notice. */
@@ -121,6 +126,10 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Sea
             {money(row.amount, row.currency)}
           </span>
         ))}
+        {/* A plain link (a download, not a page): it carries the filter but never the page cursor. */}
+        <a href={exportHref(q)} download className="ml-auto text-sm font-semibold text-brand-700 underline-offset-4 hover:underline" title={t("exportHint")} data-testid="export-csv">
+          {t("export")}
+        </a>
       </section>
 
       {page.rows.length === 0 ? (

@@ -6,6 +6,7 @@ import { getDb } from "@/db/client";
 import { getAttemptForReturn, getReceiptForPayment } from "@/db/queries/receipts";
 import { AutoRefresh } from "@/components/payments/auto-refresh";
 import { PayForm } from "@/components/payments/pay-form";
+import { ReceiptPdfLink } from "@/components/payments/receipt-pdf-link";
 import { moneyFor, ReceiptSummary, SandboxNotice, StatusPanel } from "@/components/payments/receipt-summary";
 import { isFinalAttempt } from "@/lib/payments/attempt-machine";
 import { paymentPageContext } from "@/lib/payments/page-context";
@@ -49,6 +50,7 @@ export default async function ReturnPage({
       <div className="mx-auto max-w-lg space-y-4" data-state="paid">
         <StatusPanel tone="ok" title={t("return.paidTitle")} body={t("return.paidBody", { amount, number: receipt.number })} />
         <ReceiptSummary receipt={receipt} />
+        <ReceiptPdfLink href={`/pay/return/${attemptId}/receipt`} />
       </div>
     );
   }

@@ -16,6 +16,7 @@ import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney, toDecimalString } from "@/lib/money";
 import { manualMethods } from "@/lib/payments/manual";
 import { isPaidReceipt } from "@/lib/payments/receipt-machine";
+import { hasReceiptPdf } from "@/lib/receipts/pdf";
 import { getAcademy } from "@/lib/settings";
 import { campusStatus } from "@/lib/campus/provision";
 import { cancelReceiptAction, recordManualPaymentAction, refundAction, resendLinkAction, retryCampusAction } from "./actions";
@@ -124,6 +125,16 @@ export default async function ReceiptPage({ params }: { params: Params }) {
             {t("detail.title", { number: receipt.number })}
           </h1>
           <ReceiptStatusBadge status={receipt.status} label={tStatus(receipt.status)} />
+          {hasReceiptPdf(receipt.status) && (
+            <a
+              href={`/admin/receipts/${receipt.id}/pdf`}
+              download
+              data-testid="receipt-pdf"
+              className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50 sm:ml-auto"
+            >
+              {(await getTranslations("receiptPdf"))("download")}
+            </a>
+          )}
         </div>
         <dl className="mt-4 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
           {header.map(([label, value, testId]) => (

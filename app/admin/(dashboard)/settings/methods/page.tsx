@@ -1,0 +1,55 @@
+// Métodos de pago: which online methods each flow offers (enrollment wizard, receipt pay pages),
+// among those whose provider is configured.
+import { getTranslations } from "next-intl/server";
+import { getDb } from "@/db/client";
+import { onlineMethods } from "@/lib/academy";
+import { requireStaff } from "@/lib/auth/guard";
+import { availableMethods } from "@/lib/payments/config";
+import { currentPaymentsConfig } from "@/lib/payments/providers";
+import { getEnabledMethods } from "@/lib/settings";
+import { saveMethodsAction } from "../actions";
+import { CheckboxField, GroupError } from "../fields";
+import { Section } from "../section";
+import { SettingsForm } from "../settings-form";
+
+export async function generateMetadata() {
+  const t = await getTranslations("settings.sections");
+  return { title: t("methods") };
+}
+
+export default async function MethodsSettingsPage() {
+  await requireStaff("admin");
+  const db = await getDb();
+  const available = availableMethods(currentPaymentsConfig());
+  const [enrollment, receipts] = await Promise.all([getEnabledMethods(db, "enrollment"), getEnabledMethods(db, "receipts")]);
+  const t = await getTranslations("settings.methods");
+  const flows = [
+    { flow: "enrollment", enabled: enrollment },
+    { flow: "receipts", enabled: receipts },
+  ] as const;
+  return (
+    <Section title={t("title")} intro={t("intro")} testId="settings-methods">
+      <SettingsForm action={saveMethodsAction} testId="methods-form" submitLabel={t("save")}>
+        <div className="grid gap-4 sm:grid-cols-2">
+          {flows.map(({ flow, enabled }) => (
+            <fieldset key={flow} className="space-y-2 rounded-lg border border-stone-200 p-3">
+              <legend className="px-1 text-sm font-semibold">{t(`flows.${flow}`)}</legend>
+              {onlineMethods.map((method) => (
+                <CheckboxField
+                  key={method}
+                  id={`m-${flow}-${method}`}
+                  name={flow}
+                  value={method}
+                  label={available.includes(method) ? t(`methods.${method}`) : t("notConfigured", { method: t(`methods.${method}`) })}
+                  defaultChecked={enabled.includes(method)}
+                  disabled={!available.includes(method)}
+                />
+              ))}
+              <GroupError name={flow} />
+            </fieldset>
+          ))}
+        </div>
+      </SettingsForm>
+    </Section>
+  );
+}

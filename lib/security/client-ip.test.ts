@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { clientIp } from "./client-ip";
+
+const headers = (forwardedFor?: string) => new Headers(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor });
+
+describe("clientIp", () => {
+  it("ignores X-Forwarded-For unless a proxy is trusted (a client can write anything there)", () => {
+    expect(clientIp(headers("203.0.113.7"), 0)).toBeUndefined();
+  });
+  it("takes the address the trusted proxy appended, not what the client put before it", () => {
+    expect(clientIp(headers("10.0.0.1, 203.0.113.7"), 1)).toBe("203.0.113.7");
+    expect(clientIp(headers("10.0.0.1, 203.0.113.7, 198.51.100.2"), 2)).toBe("203.0.113.7");
+  });
+  it("takes the first entry when there are fewer than the trusted proxies", () => {
+    expect(clientIp(headers("203.0.113.7"), 2)).toBe("203.0.113.7");
+  });
+  it("unwraps IPv4-mapped IPv6 and accepts IPv6", () => {
+    expect(clientIp(headers("::ffff:127.0.0.1"), 1)).toBe("127.0.0.1");
+    expect(clientIp(headers("2001:db8::1"), 1)).toBe("2001:db8::1");
+  });
+  it("refuses what is not an address", () => {
+    expect(clientIp(headers("evil, not-an-ip"), 1)).toBeUndefined();
+    expect(clientIp(headers(""), 1)).toBeUndefined();
+    expect(clientIp(headers(), 1)).toBeUndefined();
+  });
+});
