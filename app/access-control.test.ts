@@ -137,3 +137,20 @@ describe("staff route handlers", () => {
     expect(unchecked).toEqual([]);
   });
 });
+
+// CSRF: a staff session is a cookie, so anything a staff session can change must be a server
+// action, which Next.js refuses when its Origin is not this site (e2e/security.spec.ts shows it).
+// Route handlers under /admin only read; the API and cron routes take bearer tokens, not cookies.
+describe("state changes by staff", () => {
+  const handlers = filesUnder(path.join(root, "app/admin"), (f) => /[\\/]route\.tsx?$/.test(f));
+
+  it("go through server actions: no route handler under /admin takes POST, PUT, PATCH or DELETE", () => {
+    const writers = handlers.flatMap((file) =>
+      routeMethods(readFileSync(file, "utf8"))
+        .filter((method) => method.name !== "GET" && method.name !== "HEAD")
+        .map((method) => `${relative(file)}#${method.name}`),
+    );
+    expect(handlers.length).toBeGreaterThan(0);
+    expect(writers).toEqual([]);
+  });
+});

@@ -93,7 +93,7 @@ test("staff preview next month, issue it (the database matches the preview), and
   page.on("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: `Emitir recibos de ${month}` }).click();
   const result = page.getByTestId("issue-result");
-  await expect(result).toContainText(`Se han emitido ${count} ${count === 1 ? "recibo" : "recibos"} de ${month}.`);
+  await expect(result).toContainText(count === 1 ? `Se ha emitido 1 recibo de ${month}.` : `Se han emitido ${count} recibos de ${month}.`);
   await expect(result.getByTestId("issue-result-total")).toHaveText(money(total));
   await expect(result.getByRole("link", { name: "Enviar los enlaces de pago" })).toHaveAttribute("href", `/admin/messages/bulk?period=${period}`);
 

@@ -3,7 +3,8 @@
 // and no secret in the client bundle or in served pages, error pages included.
 import { expect, test, type Page } from "@playwright/test";
 import { scanDirectory, scanText } from "../scripts/testing/secret-scan";
-import { createReceipt } from "./support/api";
+import { createReceipt, receiptState } from "./support/api";
+import { admin, signIn } from "./support/auth";
 import { money } from "./support/db";
 import { appUrl } from "./support/ports";
 import { e2eSecretValues } from "./support/server-env";
@@ -72,4 +73,38 @@ test("served pages, error pages and API answers hold no secret", async ({ reques
   for (const answer of answers) {
     expect(scanText(answer.url(), await answer.text(), secrets), answer.url()).toEqual([]);
   }
+});
+
+test("a staff action sent from another site is refused (CSRF): the same request from ours works", async ({ page }) => {
+  const receipt = await createReceipt({ amount: 2100, concept: "CSRF (e2e)" });
+  await signIn(page, admin);
+  await page.goto(`/admin/receipts/${receipt.id}`);
+  page.on("dialog", (dialog) => void dialog.accept());
+  // Capture the browser's own cancel request and stop it, to send it again by hand.
+  let captured: { url: string; headers: Record<string, string>; body: Buffer } | undefined;
+  await page.route(`**/admin/receipts/${receipt.id}`, async (route) => {
+    const request = route.request();
+    if (request.method() === "POST" && request.headers()["next-action"]) {
+      captured = { url: request.url(), headers: request.headers(), body: request.postDataBuffer()! };
+      return route.abort();
+    }
+    return route.continue();
+  });
+  await page.getByLabel("Motivo de la anulación").fill("Prueba CSRF");
+  await page.getByRole("button", { name: "Anular recibo" }).click();
+  await expect.poll(() => captured !== undefined).toBe(true);
+  await page.unroute(`**/admin/receipts/${receipt.id}`);
+
+  const send = (origin: string) =>
+    page.request.post(captured!.url, {
+      headers: { "next-action": captured!.headers["next-action"]!, "content-type": captured!.headers["content-type"]!, accept: "text/x-component", origin },
+      data: captured!.body,
+    });
+  const forged = await send("https://evil.example");
+  expect(forged.status()).toBeGreaterThanOrEqual(400);
+  expect((await receiptState(receipt.id)).status).toBe("pending");
+
+  const genuine = await send(appUrl);
+  expect(genuine.status()).toBe(200);
+  await expect.poll(async () => (await receiptState(receipt.id)).status).toBe("cancelled");
 });
