@@ -35,7 +35,8 @@ export async function startBackgroundJobs(): Promise<void> {
   const { startJobWorkers, stopJobWorkers } = await import("@/lib/jobs/worker");
   await startJobWorkers();
   beforeDatabaseCloses.push(stopJobWorkers);
-  console.info("Background jobs: pg-boss workers started (reconcile-payments, deliver-messages).");
+  const { jobNames } = await import("@/lib/jobs/queues");
+  console.info(`Background jobs: pg-boss workers started (${jobNames.join(", ")}).`);
 }
 
 /** Run in order on SIGINT/SIGTERM before the database closes: whatever still uses it stops first. */
