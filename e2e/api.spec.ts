@@ -145,5 +145,11 @@ test.describe("REST API v1", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(["/receipts", "/receipts/{id}", "/receipts/{id}/checkout", "/receipts/{id}/refunds"]);
     expect(Object.keys(doc.paths["/receipts"]!).sort()).toEqual(["get", "post"]);
+    // Every operation takes an API key, and so may be rate limited.
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys((operation as { responses: Record<string, unknown> }).responses), `${method} ${path}`).toContain("429");
+      }
+    }
   });
 });

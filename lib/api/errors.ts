@@ -14,6 +14,7 @@ export const apiErrorCodes = [
   "provider_refused",
   "refund_not_allowed",
   "conflict",
+  "rate_limited",
   "internal_error",
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
@@ -29,6 +30,7 @@ const statusOf: Record<ApiErrorCode, number> = {
   provider_refused: 502,
   refund_not_allowed: 409,
   conflict: 409,
+  rate_limited: 429,
   internal_error: 500,
 };
 
