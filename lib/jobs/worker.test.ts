@@ -11,6 +11,7 @@ import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startTestSmtpServer, type TestSmtpServer } from "@/scripts/testing/smtp-server";
 import { startSandbox, type Sandbox } from "@/sandbox/server";
 import { waitFor } from "@/sandbox/test-support/wait-for";
+import { payAtRedsysSandbox } from "@/scripts/testing/redsys-payer";
 
 const APP_URL = "http://127.0.0.1:9";
 
@@ -67,15 +68,7 @@ async function lostRedsysPayment(amount: number) {
     ),
   );
   const started = await startCheckout(database.db, { receiptId: receipt.id, method: "redsys", locale: "es", source: "payer", appUrl: APP_URL });
-  if (started.action.type !== "form") throw new Error(`expected a Redsys form, got ${started.action.type}`);
-  const entry = await fetch(started.action.url, { method: "POST", body: new URLSearchParams(started.action.fields), redirect: "manual" });
-  expect(entry.status).toBe(303);
-  const paid = await fetch(`${entry.headers.get("location")}/card`, {
-    method: "POST",
-    body: new URLSearchParams({ pan: "4548810000000003", expiry: "12/39", cvv: "123", action: "pay" }),
-    redirect: "manual",
-  });
-  expect(paid.status).toBe(303);
+  await payAtRedsysSandbox(started.action);
   return { receipt, started };
 }
 

@@ -10,6 +10,7 @@ import { allSandboxAppEnv } from "@/scripts/sandbox-env";
 import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startSandbox, type Sandbox } from "@/sandbox/server";
 import { waitFor } from "@/sandbox/test-support/wait-for";
+import { payAtRedsysSandbox } from "@/scripts/testing/redsys-payer";
 
 const APP_URL = "http://127.0.0.1:9";
 const CRON_SECRET = "cron-secret-for-tests-0123456789";
@@ -68,15 +69,7 @@ async function lostRedsysPaymentTenMinutesAgo(amount: number) {
     ),
   );
   const started = await startCheckout(database.db, { receiptId: receipt.id, method: "redsys", locale: "es", source: "payer", appUrl: APP_URL });
-  if (started.action.type !== "form") throw new Error(`expected a Redsys form, got ${started.action.type}`);
-  const entry = await fetch(started.action.url, { method: "POST", body: new URLSearchParams(started.action.fields), redirect: "manual" });
-  expect(entry.status).toBe(303);
-  const paid = await fetch(`${entry.headers.get("location")}/card`, {
-    method: "POST",
-    body: new URLSearchParams({ pan: "4548810000000003", expiry: "12/39", cvv: "123", action: "pay" }),
-    redirect: "manual",
-  });
-  expect(paid.status).toBe(303);
+  await payAtRedsysSandbox(started.action);
   const dropped = await waitFor(async () => {
     const response = await fetch(`${sandbox.urls.control}/deliveries?provider=redsys&ref=${started.providerRef}`);
     const { data } = (await response.json()) as { data: { state: string }[] };
