@@ -10,6 +10,7 @@ import { allSandboxAppEnv } from "@/scripts/sandbox-env";
 import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startSandbox, type Sandbox } from "@/sandbox/server";
 import { waitFor } from "@/sandbox/test-support/wait-for";
+import { payAtRedsysSandbox } from "@/scripts/testing/redsys-payer";
 
 /** Where the providers would notify us: nothing listens there, and the fault drops them anyway. */
 const APP_URL = "http://127.0.0.1:9";
@@ -219,15 +220,7 @@ async function paypalOrderStatus(orderId: string): Promise<string | undefined> {
 async function payRedsysLosingTheNotification(amount: number, locale: "es" | "en" = "es") {
   const receipt = await newReceipt(amount);
   const started = await checkout.startCheckout(database.db, { receiptId: receipt.id, method: "redsys", locale, source: "payer", appUrl: APP_URL });
-  if (started.action.type !== "form") throw new Error(`expected a Redsys form, got ${started.action.type}`);
-  const entry = await fetch(started.action.url, { method: "POST", body: new URLSearchParams(started.action.fields), redirect: "manual" });
-  expect(entry.status).toBe(303);
-  const paid = await fetch(`${entry.headers.get("location")}/card`, {
-    method: "POST",
-    body: new URLSearchParams({ pan: "4548810000000003", expiry: "12/39", cvv: "123", action: "pay" }),
-    redirect: "manual",
-  });
-  expect(paid.status).toBe(303);
+  await payAtRedsysSandbox(started.action);
   expect((await deliveriesFor("redsys", started.providerRef)).map((d) => d.state)).toEqual(["dropped"]);
   return { receipt, started };
 }
