@@ -116,7 +116,7 @@ export type BulkSendCandidate = {
  * where the last commit left off), oldest issued first. Receipts issued after the send started,
  * or paid or cancelled meanwhile, are not taken.
  */
-export async function nextBulkSendReceipts(db: DbOrTx, send: { id: string; period: string; createdAt: Date }, limit: number): Promise<BulkSendCandidate[]> {
+export async function nextBulkSendReceipts(db: DbOrTx, send: { id: string; period: string }, limit: number): Promise<BulkSendCandidate[]> {
   return db
     .select({
       receiptId: receipts.id,
@@ -133,7 +133,9 @@ export async function nextBulkSendReceipts(db: DbOrTx, send: { id: string; perio
     .where(
       and(
         pendingMonthly(send.period),
-        lte(receipts.issuedAt, send.createdAt),
+        // Compared with the stored timestamp itself: a JS Date keeps milliseconds only, and a
+        // receipt issued in the same millisecond as the send (microseconds later) would be missed.
+        lte(receipts.issuedAt, sql`(select ${bulkSends.createdAt} from ${bulkSends} where ${bulkSends.id} = ${send.id})`),
         notExists(
           db
             .select({ one: sql`1` })

@@ -141,7 +141,7 @@ async function enqueueNextChunk(db: Db, bulkSendId: string, chunkSize: number): 
     }
     if (send.status === "queued") await updateBulkSend(tx, send.id, { status: "running", startedAt: sql`coalesce(started_at, now())` });
 
-    const batch = await nextBulkSendReceipts(tx, { id: send.id, period: send.period, createdAt: send.createdAt }, chunkSize);
+    const batch = await nextBulkSendReceipts(tx, { id: send.id, period: send.period }, chunkSize);
     if (batch.length === 0) {
       // Receipts paid or cancelled before their turn are not mailed: the total becomes what was sent.
       const counts = await bulkSendCounts(tx, send.id);
