@@ -76,7 +76,8 @@ export default defineConfig({
     {
       command: `npx next start --port ${ports.pglite}`,
       url: `http://localhost:${ports.pglite}/`,
-      env: { ...serverEnv, APP_URL: `http://localhost:${ports.pglite}`, PGLITE_DIR: pgliteDir },
+      // A production build seeds the demo only when told to.
+      env: { ...serverEnv, APP_URL: `http://localhost:${ports.pglite}`, PGLITE_DIR: pgliteDir, DEMO_SEED: "always" },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

@@ -1,7 +1,7 @@
 // The demo academy: identity, six courses (one nearly full, one full), forty students (minors
 // with guardians), their enrollments and a year of receipts in every state, two staff users
 // and an API key. Deterministic for a given date, so tests can reason about it.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { allocateReceiptNumbers } from "@/db/queries/receipts";
 import * as t from "@/db/schema";
@@ -205,8 +205,21 @@ export async function isSeeded(db: Db): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Fills an empty database with the demo academy. `now` fixes "today" for the receipts. */
+/**
+ * Fills an empty database with the demo academy (`now` fixes "today" for the receipts); undefined
+ * when it holds the demo already (two instances starting at once: the second waits for the first
+ * and seeds nothing).
+ */
+export async function seedDemoOnce(db: Db, options: { now?: Date; apiKey?: string } = {}): Promise<SeedResult | undefined> {
+  return seedIn(db, options, true);
+}
+
+/** Fills a database known to be empty with the demo academy. */
 export async function seedDemo(db: Db, options: { now?: Date; apiKey?: string } = {}): Promise<SeedResult> {
+  return (await seedIn(db, options, false))!;
+}
+
+async function seedIn(db: Db, options: { now?: Date; apiKey?: string }, once: boolean): Promise<SeedResult | undefined> {
   const now = options.now ?? new Date();
   const apiKey = options.apiKey ?? generateApiKey();
   const [adminHash, staffHash] = await Promise.all([
@@ -214,6 +227,11 @@ export async function seedDemo(db: Db, options: { now?: Date; apiKey?: string } 
     hashPassword(demoCredentials.staff.password),
   ]);
   return db.transaction(async (tx) => {
+    if (once) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('demo-seed'))`);
+      const seeded = await tx.select({ key: t.settings.key }).from(t.settings).where(eq(t.settings.key, settingKeys.academy));
+      if (seeded.length > 0) return undefined;
+    }
     const [admin] = await tx
       .insert(t.staffUsers)
       .values([

@@ -40,3 +40,21 @@ for (const [variable, value] of [
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   });
 }
+
+test("a production start whose staff still include the demo's published admin is refused, naming the way out", async () => {
+  // The e2e PostgreSQL holds the demo academy (seeded by the first app instance).
+  const { code, output } = await startWith({ DATABASE_URL: process.env.E2E_DATABASE_URL!, DEMO_SEED: "never", JOBS_MODE: "cron" });
+  expect(code).not.toBe(0);
+  const lines = output.split("\n").filter((line) => line.startsWith("Refusing to start in production:"));
+  expect(lines.some((line) => line.includes("admin@academiasol.es") && line.includes("npm run admin:create"))).toBe(true);
+  expect(output).not.toContain("Demo-Admin-2026");
+});
+
+test("a production start with a payment provider in test mode is refused unless allowed", async () => {
+  const redsysTest = { REDSYS_MERCHANT_CODE: "999008881", REDSYS_TERMINAL: "1", REDSYS_SECRET_KEY: "sq7HjrUOBfKmC576ILgskD5srU870gJ7" };
+  const { code, output } = await startWith({ ...redsysTest, JOBS_MODE: "cron" });
+  expect(code).not.toBe(0);
+  const lines = output.split("\n").filter((line) => line.startsWith("Refusing to start in production:"));
+  expect(lines).toEqual([expect.stringContaining("redsys is in test mode")]);
+  expect(output).not.toContain("sq7HjrUOBfKmC576ILgskD5srU870gJ7");
+});

@@ -168,3 +168,40 @@ test("an admin creates a staff user, who signs in and is refused user management
     await teacherContext.close();
   }
 });
+
+test("the first admin made with npm run admin:create gets a password shown once and must change it at the first sign-in", async ({ page }) => {
+  const { execFile } = await import("node:child_process");
+  const email = `primera-${Date.now()}@academiasol.es`;
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(
+      "npm",
+      ["run", "--silent", "admin:create", "--", "--email", email, "--name", "Ana Primera"],
+      { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL!, NODE_ENV: "production", AUTH_SECRET: "e2e-auth-secret-not-for-production-0123456789", APP_ENCRYPTION_KEY: "0".repeat(64) } },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+    ),
+  );
+  const password = /password \(shown only now[^)]*\): (\S+)/.exec(output)?.[1];
+  expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
+  const [stored] = await rows<{ role: string; must_change_password: boolean; password_hash: string }>(`select role, must_change_password, password_hash from staff_users where email = $1`, [email]);
+  expect(stored).toMatchObject({ role: "admin", must_change_password: true });
+  expect(stored!.password_hash).not.toContain(password!);
+
+  await trySignIn(page, email, password!);
+  await expect(page).toHaveURL(/\/admin\/account\?required=1$/);
+  await expect(page.getByTestId("password-change-required")).toBeVisible();
+  // Every other page sends them back here until the password is theirs.
+  await page.goto("/admin/receipts");
+  await expect(page).toHaveURL(/\/admin\/account\?required=1$/);
+  const form = page.getByTestId("password-form");
+  const chosen = `Mi-clave-propia-${Date.now()}`;
+  await form.getByLabel("Contraseña actual").fill(password!);
+  await form.getByLabel("Nueva contraseña", { exact: true }).fill(chosen);
+  await form.getByLabel("Repite la nueva contraseña").fill(chosen);
+  await form.getByRole("button", { name: "Cambiar la contraseña" }).click();
+  await expect(page.getByTestId("password-changed")).toBeVisible();
+  await expect(page.getByTestId("password-change-required")).toHaveCount(0);
+  await page.goto("/admin/receipts");
+  await expect(page).toHaveURL(/\/admin\/receipts$/);
+  const [after] = await rows<{ must_change_password: boolean }>(`select must_change_password from staff_users where email = $1`, [email]);
+  expect(after!.must_change_password).toBe(false);
+});

@@ -38,6 +38,13 @@ export function decodeEncryptionKey(value: string): Buffer | undefined {
   return undefined;
 }
 
+/** true/false (also 1/0, yes/no); unset is false. */
+const flag = z
+  .string()
+  .default("false")
+  .refine((v) => /^(true|false|1|0|yes|no)$/i.test(v), "must be true or false")
+  .transform((v) => /^(true|1|yes)$/i.test(v));
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -54,7 +61,12 @@ const schema = z
     PGLITE_DIR: z.string().default(".data/pglite"),
     /** host:port[/path] of a plain-WebSocket proxy for the Neon driver (local testing only). */
     NEON_WS_PROXY: optionalString,
+    /** auto: seed an empty embedded database, except in production; always: seed any empty database. */
     DEMO_SEED: z.enum(["auto", "always", "never"]).default("auto"),
+    /** A production start is refused while staff include a demo account with its published password, unless this is set (a demo or staging install). */
+    ALLOW_DEMO_ACCOUNTS: flag,
+    /** A production start is refused with a provider in sandbox or test mode, unless this is set (a staging install). */
+    ALLOW_TEST_PAYMENTS: flag,
     DEMO_API_KEY: optionalString.refine(
       (v) => v === undefined || /^ak_[A-Za-z0-9_-]{20,}$/.test(v),
       "must look like ak_ followed by at least 20 letters, digits, - or _",

@@ -1,9 +1,13 @@
 // What the server does once when it starts: validate the environment, open the database,
-// apply the migrations and, on a first start of the demo, seed it; then, in JOBS_MODE=worker,
-// start the background job workers. On SIGINT/SIGTERM it stops them before closing the database.
-import { database } from "@/db/client";
-import { isSeeded, seedDemo, demoCredentials } from "@/db/seed";
-import { loadEnvOrExit } from "@/lib/env";
+// apply the migrations and, on a first start of the demo, seed it; in production, refuse to go on
+// with the demo's published accounts or with test money; then, in JOBS_MODE=worker, start the
+// background job workers. On SIGINT/SIGTERM it stops them before closing the database.
+import { database, type Db } from "@/db/client";
+import { findStaffForSignIn } from "@/db/queries/staff";
+import { demoCredentials, isSeeded, seedDemoOnce } from "@/db/seed";
+import { verifyPassword } from "@/lib/auth/password";
+import { loadEnvOrExit, type Env } from "@/lib/env";
+import type { PaymentsConfig } from "@/lib/payments/config";
 
 export async function prepareServer(): Promise<void> {
   const env = loadEnvOrExit();
@@ -11,10 +15,11 @@ export async function prepareServer(): Promise<void> {
   closeOnShutdown(close);
   await migrate();
   // Provider credentials saved in the settings page win over the environment's, from the start.
-  await (await import("@/lib/payments/providers")).startPaymentsConfig(db);
-  const seed = env.DEMO_SEED === "always" || (env.DEMO_SEED === "auto" && driver === "pglite");
-  if (seed && !(await isSeeded(db))) {
-    const result = await seedDemo(db, { apiKey: env.DEMO_API_KEY });
+  const providers = await import("@/lib/payments/providers");
+  await providers.startPaymentsConfig(db);
+  const production = env.NODE_ENV === "production";
+  const result = seedsDemo(env, driver) && !(await isSeeded(db)) ? await seedDemoOnce(db, { apiKey: env.DEMO_API_KEY }) : undefined;
+  if (result) {
     console.info(
       [
         `Demo academy seeded: ${result.students} students, ${result.receipts} receipts.`,
@@ -24,6 +29,43 @@ export async function prepareServer(): Promise<void> {
       ].join("\n"),
     );
   }
+  if (production) {
+    const refusals = await productionRefusals(db, env, providers.currentPaymentsConfig());
+    if (refusals.length > 0) {
+      for (const refusal of refusals) console.error(`Refusing to start in production: ${refusal}`);
+      process.exit(1);
+    }
+  }
+}
+
+/** A production install never gets the demo (its admin password is in the README) unless asked. */
+export function seedsDemo(env: Pick<Env, "DEMO_SEED" | "NODE_ENV">, driver: Env["databaseDriver"]): boolean {
+  return env.DEMO_SEED === "always" || (env.DEMO_SEED === "auto" && driver === "pglite" && env.NODE_ENV !== "production");
+}
+
+/** Why a production server must not serve: published demo accounts, providers that move no real money. */
+export async function productionRefusals(db: Db, env: Env, payments: PaymentsConfig): Promise<string[]> {
+  const refusals: string[] = [];
+  if (!env.ALLOW_DEMO_ACCOUNTS && env.DEMO_SEED !== "always") {
+    for (const account of [demoCredentials.admin, demoCredentials.staff]) {
+      const user = await findStaffForSignIn(db, account.email);
+      if (user?.active && (await verifyPassword(account.password, user.passwordHash))) {
+        refusals.push(
+          `the staff account ${account.email} still has the demo's published password. Create your own admin with \`npm run admin:create\` and deactivate it (or set ALLOW_DEMO_ACCOUNTS=true for a demo install).`,
+        );
+      }
+    }
+  }
+  if (!env.ALLOW_TEST_PAYMENTS) {
+    const setting = { stripe: "STRIPE_SECRET_KEY (an sk_test_ key) or STRIPE_API_BASE", paypal: "PAYPAL_MODE (unset means sandbox) or PAYPAL_API_BASE", redsys: "REDSYS_MODE (test) or REDSYS_BASE_URL" };
+    for (const provider of ["stripe", "paypal", "redsys"] as const) {
+      const mode = payments[provider]?.mode;
+      if (mode && mode !== "live") {
+        refusals.push(`${provider} is in ${mode} mode, so its payments are not real money; check ${setting[provider]} (or set ALLOW_TEST_PAYMENTS=true for a staging install).`);
+      }
+    }
+  }
+  return refusals;
 }
 
 /**

@@ -111,6 +111,9 @@ async function startApp(databaseUrl: string, logFile: string): Promise<App> {
     env: {
       ...base,
       NODE_ENV: "production",
+    // The demo accounts and the sandbox, on a production build.
+    ALLOW_DEMO_ACCOUNTS: "true",
+    ALLOW_TEST_PAYMENTS: "true",
       NEXT_DIST_DIR: distDir,
       APP_URL: `http://127.0.0.1:${port}`,
       DATABASE_URL: databaseUrl,

@@ -102,6 +102,9 @@ export async function startCluster(root: string, databaseUrl: string, logDir: st
   const appEnv = (port: number, seed: "always" | "never"): NodeJS.ProcessEnv => ({
     ...base,
     NODE_ENV: "production",
+    // The demo accounts and the sandbox, on a production build.
+    ALLOW_DEMO_ACCOUNTS: "true",
+    ALLOW_TEST_PAYMENTS: "true",
     NEXT_TELEMETRY_DISABLED: "1",
     APP_URL: url,
     DATABASE_URL: databaseUrl,

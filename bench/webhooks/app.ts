@@ -38,6 +38,9 @@ export function appEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
   return {
     ...base,
     NODE_ENV: "production",
+    // The demo accounts and the sandbox, on a production build.
+    ALLOW_DEMO_ACCOUNTS: "true",
+    ALLOW_TEST_PAYMENTS: "true",
     APP_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: databaseUrl,
     DEMO_SEED: "never",

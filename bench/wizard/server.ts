@@ -94,9 +94,11 @@ export function appEnv(port: number, sandboxPort: number, pgliteDir: string): No
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     APP_URL: `http://127.0.0.1:${port}`,
-    // The embedded database in a folder of its own: DEMO_SEED=auto seeds the demo academy.
+    // The embedded database in a folder of its own, with the demo academy (a production build
+    // seeds it only when told to, and keeps its accounts only when allowed).
     PGLITE_DIR: pgliteDir,
-    DEMO_SEED: "auto",
+    DEMO_SEED: "always",
+    ALLOW_DEMO_ACCOUNTS: "true",
     AUTH_SECRET: "bench-auth-secret-0123456789abcdefghijklmnop",
     APP_ENCRYPTION_KEY: "0123456789abcdef".repeat(4),
     // No background workers polling the database while pages are timed.

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { attentionItems, attentionKind, paymentAttempts, providerEvents, receipts, refunds } from "@/db/schema";
 import type { AttemptRef, Provider, ProviderEvent } from "@/lib/payments/types";
@@ -127,6 +127,7 @@ const lockedReceiptColumns = {
   payerEmail: receipts.payerEmail,
   dueDate: receipts.dueDate,
   paidAt: receipts.paidAt,
+  paidAttemptId: receipts.paidAttemptId,
   overdueAt: receipts.overdueAt,
 };
 
@@ -212,7 +213,7 @@ export async function updateAttempt(
 export async function updateReceipt(
   tx: DbOrTx,
   id: string,
-  patch: Partial<Pick<typeof receipts.$inferInsert, "status" | "paidAt" | "paidMethod" | "refundedAmount" | "cancelledAt" | "cancelReason">>,
+  patch: Partial<Pick<typeof receipts.$inferInsert, "status" | "paidAt" | "paidMethod" | "paidAttemptId" | "refundedAmount" | "cancelledAt" | "cancelReason">>,
 ): Promise<void> {
   const { set, values, key } = patchSet({ ...patch, updatedAt: new Date() });
   const statement = prepared(tx, `receipt_update:${key}`, (db) =>
@@ -225,9 +226,17 @@ export type AttentionKind = (typeof attentionKind.enumValues)[number];
 
 export async function flagForAttention(
   tx: DbOrTx,
-  item: { kind: AttentionKind; receiptId: string; attemptId?: string; providerEventId?: string; evidence: Record<string, unknown> },
+  item: { kind: AttentionKind; receiptId?: string; attemptId?: string; providerEventId?: string; evidence: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(attentionItems).values(item).onConflictDoNothing();
+}
+
+/** Closes the open items about an attempt (of the given kinds) with a resolution. */
+export async function resolveAttentionForAttempt(tx: DbOrTx, attemptId: string, kinds: AttentionKind[], resolution: string): Promise<void> {
+  await tx
+    .update(attentionItems)
+    .set({ resolvedAt: new Date(), resolution })
+    .where(and(eq(attentionItems.attemptId, attemptId), inArray(attentionItems.kind, kinds), isNull(attentionItems.resolvedAt)));
 }
 
 export async function findRefund(tx: DbOrTx, provider: Provider, providerRef: string) {

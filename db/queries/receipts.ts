@@ -27,6 +27,7 @@ export async function getReceiptForPayment(db: DbOrTx, receiptId: string) {
     .select({
       id: receipts.id,
       number: receipts.number,
+      kind: receipts.kind,
       concept: receipts.concept,
       amount: receipts.amount,
       currency: receipts.currency,

@@ -25,7 +25,14 @@ export async function recordSignIn(db: DbOrTx, id: string): Promise<void> {
 /** The user behind a session, if still active; passwordChangedAt ends older sessions. */
 export async function findActiveStaff(db: DbOrTx, id: string) {
   const [user] = await db
-    .select({ id: staffUsers.id, role: staffUsers.role, name: staffUsers.name, email: staffUsers.email, passwordChangedAt: staffUsers.passwordChangedAt })
+    .select({
+      id: staffUsers.id,
+      role: staffUsers.role,
+      name: staffUsers.name,
+      email: staffUsers.email,
+      passwordChangedAt: staffUsers.passwordChangedAt,
+      mustChangePassword: staffUsers.mustChangePassword,
+    })
     .from(staffUsers)
     .where(sql`${staffUsers.id} = ${id} and ${staffUsers.active}`);
   return user;

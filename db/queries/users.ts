@@ -49,7 +49,7 @@ export async function lockActiveAdmins(tx: DbOrTx): Promise<string[]> {
 }
 
 /** Inserts a user; undefined when the e-mail is taken (unique, case-insensitive). */
-export async function insertStaffUser(tx: DbOrTx, user: { name: string; email: string; role: StaffRole; passwordHash: string }) {
+export async function insertStaffUser(tx: DbOrTx, user: { name: string; email: string; role: StaffRole; passwordHash: string; mustChangePassword?: boolean }) {
   const [row] = await tx
     .insert(staffUsers)
     .values({ ...user, passwordChangedAt: new Date() })
@@ -58,14 +58,18 @@ export async function insertStaffUser(tx: DbOrTx, user: { name: string; email: s
   return row?.id;
 }
 
-export async function updateStaffUser(tx: DbOrTx, id: string, change: { role?: StaffRole; active?: boolean; passwordHash?: string; passwordChangedAt?: Date }) {
+export async function updateStaffUser(
+  tx: DbOrTx,
+  id: string,
+  change: { role?: StaffRole; active?: boolean; passwordHash?: string; passwordChangedAt?: Date; mustChangePassword?: boolean },
+) {
   await tx.update(staffUsers).set(change).where(eq(staffUsers.id, id));
 }
 
 /** What the account page shows about the signed-in user. */
 export async function findStaffAccount(db: DbOrTx, id: string) {
   const [user] = await db
-    .select({ lastSignInAt: staffUsers.lastSignInAt, passwordChangedAt: staffUsers.passwordChangedAt })
+    .select({ lastSignInAt: staffUsers.lastSignInAt, passwordChangedAt: staffUsers.passwordChangedAt, mustChangePassword: staffUsers.mustChangePassword })
     .from(staffUsers)
     .where(eq(staffUsers.id, id));
   return user;

@@ -51,6 +51,8 @@ export const attentionKind = pgEnum("attention_kind", [
   "side_effect_failed",
   "late_payment",
   "paid_not_confirmed",
+  "identity_conflict",
+  "test_payment",
 ]);
 export const messageStatus = pgEnum("message_status", ["queued", "sending", "sent", "failed", "invalid_address"]);
 export const auditSource = pgEnum("audit_source", [

@@ -15,6 +15,8 @@ export const staffUsers = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp({ withTimezone: true }),
     passwordChangedAt: timestamp({ withTimezone: true }),
+    /** Set for a password someone else chose (a first admin, a reset): changed at the next sign-in. */
+    mustChangePassword: boolean().notNull().default(false),
   },
   (t) => [
     uniqueIndex("staff_users_email_key").on(sql`lower(${t.email})`),
@@ -41,9 +43,9 @@ export const students = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("students_document_key")
-      .on(t.documentType, t.documentNumber)
-      .where(sql`${t.documentNumber} is not null`),
+    // Not unique: a document is not proof of identity (its letter is a checksum), so the same
+    // document with other contact details is another record, held for staff to review.
+    index("students_document_idx").on(t.documentType, t.documentNumber),
     index("students_email_idx").on(sql`lower(${t.email})`),
     index("students_name_idx").on(t.lastName, t.firstName),
     check("students_document_check", sql`(${t.documentType} is null) = (${t.documentNumber} is null)`),

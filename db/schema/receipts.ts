@@ -1,8 +1,9 @@
 // What is owed (receipts), the links to pay it, and the yearly numbering series.
 import { sql } from "drizzle-orm";
-import { check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { enrollments } from "./courses";
 import { paymentMethod, receiptKind, receiptStatus } from "./enums";
+import { paymentAttempts } from "./payments";
 import { students } from "./people";
 
 /** The last number handed out per year; a row lock on it makes numbers gapless under concurrency. */
@@ -42,6 +43,8 @@ export const receipts = pgTable(
     payerDocument: text(),
     paidAt: timestamp({ withTimezone: true }),
     paidMethod: paymentMethod(),
+    /** The payment that paid it: a refund of any other payment leaves the receipt as it is. */
+    paidAttemptId: uuid().references((): AnyPgColumn => paymentAttempts.id),
     refundedAmount: integer().notNull().default(0),
     cancelledAt: timestamp({ withTimezone: true }),
     cancelReason: text(),

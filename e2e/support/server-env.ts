@@ -14,6 +14,8 @@ export const e2eServerEnv: Record<string, string> = {
   // The e2e specs that read mail start a real SMTP server on this port (scripts/testing/smtp-server.ts).
   SMTP_URL: `smtp://127.0.0.1:${ports.smtp}`,
   MAIL_FROM: "Academia Sol de Idiomas <pagos@academiasol.es>",
+  // The specs sign in with the demo's published accounts, on a production build.
+  ALLOW_DEMO_ACCOUNTS: "true",
   ...allSandboxAppEnv(ports.sandbox),
 };
 

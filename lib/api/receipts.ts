@@ -4,9 +4,9 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { getReceiptWithPayments, listReceipts } from "@/db/queries/receipts";
-import { students } from "@/db/schema";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { issuePaymentLink } from "@/lib/receipts/payment-links";
+import { flagIdentityConflict, matchOrCreateStudent } from "@/lib/students/identity";
 import { ApiError } from "./errors";
 import type { CreateReceiptBody } from "./schemas";
 import type { z } from "zod";
@@ -18,41 +18,15 @@ function documentTypeOf(number: string): "dni" | "nie" | "passport" {
   return "passport";
 }
 
-/** The same person: by document when given, else by e-mail and name (siblings share e-mails). */
-async function matchOrCreateStudent(tx: Tx, student: CreateReceiptBody["student"]): Promise<string> {
-  const documentNumber = student.documentNumber?.toUpperCase().replace(/[\s-]/g, "");
-  if (documentNumber) {
-    const documentType = documentTypeOf(documentNumber);
-    const [found] = await tx
-      .select({ id: students.id })
-      .from(students)
-      .where(and(eq(students.documentType, documentType), eq(students.documentNumber, documentNumber)));
-    if (found) return found.id;
-    const [created] = await tx
-      .insert(students)
-      .values({ firstName: student.firstName, lastName: student.lastName, email: student.email, documentType, documentNumber })
-      .onConflictDoNothing()
-      .returning({ id: students.id });
-    if (created) return created.id;
-    // Another request created the same student a moment ago.
-    const [raced] = await tx.select({ id: students.id }).from(students).where(and(eq(students.documentType, documentType), eq(students.documentNumber, documentNumber)));
-    return raced!.id;
-  }
-  const [found] = await tx
-    .select({ id: students.id })
-    .from(students)
-    .where(
-      sql`lower(${students.email}) = ${student.email.toLowerCase()} and lower(${students.firstName}) = ${student.firstName.toLowerCase()} and lower(${students.lastName}) = ${student.lastName.toLowerCase()}`,
-    )
-    .limit(1);
-  if (found) return found.id;
-  const [created] = await tx.insert(students).values({ firstName: student.firstName, lastName: student.lastName, email: student.email }).returning({ id: students.id });
-  return created!.id;
-}
-
 export async function createReceipt(db: Db, body: CreateReceiptBody) {
   return db.transaction(async (tx) => {
-    const studentId = await matchOrCreateStudent(tx, body.student);
+    const documentNumber = body.student.documentNumber?.toUpperCase().replace(/[\s-]/g, "") || undefined;
+    const match = await matchOrCreateStudent(
+      tx,
+      { firstName: body.student.firstName, lastName: body.student.lastName, email: body.student.email, documentNumber, documentType: documentNumber ? documentTypeOf(documentNumber) : undefined },
+      "api",
+    );
+    const studentId = match.id;
     const receipt = await issueReceipt(
       tx,
       {
@@ -66,6 +40,7 @@ export async function createReceipt(db: Db, body: CreateReceiptBody) {
       },
       "api",
     );
+    await flagIdentityConflict(tx, match, receipt.id);
     const link = await issuePaymentLink(tx, receipt.id, body.dueDate);
     return { id: receipt.id, number: receipt.number, status: receipt.status, amount: receipt.amount, currency: receipt.currency, paymentUrl: link.url };
   });

@@ -9,8 +9,15 @@ import { auth } from "./index";
 
 export type StaffSession = { id: string; name: string; email: string; role: StaffRole };
 
-/** For pages and actions: sends anyone without a valid session to sign in; forbids a missing role. */
-export async function requireStaff(role?: StaffRole): Promise<StaffSession> {
+/** Where a user whose password someone else chose must go first. */
+export const passwordChangePath = "/admin/account?required=1";
+
+/**
+ * For pages and actions: sends anyone without a valid session to sign in; forbids a missing role.
+ * A user who must still change a password someone else chose (a first admin) is sent to do that
+ * first; only the account page and its action (and the layout around it) pass `passwordChange`.
+ */
+export async function requireStaff(role?: StaffRole, options: { passwordChange?: "pending_allowed" } = {}): Promise<StaffSession> {
   const session = await auth();
   if (!session?.user?.id) redirect(signInPath);
   const { signedInAt } = session.user;
@@ -20,6 +27,7 @@ export async function requireStaff(role?: StaffRole): Promise<StaffSession> {
   if (!current) redirect(signInPath);
   // A password change (by the user or an admin) ends every session that began before it.
   if (current.passwordChangedAt && current.passwordChangedAt.getTime() > signedInAt) redirect(signInPath);
+  if (current.mustChangePassword && options.passwordChange !== "pending_allowed") redirect(passwordChangePath);
   if (role === "admin" && current.role !== "admin") redirect("/admin?forbidden=1");
   return { id: current.id, name: current.name, email: current.email, role: current.role };
 }

@@ -88,8 +88,24 @@ export async function changeOwnPassword(db: Db, input: { userId: string; current
     const problem = passwordProblem(input.next, user.email);
     if (problem) return fail(problem);
     if (input.current === input.next) return fail("samePassword");
-    await updateStaffUser(tx, user.id, { passwordHash: await hashPassword(input.next), passwordChangedAt: new Date() });
+    await updateStaffUser(tx, user.id, { passwordHash: await hashPassword(input.next), passwordChangedAt: new Date(), mustChangePassword: false });
     await recordAudit(tx, { source: "staff", action: "user.password_changed", staffUserId: user.id, data: { userId: user.id } });
     return { ok: true };
+  });
+}
+
+/**
+ * An admin from the command line (`npm run admin:create`), for a new installation: a generated
+ * password, shown once by the caller and changed at the first sign-in.
+ */
+export async function createAdminFromCommandLine(db: Db, input: { name: string; email: string }): Promise<UserChangeResult & { email: string }> {
+  const email = input.email.trim().toLowerCase();
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const id = await insertStaffUser(tx, { name: input.name.trim(), email, role: "admin", passwordHash, mustChangePassword: true });
+    if (!id) return { ...fail("emailTaken"), email };
+    await recordAudit(tx, { source: "system", action: "user.created", data: { userId: id, email, role: "admin", via: "command line" } });
+    return { ok: true, password, email };
   });
 }

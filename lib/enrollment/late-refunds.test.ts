@@ -65,7 +65,7 @@ describe("a late payment with no seat left", () => {
       .returning({ id: t.courses.id });
     const held = await modules.submit.submitEnrollment(database.db, request(course!.id), { now: new Date(Date.now() - 2 * 3600_000) });
     if (held.kind !== "held") throw new Error("not held");
-    const started = await modules.checkout.startCheckout(database.db, { receiptId: held.receiptId, method: "redsys", locale: "es", source: "payer", flow: "enrollment", appUrl: APP_URL });
+    const started = await modules.checkout.startCheckout(database.db, { receiptId: held.receiptId, method: "redsys", locale: "es", source: "payer", appUrl: APP_URL });
     if (started.action.type !== "form") throw new Error("expected a Redsys form");
 
     // The hold runs out and someone else takes the only seat…

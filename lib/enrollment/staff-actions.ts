@@ -22,9 +22,8 @@ import { afterReceiptPaid } from "@/lib/payments/effects";
 import type { ManualMethod } from "@/lib/payments/manual";
 import { paymentProvider } from "@/lib/payments/providers";
 import { transitionReceipt } from "@/lib/payments/receipt-machine";
-import { PaymentError } from "@/lib/payments/types";
+import { EXTRA_PAYMENT_REFUND, PaymentError } from "@/lib/payments/types";
 import { offerSeatToWaitingList } from "./holds";
-import { LATE_PAYMENT_REFUND } from "./late-refunds";
 
 export type StaffActionErrorCode =
   | "not_found"
@@ -130,7 +129,7 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
         })
         .returning({ id: paymentAttempts.id });
       attempt = await lockAttempt(tx, inserted!.id);
-      await updateReceipt(tx, receipt.id, { status: "paid", paidAt: now, paidMethod: input.method });
+      await updateReceipt(tx, receipt.id, { status: "paid", paidAt: now, paidMethod: input.method, paidAttemptId: attempt!.id });
       await recordAudit(
         tx,
         { source: "staff", action: "attempt.succeeded", receiptId: receipt.id, attemptId: attempt!.id, staffUserId: input.staffUserId, data: { from: "created", provider: "manual", method: input.method, note } },
@@ -316,7 +315,8 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
           currency: attempt.currency,
           status: "pending",
           idempotencyKey,
-          reason: LATE_PAYMENT_REFUND,
+          // Not the late-payment reason: its job would e-mail "your late payment was returned".
+          reason: EXTRA_PAYMENT_REFUND,
           source: "staff",
           createdBy: input.staffUserId,
         })

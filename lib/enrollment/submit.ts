@@ -1,5 +1,5 @@
 // Submitting an enrollment, in one transaction: the student (and a minor's guardian) matched or
-// created, the course row locked while its seats are counted, the enrollment held for payment
+// created without changing anyone on record (lib/students/identity.ts), the course row locked while its seats are counted, the enrollment held for payment
 // and its receipt issued. The submission key makes a double click, the back button or a second
 // tab find the same enrollment instead of creating another.
 import "server-only";
@@ -8,10 +8,11 @@ import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { readHoldMinutes } from "@/lib/admin-settings/hold-minutes";
 import { seatTakingAt } from "@/db/queries/catalog";
-import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
+import { courses, enrollments, receipts } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
 import type { OnlineMethod } from "@/lib/payments/types";
 import { issueReceipt } from "@/lib/receipts/issue";
+import { flagIdentityConflict, matchOrCreateStudent } from "@/lib/students/identity";
 
 export type PersonInput = {
   firstName: string;
@@ -92,8 +93,8 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
     .for("update");
   if (!course || course.status !== "open") return { kind: "closed" };
 
-  const studentId = await matchOrCreateStudent(tx, request);
-  if (request.guardian) await recordGuardian(tx, studentId, request.guardian);
+  const match = await matchOrCreateStudent(tx, { ...request.student, locale: request.locale }, "enrollment", request.guardian);
+  const studentId = match.id;
 
   const [live] = await tx
     .select({ id: enrollments.id, status: enrollments.status })
@@ -118,6 +119,7 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
       .insert(enrollments)
       .values({ studentId, courseId: course.id, status: "waitlisted", submissionKey: request.submissionKey, paymentMethod: request.method, ...consents })
       .returning({ id: enrollments.id });
+    await flagIdentityConflict(tx, match);
     const [{ position } = { position: 1 }] = await tx
       .select({ position: sql<number>`count(*)::int` })
       .from(enrollments)
@@ -147,6 +149,7 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
     },
     "enrollment",
   );
+  await flagIdentityConflict(tx, match, receipt.id);
   await recordAudit(tx, {
     source: "enrollment",
     action: "enrollment.held",
@@ -192,53 +195,6 @@ async function heldResult(tx: Tx, enrollmentId: string): Promise<EnrollmentHeld 
   if (!row || row.status !== "pending_payment" || row.receiptStatus !== "pending" || !row.holdExpiresAt) return undefined;
   const method = row.method === "redsys" || row.method === "bizum" || row.method === "stripe" || row.method === "paypal" ? row.method : "redsys";
   return { kind: "held", enrollmentId: row.enrollmentId, receiptId: row.receiptId, amount: row.amount, currency: row.currency, holdExpiresAt: row.holdExpiresAt, method };
-}
-
-/** The same person by their document; their contact details are refreshed from the form. */
-async function matchOrCreateStudent(tx: Tx, request: EnrollmentRequest): Promise<string> {
-  const s = request.student;
-  const values = {
-    firstName: s.firstName,
-    lastName: s.lastName,
-    email: s.email,
-    phone: s.phone,
-    documentType: s.documentType,
-    documentNumber: s.documentNumber,
-    birthDate: s.birthDate,
-    address: s.address ?? null,
-    postcode: s.postcode,
-    city: s.city,
-    locale: request.locale,
-  };
-  const [row] = await tx
-    .insert(students)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [students.documentType, students.documentNumber],
-      targetWhere: sql`${students.documentNumber} is not null`,
-      set: { email: values.email, phone: values.phone, address: values.address, postcode: values.postcode, city: values.city, locale: values.locale, updatedAt: new Date() },
-    })
-    .returning({ id: students.id });
-  return row!.id;
-}
-
-async function recordGuardian(tx: Tx, studentId: string, guardian: NonNullable<EnrollmentRequest["guardian"]>): Promise<void> {
-  const [existing] = await tx
-    .select({ id: guardians.id })
-    .from(guardians)
-    .where(and(eq(guardians.studentId, studentId), eq(guardians.documentNumber, guardian.documentNumber)));
-  const values = {
-    firstName: guardian.firstName,
-    lastName: guardian.lastName,
-    email: guardian.email,
-    phone: guardian.phone,
-    documentType: guardian.documentType,
-    documentNumber: guardian.documentNumber,
-    relationship: guardian.relationship,
-    isPayer: true,
-  };
-  if (existing) await tx.update(guardians).set(values).where(eq(guardians.id, existing.id));
-  else await tx.insert(guardians).values({ studentId, ...values });
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

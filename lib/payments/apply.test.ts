@@ -153,6 +153,26 @@ describe("applyProviderEvent", () => {
     expect((await auditActions(receipt.id)).filter((a) => a === "receipt.paid")).toHaveLength(1);
   });
 
+  it("a refund of the second payment leaves the receipt paid by the first and closes the double-payment item", async () => {
+    const { receipt, attempt } = await receiptWithAttempt();
+    await applyProviderEvent(database.db, event(attempt.ref, paid(10500)), "webhook");
+    const second = await database.db.transaction((tx) => newAttempt(tx, receipt.id, 10500));
+    await applyProviderEvent(database.db, event(second.ref, paid(10500)), "webhook");
+    // Returned from the provider's own back office: no refund row of ours exists for it.
+    const refundRef = `re_${randomUUID()}`;
+    const result = await applyProviderEvent(database.db, event(second.ref, { type: "refunded", refundRef, amount: 10500, currency: "EUR" }), "webhook");
+    expect(result).toMatchObject({ result: "applied", changed: true });
+    expect(await receiptRow(receipt.id)).toMatchObject({ status: "paid", refundedAmount: 0, paidAttemptId: attempt.id });
+    const refunds = await database.db.select().from(t.refunds).where(eq(t.refunds.receiptId, receipt.id));
+    expect(refunds.map((r) => ({ attemptId: r.attemptId, status: r.status, amount: r.amount }))).toEqual([{ attemptId: second.id, status: "succeeded", amount: 10500 }]);
+    const items = await database.db.select().from(t.attentionItems).where(eq(t.attentionItems.receiptId, receipt.id));
+    expect(items.map((i) => ({ kind: i.kind, resolved: i.resolvedAt !== null }))).toEqual([{ kind: "double_payment", resolved: true }]);
+    expect(await auditActions(receipt.id)).toContain("refund.extra_payment_returned");
+    // A refund of the payment that did pay it still changes the receipt.
+    await applyProviderEvent(database.db, event(attempt.ref, { type: "refunded", refundRef: `re_${randomUUID()}`, amount: 500, currency: "EUR" }), "webhook");
+    expect(await receiptRow(receipt.id)).toMatchObject({ status: "partially_refunded", refundedAmount: 500 });
+  });
+
   it("flags a payment on a cancelled receipt", async () => {
     const { receipt, attempt } = await receiptWithAttempt();
     await database.db.update(t.receipts).set({ status: "cancelled", cancelledAt: new Date() }).where(eq(t.receipts.id, receipt.id));

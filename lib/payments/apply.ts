@@ -18,6 +18,7 @@ import {
   listDeferredRefunds,
   lockAttempt,
   lockReceiptOfAttempt,
+  resolveAttentionForAttempt,
   settleProviderEvent,
   updateAttempt,
   updateReceipt,
@@ -25,12 +26,13 @@ import {
   type LockedAttempt,
   type LockedReceipt,
 } from "@/db/queries/payments";
+import { env, type Env } from "@/lib/env";
 import { afterEnrollmentPaymentFailed, reclaimSeatForLatePayment } from "@/lib/enrollment/policies";
 import { LATE_PAYMENT_REFUND, scheduleLatePaymentRefund } from "@/lib/enrollment/late-refunds";
 import { transitionAttempt, type AttemptEvent } from "./attempt-machine";
 import { afterReceiptPaid } from "./effects";
 import { transitionReceipt } from "./receipt-machine";
-import type { ProviderEvent, ProviderOutcome } from "./types";
+import { EXTRA_PAYMENT_REFUND, type ProviderEvent, type ProviderOutcome } from "./types";
 
 export type ApplyResult =
   | { result: "duplicate" }
@@ -174,9 +176,13 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
 
   // What the provider charged must be what we asked for, to the cent and the currency.
   const mismatch = paid.amount !== attempt.amount || paid.currency !== attempt.currency;
+  // A test card through a provider left in test mode is not money: never booked as such in production.
+  const testMoney = !paymentIsMoney(env(), attempt.mode);
   let transition = mismatch
     ? ({ kind: "flagged", reason: "amount_mismatch" } as const)
-    : transitionReceipt(receipt, { type: "payment_succeeded", paid: { amount: paid.amount, currency: paid.currency } });
+    : testMoney
+      ? ({ kind: "flagged", reason: "test_payment" } as const)
+      : transitionReceipt(receipt, { type: "payment_succeeded", paid: { amount: paid.amount, currency: paid.currency } });
   // Paid after the enrollment was cancelled: accepted when its seat is still free (policy).
   let latePayment = false;
   if (transition.kind === "flagged" && transition.reason === "payment_on_cancelled" && receipt.kind === "enrollment" && receipt.enrollmentId) {
@@ -189,7 +195,7 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
 
   if (transition.kind === "moved") {
     const paidAt = new Date();
-    await updateReceipt(tx, receipt.id, { status: "paid", paidAt, paidMethod: attempt.method });
+    await updateReceipt(tx, receipt.id, { status: "paid", paidAt, paidMethod: attempt.method, paidAttemptId: attempt.id });
     audit(ctx, {
       source,
       action: "receipt.paid",
@@ -199,7 +205,7 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
     });
     await writeAudit(ctx);
     await afterReceiptPaid(tx, { receipt, attempt, source, paidAt });
-    const paidReceipt = { ...receipt, status: "paid" as const };
+    const paidReceipt = { ...receipt, status: "paid" as const, paidAttemptId: attempt.id };
     const deferredRefunds = attempt.hasDeferredRefunds ? await listDeferredRefunds(tx, attempt.id) : [];
     for (const deferred of deferredRefunds) {
       await settleRefund(ctx, paidReceipt, deferred.id, { refundRef: deferred.providerRef ?? "", amount: deferred.amount, currency: deferred.currency, madeAtProvider: true }, {
@@ -212,8 +218,8 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
   }
   const reason = transition.reason;
   const kind =
-    reason === "amount_mismatch"
-      ? "amount_mismatch"
+    reason === "amount_mismatch" || reason === "test_payment"
+      ? reason
       : reason === "payment_on_cancelled"
         ? latePayment
           ? "late_payment"
@@ -230,18 +236,17 @@ async function applySuccess(ctx: Context, paid: Extract<ProviderOutcome, { type:
   return { result: "flagged", attemptId: attempt.id, receiptId: receipt.id, reason: kind };
 }
 
+/** Whether a payment in this mode pays receipts: live always; sandbox and test outside production, or where allowed. */
+export function paymentIsMoney(config: Pick<Env, "NODE_ENV" | "ALLOW_TEST_PAYMENTS">, mode: string): boolean {
+  return mode === "live" || config.NODE_ENV !== "production" || config.ALLOW_TEST_PAYMENTS;
+}
+
 async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type: "refunded" }>): Promise<Outcome> {
   const { tx, attempt, receipt, source } = ctx;
   if (attempt.provider === "manual") return unchanged(ctx);
   const provider = attempt.provider;
   const existing = await findRefund(tx, provider, refund.refundRef);
   if (existing?.status === "succeeded") return unchanged(ctx);
-  if (existing && existing.reason === LATE_PAYMENT_REFUND) {
-    // Money that never paid the (cancelled) receipt going back: the receipt does not change.
-    await updateRefund(tx, existing.id, { status: "succeeded", completedAt: new Date() });
-    audit(ctx, { source, action: "refund.late_payment_returned", receiptId: receipt.id, attemptId: attempt.id, data: { refundRef: refund.refundRef, amount: refund.amount } });
-    return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
-  }
   const evidence = { eventId: ctx.event.eventId, refundRef: refund.refundRef, amount: refund.amount, currency: refund.currency };
 
   if (receipt.status === "pending" && attempt.status !== "succeeded") {
@@ -264,8 +269,52 @@ async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type
     }
     return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
   }
+  if (!paidTheReceipt(receipt, attempt.id)) return returnExtraPayment(ctx, existing, refund, evidence);
   const madeAtProvider = !existing || (existing.source !== "staff" && existing.source !== "api");
   return settleRefund(ctx, receipt, existing?.id, { ...refund, madeAtProvider }, evidence);
+}
+
+/** Whether this attempt's money paid the receipt (receipts paid before the column existed: any paid one). */
+function paidTheReceipt(receipt: LockedReceipt, attemptId: string): boolean {
+  if (receipt.paidAttemptId) return receipt.paidAttemptId === attemptId;
+  return receipt.status !== "pending" && receipt.status !== "cancelled";
+}
+
+/**
+ * Money that never paid the receipt going back (a second payment, a payment on a cancelled
+ * receipt, a wrong amount): recorded against its own attempt, the item about it closed, the
+ * receipt as it was.
+ */
+async function returnExtraPayment(
+  ctx: Context,
+  existing: { id: string; reason: string | null } | undefined,
+  refund: Extract<ProviderOutcome, { type: "refunded" }>,
+  evidence: Record<string, unknown>,
+): Promise<Outcome> {
+  const { tx, attempt, receipt, source } = ctx;
+  const provider = attempt.provider === "manual" ? "redsys" : attempt.provider;
+  const now = new Date();
+  if (existing) {
+    await updateRefund(tx, existing.id, { status: "succeeded", completedAt: now });
+  } else {
+    await insertRefund(tx, {
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      provider,
+      amount: refund.amount,
+      currency: refund.currency,
+      status: "succeeded",
+      providerRef: refund.refundRef,
+      idempotencyKey: `provider:${provider}:${refund.refundRef}`,
+      source,
+      reason: EXTRA_PAYMENT_REFUND,
+      completedAt: now,
+    });
+  }
+  await resolveAttentionForAttempt(tx, attempt.id, ["double_payment", "payment_on_cancelled", "late_payment", "amount_mismatch", "test_payment"], "payment returned to the payer");
+  const action = existing?.reason === LATE_PAYMENT_REFUND ? "refund.late_payment_returned" : "refund.extra_payment_returned";
+  audit(ctx, { source, action, receiptId: receipt.id, attemptId: attempt.id, data: evidence });
+  return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
 }
 
 /** Applies a refund to a paid receipt, creating its row when it was made at the provider. */

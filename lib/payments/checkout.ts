@@ -11,15 +11,13 @@ import { paymentAttempts } from "@/db/schema";
 import type { Locale } from "@/lib/i18n/config";
 import { paymentProvider } from "./providers";
 import { newRedsysOrder } from "./providers/redsys";
-import { PaymentError, providerOf, type CheckoutAction, type OnlineMethod } from "./types";
+import { PaymentError, paymentFlowOf, providerOf, type CheckoutAction, type OnlineMethod } from "./types";
 
 export type StartCheckoutInput = {
   receiptId: string;
   method: OnlineMethod;
   locale: Locale;
   source: AuditSource;
-  /** Which list of enabled methods applies: the enrollment wizard's or the receipts'. */
-  flow?: "receipts" | "enrollment";
   ui?: "redirect" | "buttons";
   appUrl: string;
 };
@@ -33,13 +31,15 @@ export function returnUrlFor(appUrl: string, attemptId: string): string {
 export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<CheckoutStarted> {
   const provider = providerOf(input.method);
   const adapter = paymentProvider(provider);
-  const enabled = await getEnabledMethods(db, input.flow ?? "receipts");
-  if (!enabled.includes(input.method)) throw new PaymentError("method_not_enabled", `${input.method} is not enabled`);
 
   const { attempt, receipt } = await db.transaction(async (tx) => {
     const receipt = await lockReceipt(tx, input.receiptId);
     if (!receipt) throw new PaymentError("receipt_not_found", `no receipt ${input.receiptId}`);
     if (receipt.status !== "pending") throw new PaymentError("receipt_not_payable", `receipt ${receipt.number} is ${receipt.status}`);
+    // The receipt's kind says which list of methods applies: an enrollment fee is paid by the
+    // enrollment's methods whether it is paid from the wizard, a link or a retry.
+    const enabled = await getEnabledMethods(tx, paymentFlowOf(receipt.kind));
+    if (!enabled.includes(input.method)) throw new PaymentError("method_not_enabled", `${input.method} is not enabled`);
     const [attempt] = await tx
       .insert(paymentAttempts)
       .values({

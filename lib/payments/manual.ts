@@ -53,7 +53,7 @@ export async function recordManualPayment(db: Db, input: ManualPaymentInput): Pr
       .returning({ id: paymentAttempts.id });
     // Lock order receipt → attempt, as every writer; the row is ours, this just reads it back typed.
     const attempt = (await lockAttempt(tx, inserted!.id))!;
-    await updateReceipt(tx, receipt.id, { status: "paid", paidAt, paidMethod: input.method });
+    await updateReceipt(tx, receipt.id, { status: "paid", paidAt, paidMethod: input.method, paidAttemptId: attempt.id });
     const note = input.note?.trim() || undefined;
     await recordAudit(
       tx,

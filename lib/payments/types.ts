@@ -9,6 +9,16 @@ export function providerOf(method: OnlineMethod): Provider {
   return method === "bizum" ? "redsys" : method;
 }
 
+/** The reason on a refund that returns money which never paid its receipt (a second payment). */
+export const EXTRA_PAYMENT_REFUND = "extra_payment";
+
+/** Which of the academy's method lists applies to paying a receipt: the enrollment's or the receipts'. */
+export type PaymentFlow = "enrollment" | "receipts";
+
+export function paymentFlowOf(receiptKind: string): PaymentFlow {
+  return receiptKind === "enrollment" ? "enrollment" : "receipts";
+}
+
 /** What the payer's browser must do next. */
 export type CheckoutAction =
   | { type: "redirect"; url: string }

@@ -6,7 +6,8 @@ import { requireStaff } from "@/lib/auth/guard";
 import { signOutAction } from "./actions";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireStaff();
+  // The account page renders inside this layout, also while a password change is pending.
+  const user = await requireStaff(undefined, { passwordChange: "pending_allowed" });
   const t = await getTranslations("admin");
   return (
     <div className="min-h-screen">

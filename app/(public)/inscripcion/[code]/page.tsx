@@ -25,13 +25,13 @@ export default async function EnrollmentPage({ params }: { params: Promise<{ cod
   const format = await getFormatter();
   if (course.status !== "open") return <StatusPanel tone="neutral" title={t("result.closedTitle")} body={t("result.closedBody")} />;
 
-  const context = await paymentPageContext(db, course.currency, "enrollment");
+  const context = await paymentPageContext(db, { kind: "enrollment", currency: course.currency });
   const total = course.enrollmentFee + (course.firstMonthOnEnrollment ? course.monthlyFee : 0);
   const date = (d: string) => format.dateTime(new Date(`${d}T12:00:00Z`), { dateStyle: "medium", timeZone: "UTC" });
   return (
     <div className="mx-auto max-w-2xl space-y-5">
       <h1 className="text-2xl font-bold">{t("title", { course: course.name })}</h1>
-      {context.sandbox && <SandboxNotice text={tPay("sandbox")} />}
+      {context.testMode && <SandboxNotice text={tPay("sandbox")} />}
       <EnrollmentWizard
         course={{
           id: course.id,

@@ -41,12 +41,12 @@ export default async function PayPage({ params, searchParams }: { params: Promis
     );
   }
 
-  const context = await paymentPageContext(db, receipt.currency);
+  const context = await paymentPageContext(db, receipt);
   const target: PayTarget = { kind: "link", token };
   return (
     <div className="mx-auto max-w-lg space-y-5">
       <h1 className="text-2xl font-bold">{t("title")}</h1>
-      {context.sandbox && <SandboxNotice text={t("sandbox")} />}
+      {context.testMode && <SandboxNotice text={t("sandbox")} />}
       <ReceiptSummary receipt={receipt} />
       {receipt.holdExpiresAt && (
         <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-900" data-testid="hold">

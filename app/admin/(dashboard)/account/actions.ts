@@ -22,7 +22,7 @@ const schema = z.object({
 });
 
 export async function changePasswordAction(_previous: PasswordFormState, formData: FormData): Promise<PasswordFormState> {
-  const user = await requireStaff();
+  const user = await requireStaff(undefined, { passwordChange: "pending_allowed" });
   const parsed = schema.safeParse({ current: formData.get("current"), next: formData.get("next"), repeat: formData.get("repeat") });
   if (!parsed.success) return { status: "error", error: "invalid", at: Date.now() };
   if (parsed.data.next !== parsed.data.repeat) return { status: "error", error: "mismatch", at: Date.now() };

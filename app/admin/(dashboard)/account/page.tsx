@@ -11,7 +11,7 @@ export async function generateMetadata() {
 }
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ changed?: string }> }) {
-  const user = await requireStaff();
+  const user = await requireStaff(undefined, { passwordChange: "pending_allowed" });
   const account = await findStaffAccount(await getDb(), user.id);
   const { changed } = await searchParams;
   const t = await getTranslations("account");
@@ -26,6 +26,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   return (
     <div className="mx-auto max-w-xl space-y-6">
       <h1 className="text-2xl font-bold">{t("heading")}</h1>
+      {account?.mustChangePassword && (
+        <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="password-change-required">
+          {t("password.required")}
+        </p>
+      )}
       {changed && (
         <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" data-testid="password-changed">
           {t("password.changed")}

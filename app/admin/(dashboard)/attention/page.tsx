@@ -67,6 +67,14 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
     if (typeof e.eventId === "string") out.push([t("evidence.eventId"), e.eventId]);
     if (typeof e.reason === "string") out.push([t("evidence.reason"), e.reason]);
     if (typeof e.error === "string") out.push([t("evidence.error"), e.error]);
+    // Two versions of one person (a document with other contact details): both, side by side.
+    const person = (p: unknown) => {
+      const v = (p ?? {}) as Record<string, unknown>;
+      return [v.name, v.email, v.phone, v.birthDate, v.city].filter((x): x is string => typeof x === "string" && x !== "").join(" · ");
+    };
+    if (typeof e.document === "string") out.push([t("evidence.document"), e.document]);
+    if (Array.isArray(e.existing)) for (const p of e.existing) out.push([t("evidence.existing"), person(p)]);
+    if (e.submitted && typeof e.submitted === "object") out.push([t("evidence.submitted"), person(e.submitted)]);
     if (row.attemptId && row.attemptAmount !== null && row.attemptCurrency) {
       out.push([t("evidence.attempt"), `${row.attemptMethod ?? ""} · ${money(row.attemptAmount, row.attemptCurrency)}${row.attemptRef ? ` · ${row.attemptRef}` : ""}`]);
     }

@@ -67,12 +67,12 @@ export default async function ReturnPage({
     );
   }
 
-  const context = await paymentPageContext(db, receipt.currency);
+  const context = await paymentPageContext(db, receipt);
   const target: PayTarget = { kind: "attempt", attemptId };
   return (
     <div className="mx-auto max-w-lg space-y-5" data-state="failed">
       <StatusPanel tone="bad" title={t("return.failedTitle")} body={attempt.status === "cancelled" ? t("return.cancelledBody") : t("return.failedBody")} />
-      {context.sandbox && <SandboxNotice text={t("sandbox")} />}
+      {context.testMode && <SandboxNotice text={t("sandbox")} />}
       <ReceiptSummary receipt={receipt} />
       <h2 className="text-lg font-semibold">{t("return.retry")}</h2>
       <PayForm
