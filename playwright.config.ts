@@ -1,4 +1,4 @@
-// Playwright drives Debian's Chromium against the production build (`next start`), twice:
+// Playwright drives Debian's Chromium against the production build (`npm start`'s server), twice:
 // on PostgreSQL (so specs can compare pages with the database) and on the embedded PGlite
 // (the default a newcomer runs). scripts/test.ts builds the app and creates the database first.
 import { defineConfig } from "@playwright/test";
@@ -57,7 +57,7 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `npx next start --port ${ports.postgres}`,
+      command: `node scripts/start.mjs --port ${ports.postgres}`,
       url: `http://localhost:${ports.postgres}/`,
       env: { ...serverEnv, APP_URL: appUrl, DATABASE_URL: postgresUrl, DEMO_SEED: "always" },
       reuseExistingServer: false,
@@ -66,7 +66,7 @@ export default defineConfig({
     },
     {
       // A second instance on the same PostgreSQL, as when the app is scaled out.
-      command: `npx next start --port ${ports.second}`,
+      command: `node scripts/start.mjs --port ${ports.second}`,
       url: `http://localhost:${ports.second}/`,
       env: { ...serverEnv, APP_URL: appUrl, DATABASE_URL: postgresUrl, DEMO_SEED: "never" },
       reuseExistingServer: false,
@@ -74,7 +74,7 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
-      command: `npx next start --port ${ports.pglite}`,
+      command: `node scripts/start.mjs --port ${ports.pglite}`,
       url: `http://localhost:${ports.pglite}/`,
       // A production build seeds the demo only when told to.
       env: { ...serverEnv, APP_URL: `http://localhost:${ports.pglite}`, PGLITE_DIR: pgliteDir, DEMO_SEED: "always" },

@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 
 function startWith(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["next", "start", "--port", "3199"], {
+    const child = spawn("node", ["scripts/start.mjs", "--port", "3199"], {
       env: {
         ...process.env,
         NODE_ENV: "production",

@@ -142,14 +142,18 @@ const schema = z
       .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v))),
     /** Staff sessions end this many hours after sign-in. */
     SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.25).max(168).default(8),
-    /** Failed sign-ins per e-mail in 15 minutes before that e-mail must wait. */
+    /** Sign-in attempts per e-mail in 15 minutes: from one address, then it must wait; from all together, then each further try is slowed down. */
     SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-    /** Failed sign-ins per client address in 15 minutes before that address must wait. */
+    /** Sign-in attempts per client address in 15 minutes before that address must wait. */
     SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
     /** Enrollment submissions per client address per minute (0: no limit). */
     RATE_LIMIT_ENROLLMENT_PER_MINUTE: z.coerce.number().int().min(0).max(100000).default(30),
     /** Payment-link page views per client address per minute (0: no limit). */
     RATE_LIMIT_PAY_PER_MINUTE: z.coerce.number().int().min(0).max(100000).default(120),
+    /** Payment starts (each creates a provider order) per client address per minute (0: no limit). */
+    RATE_LIMIT_CHECKOUT_PER_MINUTE: z.coerce.number().int().min(0).max(100000).default(20),
+    /** Payment starts per receipt per hour, whoever holds its link (0: no limit). */
+    RATE_LIMIT_CHECKOUT_PER_RECEIPT_PER_HOUR: z.coerce.number().int().min(0).max(100000).default(30),
     /** REST API requests per API key per minute (0: no limit). */
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(0).max(1000000).default(600),
     /** Moodle site root for campus provisioning (web service at /webservice/rest/server.php). Unset: no Moodle. */

@@ -16,6 +16,11 @@ export const e2eServerEnv: Record<string, string> = {
   MAIL_FROM: "Academia Sol de Idiomas <pagos@academiasol.es>",
   // The specs sign in with the demo's published accounts, on a production build.
   ALLOW_DEMO_ACCOUNTS: "true",
+  // Every spec's browser is one client on loopback: the public doors get room for a whole run.
+  RATE_LIMIT_ENROLLMENT_PER_MINUTE: "300",
+  RATE_LIMIT_PAY_PER_MINUTE: "1200",
+  RATE_LIMIT_CHECKOUT_PER_MINUTE: "300",
+  RATE_LIMIT_CHECKOUT_PER_RECEIPT_PER_HOUR: "100",
   ...allSandboxAppEnv(ports.sandbox),
 };
 

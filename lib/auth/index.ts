@@ -1,13 +1,12 @@
 // Staff authentication: next-auth with e-mail and password checked against staff_users.
-// Failed attempts are counted per e-mail and per client address (lib/security/doors.ts); once
-// either count is full, sign-in is refused before the password is checked, with the same answer
-// whether or not the e-mail exists.
+// Every attempt is counted before the password is checked (lib/security/doors.ts says how), with
+// the same answer whether or not the e-mail exists.
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { findStaffForSignIn, recordSignIn } from "@/db/queries/staff";
-import { clearSignInFailures, recordSignInFailure, requestAddress, signInBlocked } from "@/lib/security/doors";
+import { beginSignIn, clearSignInFailures, requestAddress } from "@/lib/security/doors";
 import { authConfig } from "./config";
 import { spendPasswordCheck, verifyPassword } from "./password";
 
@@ -35,16 +34,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const { email, password } = parsed.data;
         const db = await getDb();
         const address = requestAddress(request.headers);
-        const wait = await signInBlocked(db, email, address);
-        if (wait !== undefined) throw new SignInRateLimited(wait);
+        const gate = await beginSignIn(db, email, address);
+        if (gate.refusedFor !== undefined) throw new SignInRateLimited(gate.refusedFor);
         const user = await findStaffForSignIn(db, email);
         const valid = user && user.active ? await verifyPassword(password, user.passwordHash) : (await spendPasswordCheck(password), false);
         if (!user || !valid) {
-          const nowBlocked = await recordSignInFailure(db, email, address);
-          if (nowBlocked !== undefined) throw new SignInRateLimited(nowBlocked);
+          if (gate.waitIfWrong !== undefined) throw new SignInRateLimited(gate.waitIfWrong);
           return null;
         }
-        await clearSignInFailures(db, email);
+        await clearSignInFailures(db, email, address);
         await recordSignIn(db, user.id);
         return { id: user.id, name: user.name, email: user.email, role: user.role };
       },

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await database?.close();
-  process.env.NODE_ENV = nodeEnv;
+  Object.assign(process.env, { NODE_ENV: nodeEnv });
 });
 
 async function attemptIn(mode: "test" | "sandbox" | "live") {

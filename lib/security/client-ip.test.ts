@@ -4,8 +4,12 @@ import { clientIp } from "./client-ip";
 const headers = (forwardedFor?: string) => new Headers(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor });
 
 describe("clientIp", () => {
-  it("ignores X-Forwarded-For unless a proxy is trusted (a client can write anything there)", () => {
-    expect(clientIp(headers("203.0.113.7"), 0)).toBeUndefined();
+  it("ignores X-Forwarded-For unless a proxy is trusted or the server wrote the connection's address there", () => {
+    expect(clientIp(headers("203.0.113.7"), 0, false)).toBeUndefined();
+    expect(clientIp(headers("203.0.113.7"), 0, true)).toBe("203.0.113.7");
+    expect(clientIp(headers("::ffff:127.0.0.2"), 0, true)).toBe("127.0.0.2");
+    // The server writes exactly one entry; anything else did not come from it.
+    expect(clientIp(headers("198.51.100.9, 203.0.113.7"), 0, true)).toBeUndefined();
   });
   it("takes the address the trusted proxy appended, not what the client put before it", () => {
     expect(clientIp(headers("10.0.0.1, 203.0.113.7"), 1)).toBe("203.0.113.7");

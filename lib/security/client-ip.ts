@@ -1,19 +1,30 @@
-// The client's IP address, for per-address rate limits. Next.js passes on whatever
-// X-Forwarded-For the client sent (it only fills the header in when it is missing), so the header
-// is believed only as far as TRUST_PROXY says: the number of proxies in front of the app, each of
-// which appends the address it saw. The entry that many places from the right is the one the
-// outermost trusted proxy saw; anything left of it was written by the client and is ignored.
+// The client's IP address, for per-address rate limits.
+// - No proxy in front (TRUST_PROXY=0): the address of the connection. `npm start`
+//   (scripts/start.mjs) writes it into X-Forwarded-For in place of whatever the client sent, and
+//   says so with a process-wide flag; without that server (e.g. `next dev`) the header is the
+//   client's word and the address stays unknown.
+// - Behind TRUST_PROXY proxies, each appending the address it saw: the entry that many places from
+//   the right is the one the outermost trusted proxy saw; anything left of it was written by the
+//   client and is ignored.
 import { isIP } from "node:net";
 
-/** `undefined` when the address cannot be known (no trusted proxy, or a malformed header). */
-export function clientIp(headers: Pick<Headers, "get">, trustedProxies: number): string | undefined {
-  if (trustedProxies <= 0) return undefined;
+const connectionAddressFlag = Symbol.for("academy-pay.connection-address-header");
+
+/** Whether this process's server puts the connection's own address in X-Forwarded-For. */
+export function connectionAddressKnown(): boolean {
+  return (globalThis as Record<symbol, unknown>)[connectionAddressFlag] === true;
+}
+
+/** `undefined` when the address cannot be known (no server that reads it, or a malformed header). */
+export function clientIp(headers: Pick<Headers, "get">, trustedProxies: number, connectionAddress = connectionAddressKnown()): string | undefined {
+  if (trustedProxies <= 0 && !connectionAddress) return undefined;
   const entries = (headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
+  if (trustedProxies <= 0 && entries.length !== 1) return undefined;
   // Fewer entries than proxies: the request came in closer than expected; take the first we have.
-  const entry = entries[Math.max(0, entries.length - trustedProxies)];
+  const entry = entries[Math.max(0, entries.length - Math.max(1, trustedProxies))];
   if (!entry) return undefined;
   const address = entry.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
   return isIP(address) ? address : undefined;

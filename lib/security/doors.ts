@@ -4,27 +4,33 @@ import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "./client-ip";
-import { hit, peek, resetRateLimit, type RateLimit, type RateLimitResult } from "./rate-limit";
+import { hit, resetRateLimit, undoHit, type RateLimit, type RateLimitResult } from "./rate-limit";
 
-export type Door = "enrollment" | "pay" | "api";
+export type Door = "enrollment" | "pay" | "checkout" | "api";
 
 const allowed: RateLimitResult = { allowed: true, hits: 0, retryAfterSeconds: 0, resetSeconds: 0 };
 
 function doorLimit(door: Door): RateLimit {
   const config = env();
-  const perMinute = { enrollment: config.RATE_LIMIT_ENROLLMENT_PER_MINUTE, pay: config.RATE_LIMIT_PAY_PER_MINUTE, api: config.RATE_LIMIT_API_PER_MINUTE }[door];
+  const perMinute = {
+    enrollment: config.RATE_LIMIT_ENROLLMENT_PER_MINUTE,
+    pay: config.RATE_LIMIT_PAY_PER_MINUTE,
+    checkout: config.RATE_LIMIT_CHECKOUT_PER_MINUTE,
+    api: config.RATE_LIMIT_API_PER_MINUTE,
+  }[door];
   return { limit: perMinute, windowSeconds: 60 };
 }
 
-/** The address to count a request under; "unknown" when no proxy is trusted (TRUST_PROXY). */
+/** The address to count a request under (lib/security/client-ip.ts); "unknown" when it cannot be known. */
 export function requestAddress(headers: Pick<Headers, "get">): string {
   return clientIp(headers, env().TRUST_PROXY) ?? UNKNOWN;
 }
 
 const UNKNOWN = "unknown";
 /**
- * Without a trusted proxy every client counts as "unknown", together: the per-address limit is
- * then multiplied, a backstop against floods that one visitor cannot use to lock out the rest.
+ * Where the address cannot be known (a server other than `npm start` with no trusted proxy) every
+ * client counts as "unknown", together: the per-address limit is then multiplied, a backstop
+ * against floods.
  */
 const SHARED_FACTOR = 10;
 
@@ -48,34 +54,73 @@ export function tooManyRequests(result: RateLimitResult): Response {
   );
 }
 
-// Sign-in counts failures only, per e-mail and per address, over 15 minutes.
+// Sign-in: every attempt is counted before its password is checked (one atomic statement per
+// key), so guesses sent in parallel are counted like guesses sent one by one. Over 15 minutes:
+// - per address, and per e-mail from one address: a hard limit, which only ever stops the address
+//   that made the attempts;
+// - per e-mail from all addresses together: past the limit, a throttle rather than a lock (one try
+//   per interval that doubles with each further attempt, at most SIGN_IN_MAX_BACKOFF_SECONDS), so
+//   strangers guessing the admin's e-mail slow it down but cannot lock the admin out.
 const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+const SIGN_IN_MAX_BACKOFF_SECONDS = 30;
 
-/** Per e-mail always; per address only when it is known (a shared count would let anyone lock everyone out). */
-function signInKeys(email: string, address: string) {
+const accountOf = (email: string) => email.trim().toLowerCase();
+
+export type SignInGate = {
+  /** Set when this attempt is refused before its password is checked: seconds to wait. */
+  refusedFor?: number;
+  /** Set when this attempt used up an allowance: the wait to show if its password is wrong. */
+  waitIfWrong?: number;
+};
+
+/** Counts a sign-in attempt, before its password is checked, and says whether it may go on. */
+export async function beginSignIn(db: DbOrTx, email: string, address: string): Promise<SignInGate> {
   const config = env();
-  const keys = [{ key: `signin-email:${email.trim().toLowerCase()}`, limit: { limit: config.SIGN_IN_MAX_FAILURES, windowSeconds: SIGN_IN_WINDOW_SECONDS } }];
-  if (address !== UNKNOWN) keys.push({ key: `signin-ip:${address}`, limit: { limit: config.SIGN_IN_MAX_FAILURES_PER_IP, windowSeconds: SIGN_IN_WINDOW_SECONDS } });
-  return keys;
+  const account = accountOf(email);
+  const window = { windowSeconds: SIGN_IN_WINDOW_SECONDS };
+  // An unknown address (a server that cannot see it) would be everyone's: only the account counts.
+  const perAddress =
+    address === UNKNOWN
+      ? []
+      : [
+          { result: await hit(db, `signin-ip:${address}`, { limit: config.SIGN_IN_MAX_FAILURES_PER_IP, ...window }), limit: config.SIGN_IN_MAX_FAILURES_PER_IP },
+          { result: await hit(db, `signin-pair:${account}:${address}`, { limit: config.SIGN_IN_MAX_FAILURES, ...window }), limit: config.SIGN_IN_MAX_FAILURES },
+        ];
+  const refusedHere = perAddress.filter(({ result }) => !result.allowed).map(({ result }) => result.retryAfterSeconds);
+  // Refused by its own address's count: it does not count against the account (nor slow its owner).
+  if (refusedHere.length > 0) return { refusedFor: Math.max(...refusedHere) };
+  const waits: number[] = [];
+  const perAccount = await hit(db, `signin-email:${account}`, { limit: config.SIGN_IN_MAX_FAILURES, ...window });
+  if (!perAccount.allowed) {
+    const interval = Math.min(2 ** (perAccount.hits - config.SIGN_IN_MAX_FAILURES - 1), SIGN_IN_MAX_BACKOFF_SECONDS);
+    const slot = await hit(db, `signin-slot:${account}`, { limit: 1, windowSeconds: interval });
+    if (!slot.allowed) waits.push(slot.retryAfterSeconds);
+  }
+  if (waits.length > 0) return { refusedFor: Math.max(...waits) };
+  const used = perAddress.filter(({ result, limit }) => result.hits >= limit).map(({ result }) => result.resetSeconds);
+  return used.length > 0 ? { waitIfWrong: Math.max(...used) } : {};
 }
 
-/** Before checking a password: refused (with the wait) once either count is full. */
-export async function signInBlocked(db: DbOrTx, email: string, address: string): Promise<number | undefined> {
-  const waits = await Promise.all(signInKeys(email, address).map(({ key, limit }) => peek(db, key, limit)));
-  const refused = waits.filter((w) => !w.allowed);
-  return refused.length ? Math.max(...refused.map((w) => w.retryAfterSeconds)) : undefined;
+/**
+ * A successful sign-in clears the account's counts and takes its own attempt back from the
+ * address's (which others behind the same address share), so only failures add up there.
+ */
+export async function clearSignInFailures(db: DbOrTx, email: string, address: string): Promise<void> {
+  const account = accountOf(email);
+  await resetRateLimit(db, `signin-email:${account}`);
+  if (address === UNKNOWN) return;
+  await resetRateLimit(db, `signin-pair:${account}:${address}`);
+  await undoHit(db, `signin-ip:${address}`);
 }
 
-/** After a wrong password: counts it; returns the wait if this failure used up the allowance. */
-export async function recordSignInFailure(db: DbOrTx, email: string, address: string): Promise<number | undefined> {
-  const keys = signInKeys(email, address);
-  const results = await Promise.all(keys.map(({ key, limit }) => hit(db, key, limit)));
-  // The failure that reaches the limit already says so: the next attempt would be refused.
-  const full = results.filter((result, i) => result.hits >= keys[i]!.limit.limit);
-  return full.length ? Math.max(...full.map((result) => result.resetSeconds)) : undefined;
-}
-
-/** A successful sign-in clears the e-mail's failures (not the address's: others may share it). */
-export async function clearSignInFailures(db: DbOrTx, email: string): Promise<void> {
-  await resetRateLimit(db, `signin-email:${email.trim().toLowerCase()}`);
+/**
+ * Starting a payment creates an order at the provider: counted per client address and per
+ * receipt, so that neither a visitor nor one valid link can create orders without end.
+ */
+export async function hitCheckout(db: DbOrTx, headers: Pick<Headers, "get">, receiptId: string): Promise<RateLimitResult> {
+  const config = env();
+  const byAddress = await hitDoor(db, "checkout", requestAddress(headers));
+  if (!byAddress.allowed) return byAddress;
+  if (config.RATE_LIMIT_CHECKOUT_PER_RECEIPT_PER_HOUR === 0) return allowed;
+  return hit(db, `checkout-receipt:${receiptId}`, { limit: config.RATE_LIMIT_CHECKOUT_PER_RECEIPT_PER_HOUR, windowSeconds: 3600 });
 }

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, queryRows, type Database } from "@/db/client";
 import { createTestDatabase } from "@/scripts/testing/postgres";
-import { hit, peek, pruneRateLimits, resetRateLimit } from "./rate-limit";
+import { hit, pruneRateLimits, resetRateLimit } from "./rate-limit";
 
 let database: Database;
 
@@ -58,21 +58,6 @@ describe("hit", () => {
     const results = await Promise.all(Array.from({ length: 25 }, () => hit(db, "test:concurrent", limit)));
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
     expect(results.map((r) => r.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-  });
-});
-
-describe("peek", () => {
-  it("reads without counting and refuses once the count is full", async () => {
-    const db = database.db;
-    const limit = { limit: 2, windowSeconds: 900 };
-    expect(await peek(db, "test:p", { ...limit, now: at(0) })).toMatchObject({ allowed: true, hits: 0 });
-    await hit(db, "test:p", { ...limit, now: at(0) });
-    expect(await peek(db, "test:p", { ...limit, now: at(1) })).toMatchObject({ allowed: true, hits: 1 });
-    await hit(db, "test:p", { ...limit, now: at(1) });
-    expect(await peek(db, "test:p", { ...limit, now: at(100) })).toEqual({ allowed: false, hits: 2, retryAfterSeconds: 800, resetSeconds: 800 });
-    expect(await peek(db, "test:p", { ...limit, now: at(900) })).toMatchObject({ allowed: true, hits: 0 });
-    await resetRateLimit(db, "test:p");
-    expect(await peek(db, "test:p", { ...limit, now: at(100) })).toMatchObject({ allowed: true, hits: 0 });
   });
 });
 

@@ -50,19 +50,9 @@ export async function hit(db: DbOrTx, key: string, { limit, windowSeconds, now =
   return { allowed, hits, retryAfterSeconds: allowed ? 0 : resetSeconds, resetSeconds };
 }
 
-/**
- * Whether one more hit would be allowed, without counting it (sign-in counts only failures, but
- * refuses before checking the password once they reach the limit).
- */
-export async function peek(db: DbOrTx, key: string, { limit, windowSeconds, now = new Date() }: RateLimit): Promise<RateLimitResult> {
-  const [row] = await db
-    .select({ windowStartedAt: rateLimits.windowStartedAt, hits: rateLimits.hits })
-    .from(rateLimits)
-    .where(sql`${rateLimits.key} = ${key} and ${rateLimits.windowStartedAt} > ${now.toISOString()}::timestamptz - make_interval(secs => ${windowSeconds})`);
-  if (!row) return { allowed: true, hits: 0, retryAfterSeconds: 0, resetSeconds: windowSeconds };
-  const resetSeconds = secondsLeft(row.windowStartedAt, windowSeconds, now);
-  if (row.hits < limit) return { allowed: true, hits: row.hits, retryAfterSeconds: 0, resetSeconds };
-  return { allowed: false, hits: row.hits, retryAfterSeconds: resetSeconds, resetSeconds };
+/** Takes back one hit counted on `key` (an attempt that turned out to be legitimate). */
+export async function undoHit(db: DbOrTx, key: string): Promise<void> {
+  await db.execute(sql`update ${rateLimits} set hits = greatest(${rateLimits.hits} - 1, 0) where ${rateLimits.key} = ${key}`);
 }
 
 /** Forgets a key (e.g. after the owner proved who they are). */

@@ -1,6 +1,7 @@
 "use server";
 // The payer's doors into a payment: a payment link token, or (to retry from the return page)
 // the attempt id they came back with. Both are unguessable capabilities; nothing else is trusted.
+import { headers } from "next/headers";
 import { getLocale } from "next-intl/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -11,6 +12,7 @@ import { returnUrlFor, startCheckout } from "@/lib/payments/checkout";
 import { refreshAttempt } from "@/lib/payments/refresh";
 import { PaymentError, type CheckoutAction } from "@/lib/payments/types";
 import { lookUpPaymentLink } from "@/lib/receipts/payment-links";
+import { hitCheckout, hitDoorByAddress } from "@/lib/security/doors";
 
 export type PayTarget = { kind: "link"; token: string } | { kind: "attempt"; attemptId: string };
 
@@ -31,6 +33,8 @@ async function receiptFor(target: PayTarget): Promise<string | undefined> {
 async function begin(target: PayTarget, method: z.infer<typeof methodSchema>["method"], ui: "redirect" | "buttons"): Promise<PayState> {
   const receiptId = await receiptFor(target);
   if (!receiptId) return { error: "receipt_not_payable" };
+  // Each start creates an order at the provider: per address and per receipt (lib/security/doors.ts).
+  if (!(await hitCheckout(await getDb(), await headers(), receiptId)).allowed) return { error: "rate_limited" };
   const locale = await getLocale();
   try {
     const started = await startCheckout(await getDb(), {
@@ -64,6 +68,8 @@ export async function createPaypalOrderAction(target: PayTarget): Promise<PaySta
 export async function capturePaypalOrderAction(attemptId: string): Promise<{ returnUrl: string }> {
   if (!z.uuid().safeParse(attemptId).success) throw new Error("not an attempt");
   const db = await getDb();
+  // Over the limit the capture is left to the return page and reconciliation, which ask PayPal too.
+  if (!(await hitDoorByAddress(db, "checkout", await headers()))) return { returnUrl: returnUrlFor(env().APP_URL, attemptId) };
   try {
     await refreshAttempt(db, attemptId, "return_page");
   } catch (error) {

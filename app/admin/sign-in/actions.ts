@@ -3,7 +3,7 @@ import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn, SignInRateLimited } from "@/lib/auth";
 
-export type SignInState = { error?: "invalid" | "malformed" | "rateLimited"; email?: string; waitMinutes?: number };
+export type SignInState = { error?: "invalid" | "malformed" | "rateLimited"; email?: string; waitMinutes?: number; waitSeconds?: number };
 
 const schema = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) });
 
@@ -16,7 +16,10 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     return {};
   } catch (error) {
     // Too many failures for this e-mail or this address: said the same way whether the e-mail exists or not.
-    if (error instanceof SignInRateLimited) return { error: "rateLimited", email, waitMinutes: Math.max(1, Math.ceil(error.retryAfterSeconds / 60)) };
+    if (error instanceof SignInRateLimited) {
+      const seconds = Math.max(1, error.retryAfterSeconds);
+      return seconds < 60 ? { error: "rateLimited", email, waitSeconds: seconds } : { error: "rateLimited", email, waitMinutes: Math.ceil(seconds / 60) };
+    }
     // A successful sign-in throws Next's redirect, which must propagate.
     if (error instanceof AuthError) return { error: "invalid", email };
     throw error;

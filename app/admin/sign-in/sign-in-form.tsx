@@ -10,7 +10,11 @@ export function SignInForm() {
     <form action={action} className="space-y-4" noValidate>
       {state.error && (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {state.error === "rateLimited" ? t("rateLimited", { minutes: state.waitMinutes ?? 15 }) : t(state.error)}
+          {state.error === "rateLimited"
+            ? state.waitSeconds !== undefined
+              ? t("rateLimitedSeconds", { seconds: state.waitSeconds })
+              : t("rateLimited", { minutes: state.waitMinutes ?? 15 })
+            : t(state.error)}
         </p>
       )}
       <div className="space-y-1">
