@@ -203,15 +203,18 @@ test("staff create and edit a course, find a student, cancel an enrollment and o
 });
 
 /** A receipt paid by card at the Stripe sandbox, as a payer would (see api.spec.ts). */
-async function receiptPaidOnline(amount: number) {
+/** A receipt paid twice at the Stripe sandbox (two tabs, two payments): the second is flagged. */
+async function receiptPaidTwice(amount: number) {
   const receipt = await createReceipt({ amount, concept: `Curso de verano ${tag} (e2e)` });
-  const started = await api(`/receipts/${receipt.id}/checkout`, { body: { method: "stripe" } });
-  expect(started.status).toBe(201);
-  const action = started.body.action as { url: string };
-  const paid = await fetch(action.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
-  const back = paid.headers.get("location");
-  if (back) await fetch(back);
-  await expect.poll(async () => (await receiptState(receipt.id)).status, { timeout: 10_000 }).toBe("paid");
+  const tabs = [await api(`/receipts/${receipt.id}/checkout`, { body: { method: "stripe" } }), await api(`/receipts/${receipt.id}/checkout`, { body: { method: "stripe" } })];
+  for (const started of tabs) {
+    expect(started.status).toBe(201);
+    const paid = await fetch((started.body.action as { url: string }).url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    const back = paid.headers.get("location");
+    if (back) await fetch(back);
+  }
+  await expect.poll(async () => (await rows(`select 1 from attention_items where kind = 'double_payment' and receipt_id = $1`, [receipt.id])).length, { timeout: 10_000 }).toBe(1);
+  expect((await receiptState(receipt.id)).status).toBe("paid");
   return receipt;
 }
 
@@ -222,12 +225,8 @@ test("staff resolve an attention item with a note; returning a double payment is
     `insert into attention_items (kind, receipt_id, evidence) values ('amount_mismatch', $1, $2) returning id`,
     [mismatched.id, JSON.stringify({ asked: { amount: 5000, currency: "EUR" }, paid: { amount: 500, currency: "EUR" }, paymentRef: `pi_e2e_${tag}`, provider: "stripe" })],
   );
-  const doubled = await receiptPaidOnline(7000);
-  const [attempt] = await rows<{ id: string }>(`select id from payment_attempts where receipt_id = $1 and status = 'succeeded'`, [doubled.id]);
-  const [double] = await rows<{ id: string }>(
-    `insert into attention_items (kind, receipt_id, attempt_id, evidence) values ('double_payment', $1, $2, $3) returning id`,
-    [doubled.id, attempt!.id, JSON.stringify({ paid: { amount: 7000, currency: "EUR" }, provider: "stripe" })],
-  );
+  const doubled = await receiptPaidTwice(7000);
+  const [double] = await rows<{ id: string }>(`select id from attention_items where kind = 'double_payment' and receipt_id = $1`, [doubled.id]);
 
   await signIn(page, staff);
   await nav(page, "Atención").click();
@@ -292,8 +291,9 @@ test("staff resolve an attention item with a note; returning a double payment is
   expect(refunds[0]!.provider_ref).toBeTruthy();
   expect((await rows<{ resolved: boolean }>(`select resolved_at is not null as resolved from attention_items where id = $1`, [double!.id]))[0]!.resolved).toBe(true);
   // The provider's answer went through the webhook path as money that never paid the receipt:
-  // the receipt was paid once and stays paid, with nothing refunded on it.
-  expect(await rows(`select 1 from audit_events where receipt_id = $1 and action = 'refund.late_payment_returned'`, [doubled.id])).toHaveLength(1);
+  // the receipt was paid once and stays paid, with nothing refunded on it, and no "late payment" mail.
+  expect(await rows(`select 1 from audit_events where receipt_id = $1 and action = 'refund.extra_payment_returned'`, [doubled.id])).toHaveLength(1);
+  expect(await rows(`select 1 from messages where receipt_id = $1 and template = 'late_payment_refunded'`, [doubled.id])).toHaveLength(0);
   expect(await receiptState(doubled.id)).toMatchObject({ status: "paid", refundedAmount: 0 });
 
   // The same call sent by the staff user is refused by the action itself.

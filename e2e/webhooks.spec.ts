@@ -70,6 +70,14 @@ test("bad deliveries pay nothing, each gets its status, and the server keeps ser
     ["paypal: signed for another webhook", () => paypalDelivery(paypalCapture(paypal.ref), { webhookId: "WH-SOMEONE-ELSE" }), 401],
     ["paypal: certificate from a foreign host", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "https://evil.example/cert.pem" } }), 401],
     ["paypal: certificate from another local port", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "http://127.0.0.1:9/cert.pem" } }), 401],
+    [
+      "paypal: certificate address with a query string (each new one would be fetched and kept)",
+      async () => {
+        const signed = await paypalDelivery(paypalCapture(paypal.ref));
+        return { ...signed, headers: { ...signed.headers, "paypal-cert-url": `${signed.headers["paypal-cert-url"]}?copy=2` } };
+      },
+      400,
+    ],
     ["paypal: wrong algorithm", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-auth-algo": "SHA1withRSA" } }), 400],
     ["paypal: stale transmission", () => paypalDelivery(paypalCapture(paypal.ref), { transmissionTime: new Date(Date.now() - 5 * 24 * hour * 1000).toISOString() }), 400],
     ["paypal: signed but not JSON", () => paypalDelivery("not json at all"), 400],

@@ -300,6 +300,8 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
     if (!receipt || !attempt || attempt.status !== "succeeded" || attempt.provider === "manual") {
       throw new StaffActionError("not_refundable", "no online payment to return");
     }
+    // The payment that paid the receipt is not extra: returning it is a refund of the receipt.
+    if (receipt.paidAttemptId === attempt.id) throw new StaffActionError("not_refundable", "this payment paid the receipt");
     const idempotencyKey = `extra-payment:${attempt.id}`;
     const [existing] = await tx.select({ id: refunds.id, status: refunds.status, providerRef: refunds.providerRef }).from(refunds).where(eq(refunds.idempotencyKey, idempotencyKey));
     if (existing && existing.status !== "pending") throw new StaffActionError("not_refundable", `the refund is already ${existing.status}`);

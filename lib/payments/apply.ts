@@ -102,6 +102,8 @@ async function applyOutcome(ctx: Context, outcome: ProviderOutcome): Promise<Out
       return moveAttempt(ctx, outcome.type, outcome.type === "failed" ? outcome : undefined);
     case "refunded":
       return applyRefund(ctx, outcome);
+    case "refund_failed":
+      return applyRefundFailure(ctx, outcome);
     case "none":
       return unchanged(ctx);
   }
@@ -272,6 +274,17 @@ async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type
   if (!paidTheReceipt(receipt, attempt.id)) return returnExtraPayment(ctx, existing, refund, evidence);
   const madeAtProvider = !existing || (existing.source !== "staff" && existing.source !== "api");
   return settleRefund(ctx, receipt, existing?.id, { ...refund, madeAtProvider }, evidence);
+}
+
+/** A pending refund the provider could not make: it ends failed, and the money stays where it is. */
+async function applyRefundFailure(ctx: Context, failed: Extract<ProviderOutcome, { type: "refund_failed" }>): Promise<Outcome> {
+  const { tx, attempt, receipt, source } = ctx;
+  if (attempt.provider === "manual") return unchanged(ctx);
+  const existing = await findRefund(tx, attempt.provider, failed.refundRef);
+  if (!existing || existing.status !== "pending") return unchanged(ctx);
+  await updateRefund(tx, existing.id, { status: "failed", completedAt: new Date() });
+  audit(ctx, { source, action: "refund.failed", receiptId: receipt.id, attemptId: attempt.id, data: { eventId: ctx.event.eventId, refundRef: failed.refundRef, failure: failed.reason } });
+  return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
 }
 
 /** Whether this attempt's money paid the receipt (receipts paid before the column existed: any paid one). */

@@ -34,6 +34,8 @@ export type ProviderOutcome =
   | { type: "expired" }
   /** Money returned to the payer, by us or directly at the provider. */
   | { type: "refunded"; refundRef: string; amount: number; currency: string }
+  /** A refund the provider first accepted (pending) and then could not make. */
+  | { type: "refund_failed"; refundRef: string; reason?: string }
   /** A verified event that changes nothing here (an event type we do not act on). */
   | { type: "none" };
 

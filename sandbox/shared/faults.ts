@@ -28,6 +28,8 @@ export type Faults = {
    * with a shorter timeout sees a timeout although the work was done, as with a slow provider.
    */
   slowApiSeconds?: number;
+  /** Stripe: refunds answer `pending`, then after `asyncDelaySeconds` succeed ("succeed") or fail ("fail"). */
+  refundPending?: "succeed" | "fail";
 };
 
 const FAULT_KEYS = [
@@ -42,6 +44,7 @@ const FAULT_KEYS = [
   "neverDeliver",
   "badSignature",
   "slowApiSeconds",
+  "refundPending",
 ] as const;
 
 /** Validates a JSON body from the control API into Faults; returns an error message when invalid. */
@@ -53,9 +56,10 @@ export function parseFaults(input: unknown): Faults | string {
     if (value === null || value === undefined) continue;
     switch (key) {
       case "async":
+      case "refundPending":
         if (value === false) break;
-        if (value !== "succeed" && value !== "fail") return 'async must be "succeed" or "fail"';
-        out.async = value;
+        if (value !== "succeed" && value !== "fail") return `${key} must be "succeed" or "fail"`;
+        out[key] = value;
         break;
       case "asyncDelaySeconds":
       case "lateSeconds":

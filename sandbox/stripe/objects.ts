@@ -54,7 +54,19 @@ export type Charge = {
   method: "card" | "sepa_debit";
 };
 
-export type Refund = { id: string; created: number; amount: number; currency: string; chargeId: string; paymentIntentId: string; reason: string | null; metadata: Record<string, string> };
+export type Refund = {
+  id: string;
+  created: number;
+  amount: number;
+  currency: string;
+  chargeId: string;
+  paymentIntentId: string;
+  reason: string | null;
+  metadata: Record<string, string>;
+  /** As Stripe: most card refunds succeed at once; some stay pending, then succeed or fail. */
+  status: "pending" | "succeeded" | "failed";
+  failureReason: string | null;
+};
 
 export type StoredEvent = { id: string; type: string; created: number; object: Json; requestIdempotencyKey: string | null };
 
@@ -191,7 +203,8 @@ export function refundObject(r: Refund): Json {
     metadata: r.metadata,
     payment_intent: r.paymentIntentId,
     reason: r.reason,
-    status: "succeeded",
+    status: r.status,
+    failure_reason: r.failureReason,
   };
 }
 

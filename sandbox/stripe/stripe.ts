@@ -377,6 +377,9 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
       });
     }
     charge.amountRefunded += amount;
+    const pi = intents.get(charge.paymentIntentId);
+    const session = pi ? sessions.get(pi.sessionId) : undefined;
+    const faults = session ? faultsFor(session) : ctx.faults.resolve("stripe", [charge.paymentIntentId]);
     const refund: Refund = {
       id: id("re"),
       created: now(),
@@ -386,14 +389,26 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
       paymentIntentId: charge.paymentIntentId,
       reason: str(p.reason) ?? null,
       metadata: stringMap(p.metadata),
+      status: faults.refundPending ? "pending" : "succeeded",
+      failureReason: null,
     };
     refunds.set(refund.id, refund);
-    const pi = intents.get(charge.paymentIntentId);
-    const session = pi ? sessions.get(pi.sessionId) : undefined;
-    const faults = session ? faultsFor(session) : ctx.faults.resolve("stripe", [charge.paymentIntentId]);
     const ref = session?.id ?? charge.paymentIntentId;
+    // As the current API: the charge in charge.refunded carries no refunds list; refund.* events do.
     emit("refund.created", refundObject(refund), ref, faults);
     emit("charge.refunded", chargeObject(charge), ref, faults);
+    if (faults.refundPending) {
+      later(ctx, Math.round((faults.asyncDelaySeconds ?? 1) * 1000), () => {
+        if (faults.refundPending === "fail") {
+          refund.status = "failed";
+          refund.failureReason = "expired_or_canceled_card";
+          charge.amountRefunded -= refund.amount;
+        } else {
+          refund.status = "succeeded";
+        }
+        emit("refund.updated", refundObject(refund), ref, faults);
+      });
+    }
     return refundObject(refund);
   }
 

@@ -19,6 +19,8 @@ import type { PaypalConfig } from "../config";
 import type { ProviderEvent, ProviderOutcome } from "../types";
 import { DEFAULT_PROVIDER_TIMEOUT_MS, WebhookRejected, type CheckoutRequest, type PaymentProvider, type ProviderClientOptions } from "./provider";
 
+/** PayPal rotates its signing certificate rarely: a handful of entries covers every one in use. */
+const CERT_CACHE_SIZE = 16;
 /** Hosts PayPal serves its webhook-signing certificates from. */
 const CERT_HOSTS = ["api.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api-m.sandbox.paypal.com"];
 /** PayPal retries for days, but a transmission older than this is a replay, not a retry's first try. */
@@ -104,6 +106,8 @@ export function createPaypalProvider(config: PaypalConfig, clientOptions: Provid
     }
     return controllers;
   };
+  // Bounded, and keyed by the exact URL (no query, fragment or credentials are allowed in it), so
+  // deliveries naming ever new URLs cannot grow it.
   const certCache = new Map<string, X509Certificate>();
   // PayPal's own hosts over https; in sandbox mode also exactly the sandbox's origin.
   const sandboxOrigin = config.apiBase ? new URL(config.apiBase).origin : undefined;
@@ -114,12 +118,15 @@ export function createPaypalProvider(config: PaypalConfig, clientOptions: Provid
     if (!paypalHost && parsed.origin !== sandboxOrigin) {
       throw new WebhookRejected(401, `certificate host not allowed: ${parsed.host}`);
     }
-    let cert = certCache.get(url);
+    if (parsed.search || parsed.hash || parsed.username || parsed.password) throw new WebhookRejected(400, "PAYPAL-CERT-URL must be a plain certificate address");
+    const key = parsed.href;
+    let cert = certCache.get(key);
     if (!cert) {
-      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(key, { signal: AbortSignal.timeout(10_000) });
       if (!response.ok) throw new Error(`PayPal certificate answered ${response.status}`);
       cert = new X509Certificate(await response.text());
-      certCache.set(url, cert);
+      if (certCache.size >= CERT_CACHE_SIZE) certCache.delete(certCache.keys().next().value!);
+      certCache.set(key, cert);
     }
     return cert;
   }

@@ -31,12 +31,21 @@ function sessionOutcome(session: Stripe.Checkout.Session): ProviderOutcome {
   return { type: "none" };
 }
 
+/** A refund's word: succeeded or failed (or cancelled) settle it; pending and requires_action wait. */
+function refundOutcome(refund: Stripe.Refund): ProviderOutcome | undefined {
+  if (refund.status === "succeeded") return { type: "refunded", refundRef: refund.id, amount: refund.amount, currency: refund.currency.toUpperCase() };
+  if (refund.status === "failed" || refund.status === "canceled") return { type: "refund_failed", refundRef: refund.id, reason: refund.failure_reason ?? refund.status };
+  return undefined;
+}
+
+const paymentIntentOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : value?.id);
+
 export function createStripeProvider(config: StripeConfig, clientOptions: ProviderClientOptions = {}): PaymentProvider {
   let client: Stripe | undefined;
   // Created on first use: `next build` imports route modules, and a client needs its key.
   const stripe = () => (client ??= clientFor(config, clientOptions));
 
-  function eventsOf(event: Stripe.Event, rawBody: string): ProviderEvent[] {
+  async function eventsOf(event: Stripe.Event, rawBody: string): Promise<ProviderEvent[]> {
     const base = { provider: "stripe" as const, eventType: event.type, payload: event, rawBody };
     switch (event.type) {
       case "checkout.session.completed":
@@ -53,19 +62,26 @@ export function createStripeProvider(config: StripeConfig, clientOptions: Provid
         const session = event.data.object;
         return [{ ...base, eventId: event.id, ref: { by: "order", value: session.id }, outcome: { type: "failed", code: "async_payment_failed" } }];
       }
+      // A refund made here or in the Dashboard, and its later word (pending → succeeded or failed).
+      case "refund.created":
+      case "refund.updated":
+      case "charge.refund.updated": {
+        const refund = event.data.object;
+        const paymentIntent = paymentIntentOf(refund.payment_intent);
+        const outcome = refundOutcome(refund);
+        if (!paymentIntent || !outcome) return [];
+        return [{ ...base, eventId: event.id, ref: { by: "payment", value: paymentIntent }, outcome }];
+      }
       case "charge.refunded": {
-        const charge = event.data.object;
-        const paymentIntent = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+        // Since API version 2022-11-15 the charge no longer lists its refunds: ask for them. Each
+        // is applied (and deduplicated by its id) on its own.
+        const paymentIntent = paymentIntentOf(event.data.object.payment_intent);
         if (!paymentIntent) return [];
-        // One event may list several refunds; each is applied (and deduplicated) on its own.
-        return (charge.refunds?.data ?? [])
-          .filter((refund) => refund.status === "succeeded")
-          .map((refund) => ({
-            ...base,
-            eventId: `${event.id}:${refund.id}`,
-            ref: { by: "payment" as const, value: paymentIntent },
-            outcome: { type: "refunded" as const, refundRef: refund.id, amount: refund.amount, currency: refund.currency.toUpperCase() },
-          }));
+        const refunds = await stripe().refunds.list({ payment_intent: paymentIntent, limit: 100 });
+        return refunds.data.flatMap((refund) => {
+          const outcome = refundOutcome(refund);
+          return outcome ? [{ ...base, eventId: `${event.id}:${refund.id}`, ref: { by: "payment" as const, value: paymentIntent }, outcome }] : [];
+        });
       }
       default:
         // Verified but not acted on (payment_intent.payment_failed leaves the session open for
@@ -118,7 +134,7 @@ export function createStripeProvider(config: StripeConfig, clientOptions: Provid
         if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw new WebhookRejected(401, error.message);
         throw new WebhookRejected(400, `not a Stripe event: ${String(error)}`);
       }
-      const translated = eventsOf(event, rawBody);
+      const translated = await eventsOf(event, rawBody);
       if (translated.length > 0) return translated;
       // Still stored once (as evidence and to recognise replays), with nothing to apply.
       return [{ provider: "stripe", eventId: event.id, eventType: event.type, ref: { by: "order", value: "" }, outcome: { type: "none" }, payload: event, rawBody }];
@@ -132,9 +148,8 @@ export function createStripeProvider(config: StripeConfig, clientOptions: Provid
       if (outcome.type === "succeeded" && outcome.paymentRef) {
         const refunds = await stripe().refunds.list({ payment_intent: outcome.paymentRef, limit: 100 });
         for (const refund of refunds.data) {
-          if (refund.status === "succeeded") {
-            outcomes.push({ type: "refunded", refundRef: refund.id, amount: refund.amount, currency: refund.currency.toUpperCase() });
-          }
+          const refunded = refundOutcome(refund);
+          if (refunded) outcomes.push(refunded);
         }
       }
       return outcomes;
