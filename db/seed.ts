@@ -25,6 +25,9 @@ export const demoAcademy: Academy = {
   email: "hola@academiasol.es",
   phone: "+34 963 000 000",
   website: "https://academiasol.es",
+  // The app's own policy pages (/privacidad, /condiciones), filled in with the above.
+  privacyPolicyUrl: "",
+  termsUrl: "",
   timeZone: "Europe/Madrid",
   currency: "EUR",
 };
@@ -624,6 +627,9 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
     }
   });
   for (let i = 0; i < attempts.length; i += 500) await tx.insert(t.paymentAttempts).values(attempts.slice(i, i + 500));
+  // Each paid receipt names the payment that paid it (the one successful attempt above).
+  await tx.execute(sql`update ${t.receipts} r set paid_attempt_id = a.id from ${t.paymentAttempts} a
+    where a.receipt_id = r.id and a.status = 'succeeded' and r.paid_at is not null and r.paid_attempt_id is null`);
   if (refundRows.length) await tx.insert(t.refunds).values(refundRows);
   for (let i = 0; i < audit.length; i += 500) await tx.insert(t.auditEvents).values(audit.slice(i, i + 500));
 

@@ -1,4 +1,4 @@
-// Acceptance 1 of the access issue, against the production build: every server action and every
+// Access to the dashboard, against the production build: every server action and every
 // staff page and route, enumerated from the build's manifests (never listed by hand), refuses
 // callers without the right session, and the refused calls change nothing.
 // - anonymous (no cookie): pages redirect to sign-in, routes answer 401/403 or redirect, actions

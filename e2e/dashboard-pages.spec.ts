@@ -1,5 +1,5 @@
-// Every dashboard page, photographed in Spanish at desktop and phone widths (issue #7, acceptance
-// 5): the pages come from the production build's app paths manifest, never from a hand-made list,
+// Every dashboard page, photographed in Spanish at desktop and phone widths, none scrolling
+// sideways on a phone: the pages come from the production build's app paths manifest, never from a hand-made list,
 // so a page added tomorrow is photographed (or, if it has an id in its path that the table below
 // does not know, fails and says so). Each page must answer 200 with an h1 and must not scroll
 // sideways on a phone; a failure names the widest elements. The pictures go to

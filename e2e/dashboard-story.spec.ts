@@ -1,4 +1,4 @@
-// Issue 7, acceptance 4, as one story in Chromium: staff record a cash payment, an admin
+// The dashboard as one story in Chromium: staff record a cash payment, an admin
 // refunds part of a Stripe payment and cancels a receipt; each receipt's timeline, the receipts
 // list's totals and the reports page's charts move by exactly those amounts.
 import { expect, test, type Page } from "@playwright/test";

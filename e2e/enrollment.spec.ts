@@ -44,21 +44,26 @@ test("an adult enrolls from the catalog and pays by card; the payment confirms t
   await expect(page.getByRole("heading", { name: "Consentimientos" })).toBeFocused();
   await page.getByRole("button", { name: "Continuar" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Revisa los 2 campos marcados." })).toBeVisible();
-  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/política de privacidad/).check();
   await page.getByLabel(/condiciones de inscripción/).check();
   await page.getByRole("button", { name: "Continuar" }).click();
 
-  await page.getByRole("radio", { name: /Tarjeta bancaria/ }).check();
+  await page.getByRole("radio", { name: /^Tarjeta/ }).check();
   await page.getByRole("button", { name: "Continuar" }).click();
   await expect(page.getByRole("heading", { name: "Resumen" })).toBeVisible();
+  // Everything that will be stored, as the payer writes it: the date in words, the fee in parts.
+  await expect(page.getByTestId("summary-student")).toContainText("20 de mayo de 1990");
+  await expect(page.getByTestId("summary-student")).toContainText("46004 Valencia");
+  await expect(page.getByTestId("summary-course")).toContainText("Matrícula35,00 €");
+  await expect(page.getByTestId("summary-course")).toContainText("Primera mensualidad60,00 €");
+  await expect(page.getByTestId("summary-course")).toContainText("Total a pagar ahora95,00 €");
+  await expect(page.getByTestId("summary-consents")).toContainText("Política de privacidadAceptado");
+  await expect(page.getByTestId("summary-consents")).toContainText("Uso de fotografías de claseNo");
   await page.screenshot({ path: "test-results/screens/enrollment-summary-es.png", fullPage: true });
+  // One click: straight to the bank's card page, the seat held meanwhile.
   await page.getByRole("button", { name: "Inscribirme y pagar 95,00 €" }).click();
-
-  // The payment page for the enrollment receipt, the method already chosen, the seat held.
-  await expect(page.getByTestId("concept")).toHaveText("Matrícula y primera mensualidad — Francés A1 desde cero");
-  await expect(page.getByTestId("hold")).toBeVisible();
+  await expect(page.locator("#pan")).toBeVisible({ timeout: 15_000 });
   expect(await enrollmentStatus(email)).toMatchObject({ status: "pending_payment", receipt_status: "pending", amount: 9500 });
-  await page.getByRole("button", { name: "Pagar 95,00 €" }).click();
   await page.fill("#pan", "4548810000000003");
   await page.fill("#expiry", "12/39");
   await page.fill("#cvv", "123");
@@ -85,20 +90,40 @@ test("a minor enrolls with a guardian, who pays with Bizum", async ({ page }) =>
   await fillPerson(page, { first: "Rosa", last: "Sanz Gil", doc: dni(), email: guardianEmail, phone: "600 111 222" });
   await page.getByLabel("Relación con el alumno").selectOption("mother");
   await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/política de privacidad/).check();
   await page.getByLabel(/condiciones de inscripción/).check();
   await page.getByRole("button", { name: "Continuar" }).click();
   await page.getByRole("radio", { name: /Bizum/ }).check();
   await page.getByRole("button", { name: "Continuar" }).click();
   await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
 
-  await expect(page.getByRole("radio", { name: /Bizum/ })).toBeChecked();
-  await page.getByRole("button", { name: /^Pagar/ }).click();
   await page.fill("#bizum-phone", "+34700000000");
   await page.fill("#bizum-code", "123456");
   await page.click("#bizum-pay");
   await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
   await expect.poll(() => enrollmentStatus(studentEmail)).toMatchObject({ status: "confirmed", receipt_status: "paid", payer_email: guardianEmail });
+});
+
+test("names refuse markup, a long text says its limit, and the consents link to the academy's policies", async ({ page }) => {
+  await page.goto("/inscripcion/ALE-A2");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await fillPerson(page, { first: "Ana", last: "<b>Pérez</b> <script>", doc: dni(), email: "ana@correo.test", phone: "612 345 678" });
+  await page.getByLabel("Fecha de nacimiento").fill("1990-01-01");
+  await page.getByLabel("Código postal").fill("46004");
+  await page.getByLabel("Localidad").fill("V".repeat(101));
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.getByText("Escribe solo letras, espacios, guiones, apóstrofos o puntos.")).toBeVisible();
+  await expect(page.getByText("Es demasiado largo: como mucho 100 caracteres.")).toBeVisible();
+  await page.getByLabel("Apellidos").fill("Pérez");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  const privacy = page.getByRole("link", { name: "política de privacidad" });
+  await expect(privacy).toHaveAttribute("href", "/privacidad");
+  await expect(page.getByRole("link", { name: "condiciones de inscripción y de pago" })).toHaveAttribute("href", "/condiciones");
+  const [policy] = await Promise.all([page.waitForEvent("popup"), privacy.click()]);
+  await expect(policy.getByRole("heading", { level: 1 })).toHaveText("Política de privacidad");
+  await expect(policy.getByText(/Academia Sol de Idiomas S\.L\. \(NIF B46123450\)/)).toBeVisible();
+  await policy.close();
 });
 
 test("bad input gets a message on each field, in Spanish and in English, kept across steps", async ({ page }) => {
@@ -138,10 +163,10 @@ test("a submission crafted to bypass the browser's checks is refused by the serv
   await page.getByLabel("Código postal").fill("46001");
   await page.getByLabel("Localidad").fill("Valencia");
   await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByLabel(/protección de datos/).check();
+  await page.getByLabel(/política de privacidad/).check();
   await page.getByLabel(/condiciones de inscripción/).check();
   await page.getByRole("button", { name: "Continuar" }).click();
-  await page.getByRole("radio", { name: /Tarjeta bancaria/ }).check();
+  await page.getByRole("radio", { name: /^Tarjeta/ }).check();
   await page.getByRole("button", { name: "Continuar" }).click();
 
   // Rewrite the server action's arguments on the way out, as a crafted request would.

@@ -42,7 +42,7 @@ test("paying with the PayPal buttons and by card through Redsys breaks no rule o
   await page.getByRole("radio", { name: "PayPal" }).check();
   // The PayPal SDK (the sandbox's stand-in, served from another origin) loads and renders its button.
   await expect(page.getByRole("button", { name: "PayPal (sandbox)" })).toBeVisible();
-  await page.getByRole("radio", { name: "Tarjeta bancaria" }).check();
+  await page.getByRole("radio", { name: /^Tarjeta/ }).check();
   // The signed form POST to Redsys is a cross-origin form submission: form-action must allow it.
   await page.getByRole("button", { name: `Pagar ${money(3100)}` }).click();
   await expect(page.locator("#pan")).toBeVisible();

@@ -94,28 +94,28 @@ test("the admin renames the academy and the public catalog shows the new name", 
   await expect(page.getByRole("banner").getByRole("link", { name: original })).toBeVisible();
 });
 
-test("a method switched off for receipts is no longer offered on the pay page", async ({ page }) => {
+test("a method switched off for receipts is no longer offered on the pay page, and one provider serves cards", async ({ page }) => {
   const receipt = await createReceipt({ amount: 4500, concept: "Ajustes e2e: métodos" });
   const paymentUrl = String(receipt.paymentUrl);
-  const stripeOption = page.locator('input[name="method"][value="stripe"]');
+  const paypalOption = page.locator('input[name="method"][value="paypal"]');
   await page.goto(paymentUrl);
-  await expect(stripeOption).toHaveCount(1);
+  await expect(paypalOption).toHaveCount(1);
 
   await signIn(page, admin);
   await page.goto("/admin/settings/methods");
   const form = page.getByTestId("methods-form");
-  await expect(form.locator("#m-receipts-stripe")).toBeChecked();
-  await form.locator("#m-receipts-stripe").uncheck();
+  await expect(form.locator("#m-receipts-paypal")).toBeChecked();
+  await form.locator("#m-receipts-paypal").uncheck();
   await form.getByRole("button", { name: "Guardar" }).click();
   await expect(form.getByTestId("methods-form-outcome")).toHaveText("Cambios guardados.");
 
   await page.goto(paymentUrl);
   await expect(page.locator('input[name="method"][value="redsys"]')).toHaveCount(1);
-  await expect(stripeOption).toHaveCount(0);
+  await expect(paypalOption).toHaveCount(0);
   // Enrollment still offers it: the flows are separate.
   const [methods] = await rows<{ value: { enrollment: string[]; receipts: string[] } }>(`select value from settings where key = 'payment_methods'`);
-  expect(methods!.value.receipts).not.toContain("stripe");
-  expect(methods!.value.enrollment).toContain("stripe");
+  expect(methods!.value.receipts).not.toContain("paypal");
+  expect(methods!.value.enrollment).toContain("paypal");
 
   // Switching every method off is refused.
   await page.goto("/admin/settings/methods");
@@ -125,11 +125,27 @@ test("a method switched off for receipts is no longer offered on the pay page", 
 
   // Back as it was.
   await page.goto("/admin/settings/methods");
-  await page.getByTestId("methods-form").locator("#m-receipts-stripe").check();
+  await page.getByTestId("methods-form").locator("#m-receipts-paypal").check();
   await page.getByTestId("methods-form").getByRole("button", { name: "Guardar" }).click();
   await expect(page.getByTestId("methods-form-outcome")).toHaveText(/Cambios guardados|No había nada que cambiar/);
   await page.goto(paymentUrl);
-  await expect(stripeOption).toHaveCount(1);
+  await expect(paypalOption).toHaveCount(1);
+
+  // Redsys and Stripe both take cards: payers see one "Tarjeta", served by the provider chosen here.
+  const card = (provider: string) => page.locator(`input[name="method"][value="${provider}"]`);
+  await expect(card("redsys")).toHaveCount(1);
+  await expect(card("stripe")).toHaveCount(0);
+  await page.goto("/admin/settings/methods");
+  await page.getByTestId("card-provider").getByLabel("Stripe").check();
+  await page.getByTestId("methods-form").getByRole("button", { name: "Guardar" }).click();
+  await expect(page.getByTestId("methods-form-outcome")).toHaveText("Cambios guardados.");
+  await page.goto(paymentUrl);
+  await expect(card("stripe")).toHaveCount(1);
+  await expect(card("redsys")).toHaveCount(0);
+  await page.goto("/admin/settings/methods");
+  await page.getByTestId("card-provider").getByLabel(/Redsys/).check();
+  await page.getByTestId("methods-form").getByRole("button", { name: "Guardar" }).click();
+  await expect(page.getByTestId("methods-form-outcome")).toHaveText("Cambios guardados.");
 });
 
 test("sandbox credentials are saved write-only and tested: success, then a clear failure with a wrong secret", async ({ page }) => {

@@ -146,7 +146,16 @@ test("an admin creates a staff user, who signs in and is refused user management
   const teacherContext = await browser.newContext();
   try {
     const teacher = await teacherContext.newPage();
-    await signIn(teacher, { email, password });
+    // The password the admin saw is changed first: every page sends them to their account.
+    await trySignIn(teacher, email, password);
+    await expect(teacher).toHaveURL(/\/admin\/account\?required=1$/);
+    const own = `Propia-${Date.now()}-clave`;
+    const form = teacher.getByTestId("password-form");
+    await form.getByLabel("Contraseña actual").fill(password);
+    await form.getByLabel("Nueva contraseña", { exact: true }).fill(own);
+    await form.getByLabel("Repite la nueva contraseña").fill(own);
+    await form.getByRole("button", { name: "Cambiar la contraseña" }).click();
+    await expect(teacher.getByTestId("password-changed")).toBeVisible();
     await teacher.goto("/admin/users");
     await expect(teacher).toHaveURL(/\/admin\?forbidden=1$/);
     await expect(teacher.getByRole("alert").filter({ hasText: "Tu usuario no tiene permiso para esa sección." })).toBeVisible();
@@ -162,7 +171,7 @@ test("an admin creates a staff user, who signs in and is refused user management
     expect(deactivated!.active).toBe(false);
     await teacher.goto("/admin");
     await expect(teacher).toHaveURL(/\/admin\/sign-in/);
-    await trySignIn(teacher, email, password);
+    await trySignIn(teacher, email, own);
     await expect(formAlert(teacher)).toHaveText("El correo o la contraseña no son correctos.");
   } finally {
     await teacherContext.close();

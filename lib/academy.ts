@@ -11,10 +11,18 @@ export const academySchema = z.object({
   email: z.email(),
   phone: z.string(),
   website: z.string(),
+  /** The academy's own privacy policy and enrollment conditions; empty: the app's default pages. */
+  privacyPolicyUrl: z.string().default(""),
+  termsUrl: z.string().default(""),
   timeZone: z.string().default("Europe/Madrid"),
   currency: z.string().regex(/^[A-Z]{3}$/).default("EUR"),
 });
 export type Academy = z.infer<typeof academySchema>;
+
+/** Where the consents link to: the academy's own pages, or the default ones the app serves. */
+export function policyLinks(academy: Pick<Academy, "privacyPolicyUrl" | "termsUrl"> | undefined): { privacy: string; terms: string } {
+  return { privacy: academy?.privacyPolicyUrl || "/privacidad", terms: academy?.termsUrl || "/condiciones" };
+}
 
 export const settingKeys = {
   academy: "academy",
@@ -54,9 +62,13 @@ export const reminderSettingsSchema = z.object({
 export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;
 
 export const onlineMethods = ["redsys", "bizum", "paypal", "stripe"] as const;
+export const cardProviders = ["redsys", "stripe"] as const;
+export type CardProvider = (typeof cardProviders)[number];
 export const paymentMethodsSchema = z.object({
   enrollment: z.array(z.enum(onlineMethods)),
   receipts: z.array(z.enum(onlineMethods)),
+  /** Payers choose "card", never a provider: when both take cards, this one does. */
+  cardProvider: z.enum(cardProviders).default("redsys"),
 });
 
 /**
@@ -75,6 +87,8 @@ export function provisionalAcademy(appUrl: string): Academy {
     email: `no-reply@${host.includes(".") ? host : "localhost"}`,
     phone: "",
     website: appUrl,
+    privacyPolicyUrl: "",
+    termsUrl: "",
     timeZone: "Europe/Madrid",
     currency: "EUR",
   };

@@ -5,6 +5,7 @@ import { readSetting } from "@/db/queries/settings";
 import {
   academySchema,
   billingSettingsSchema,
+  type CardProvider,
   paymentMethodsSchema,
   provisionalAcademy,
   reminderSettingsSchema,
@@ -29,16 +30,28 @@ export async function getAcademyOrProvisional(db: DbOrTx): Promise<Academy> {
   return (await getAcademy(db)) ?? provisionalAcademy(env().APP_URL);
 }
 
-/**
- * The online methods the academy offers in a flow: what it enabled in settings (all, until it
- * chooses) among what the configuration can serve.
- */
-export async function getEnabledMethods(db: DbOrTx, flow: "receipts" | "enrollment"): Promise<OnlineMethod[]> {
+/** The academy's method choices per flow, among what the configuration can serve, and who takes cards. */
+export async function getMethodSettings(db: DbOrTx): Promise<{ enrollment: OnlineMethod[]; receipts: OnlineMethod[]; cardProvider: CardProvider }> {
   // The environment merged with the credentials an admin saved (lib/payments/providers).
   const available = availableMethods(currentPaymentsConfig());
   const parsed = paymentMethodsSchema.safeParse(await readSetting(db, settingKeys.paymentMethods));
-  const chosen = parsed.success ? parsed.data[flow] : available;
-  return available.filter((method) => chosen.includes(method));
+  const chosen = (flow: "enrollment" | "receipts") => available.filter((method) => (parsed.success ? parsed.data[flow] : available).includes(method));
+  return { enrollment: chosen("enrollment"), receipts: chosen("receipts"), cardProvider: parsed.success ? parsed.data.cardProvider : "redsys" };
+}
+
+/**
+ * The ways to pay the academy offers payers in a flow: what it enabled in settings (all, until it
+ * chooses) among what the configuration can serve, with one card option (`cardProvider`'s).
+ */
+export async function getEnabledMethods(db: DbOrTx, flow: "receipts" | "enrollment"): Promise<OnlineMethod[]> {
+  const settings = await getMethodSettings(db);
+  return oneCardOption(settings[flow], settings.cardProvider);
+}
+
+/** Redsys and Stripe both take cards: payers see one "card", served by the chosen provider. */
+export function oneCardOption(methods: OnlineMethod[], cardProvider: CardProvider): OnlineMethod[] {
+  if (!methods.includes("redsys") || !methods.includes("stripe")) return methods;
+  return methods.filter((method) => method !== (cardProvider === "redsys" ? "stripe" : "redsys"));
 }
 
 /** Monthly issuing settings; the defaults until an admin changes them (or when stored ones no longer parse). */

@@ -46,7 +46,8 @@ export function seedsDemo(env: Pick<Env, "DEMO_SEED" | "NODE_ENV">, driver: Env[
 /** Why a production server must not serve: published demo accounts, providers that move no real money. */
 export async function productionRefusals(db: Db, env: Env, payments: PaymentsConfig): Promise<string[]> {
   const refusals: string[] = [];
-  if (!env.ALLOW_DEMO_ACCOUNTS && env.DEMO_SEED !== "always") {
+  // Only an explicit allowance: an install seeded for a trial must not go live with the demo's keys.
+  if (!env.ALLOW_DEMO_ACCOUNTS) {
     for (const account of [demoCredentials.admin, demoCredentials.staff]) {
       const user = await findStaffForSignIn(db, account.email);
       if (user?.active && (await verifyPassword(account.password, user.passwordHash))) {

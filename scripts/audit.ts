@@ -1,6 +1,6 @@
 // `npm run audit`: fails on any known critical vulnerability in the dependencies, as npm's
-// advisory service reports it. A registry that does not answer audit requests (this workplace's
-// mirror answers 405) is reported as "not checked" — loudly, never as a pass — and only fails the
+// advisory service reports it. A registry that does not answer audit requests (a mirror that
+// does not implement npm's advisory endpoints answers 405) is reported as "not checked" — loudly, never as a pass — and only fails the
 // run when AUDIT_REQUIRED=1, so a production pipeline with a real registry should set it.
 import { spawnSync } from "node:child_process";
 

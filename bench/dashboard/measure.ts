@@ -1,4 +1,5 @@
-// Dashboard benchmark (issue 7, acceptance points 2 and 3); started by run.ts (see there why).
+// Dashboard benchmark: list pages against their SQL alone, and the CSV export's memory; started
+// by run.ts (see there why).
 //
 // 1. PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster), a fresh database, N generated
 //    receipts (seed.ts); `next start` of the production build in NEXT_DIST_DIR (default .next)
@@ -547,7 +548,7 @@ function report(r: Result): string {
   lines.push("");
   lines.push(`Run ${r.when} with \`NEXT_DIST_DIR=… npx tsx bench/dashboard/run.ts\` (${JSON.stringify(r.settings)}): ${r.receipts.toLocaleString("en")} receipts seeded in ${r.seedSeconds.toFixed(0)} s. Machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGb} GB, load average at the end ${r.machine.load.map((l) => l.toFixed(1)).join(" / ")} (the machine is shared: other sessions' builds and tests ran too).`);
   lines.push("");
-  lines.push(`## Acceptance point 2: list pages within ${r.targetRatio}× their SQL — ${verdict}`);
+  lines.push(`## List pages within ${r.targetRatio}× their SQL — ${verdict}`);
   lines.push("");
   lines.push("HTTP = the whole request of `GET /admin/receipts…` to `next start` with a signed-in staff session (session check, settings, the page of 25, the totals, rendering, transfer). SQL = the same query functions with the same arguments through the same driver (node-postgres pool, `db/client.ts`) in the same run, on the page's critical path: the session check (layout and page at once), the academy's settings, then the page and its totals at once. Alternating, after a warm-up; times in ms.");
   lines.push("");
@@ -565,7 +566,7 @@ function report(r: Result): string {
   lines.push("");
   lines.push("Where the time goes: the page of 25 is a keyset read of `receipts_issued_idx` (backward, from the cursor), so page 500 costs what page 1 costs; the rest of the SQL time is the filter's totals (count and sum of every matching row), which grows with the rows the filter matches. The schema is frozen in this session, so the indexes above are reported, not added. Plans in full below.");
   lines.push("");
-  lines.push("## Acceptance point 3: the CSV export streams with flat memory");
+  lines.push("## The CSV export streams with flat memory");
   lines.push("");
   lines.push(`\`GET /admin/receipts/export?from=…\` streamed to the bench, which counts lines as bytes arrive and keeps nothing. Memory of the serving process (pid ${r.export.serverPid}), sampled from \`/proc/<pid>/status\` every 50 ms: VmRSS before, the highest VmRSS seen during, VmRSS after, and VmHWM after (reset to the current RSS before each export through \`/proc/<pid>/clear_refs\` where the kernel allows, so it is the peak of that export).`);
   lines.push("");

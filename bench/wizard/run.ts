@@ -277,7 +277,7 @@ function markdown(r: Results): string {
   const out: string[] = [];
   const fl = r.firstLoad;
   out.push(`# Enrollment wizard on a phone: first-load JavaScript, performance, accessibility`, "");
-  out.push(`Issue 5, acceptance point 5. Produced by \`npx tsx bench/wizard/run.ts\`; the raw figures are in \`wizard.json\`.`, "");
+  out.push(`Targets: first-load JavaScript ≤ 120 KB gzipped, Lighthouse mobile ≥ 95 performance and 100 accessibility. Produced by \`npx tsx bench/wizard/run.ts\`; the raw figures are in \`wizard.json\`.`, "");
   if (r.invalid.length) out.push(`**This run is not valid:** ${r.invalid.map(cell).join("; ")}`, "");
   out.push(`- Date: ${r.date}`);
   out.push(`- Page: \`${r.url}\` (route \`${r.route}\`, demo academy on PGlite, sandbox providers configured), build \`${r.buildId}\``);

@@ -1,5 +1,5 @@
 // The app the wizard bench measures: the production build (`next start`, served from a private
-// copy of `.next` so that other sessions' rebuilds cannot pull assets from under it) on a free loopback port,
+// copy of `.next` so that a rebuild meanwhile cannot pull assets from under it) on a free loopback port,
 // on the embedded PGlite in a throwaway folder (the demo academy seeds itself on first start),
 // with the sandbox providers' credentials so the payment step lists every method. The sandbox
 // itself does not run: nothing on the wizard's pages calls a provider before the submission.
@@ -44,7 +44,7 @@ function buildIdOrNull(root: string): string | null {
 export type BuildSnapshot = { dir: string; buildId: string; remove(): void };
 
 /**
- * A private copy of the build to serve: `.next` is shared with other sessions' test runs, whose
+ * A private copy of the build to serve: `.next` may be shared with other test runs, whose
  * `next build` replaces its chunks and CSS while this bench measures (the page then loses its
  * assets). The copy is `.next` without its caches (about 60 MB) in a temp folder whose other
  * entries are symlinks to the project's (node_modules, next.config.ts, db/migrations…). A copy

@@ -4,10 +4,10 @@
 // back and forth and a reload (sessionStorage), and the submission key makes a double click or
 // a second tab find the same enrollment.
 import { useEffect, useId, useRef, useState, useTransition } from "react";
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { validateBirthDate, isMinor } from "@/lib/enrollment/birth-date";
-import { consentsStepSchema, fieldErrors, guardianStepSchema, paymentStepSchema, relationships, studentStepSchema } from "@/lib/enrollment/schema";
-import type { OnlineMethod } from "@/lib/payments/types";
+import { consentsStepSchema, fieldErrors, fieldLimits, guardianStepSchema, paymentStepSchema, relationships, studentStepSchema } from "@/lib/enrollment/schema";
+import type { CheckoutAction, OnlineMethod } from "@/lib/payments/types";
 
 type StepName = "course" | "student" | "guardian" | "consents" | "payment" | "summary";
 type Person = Record<"firstName" | "lastName" | "documentType" | "documentNumber" | "email" | "phone", string>;
@@ -26,15 +26,21 @@ export type WizardCourse = {
   dates: string;
   enrollmentFeeLabel: string;
   monthlyFeeLabel: string;
+  /** The first month's fee when it is paid with the enrollment fee. */
+  firstMonthLabel?: string;
   totalLabel: string;
   full: boolean;
 };
 
+/** Where the consents link to (the academy's own pages, or the app's default ones). */
+export type WizardPolicies = { privacy: string; terms: string };
+
 export type WizardResult =
   | { kind: "redirect"; url: string }
+  | { kind: "checkout"; action: Extract<CheckoutAction, { type: "redirect" | "form" }> }
   | { kind: "invalid"; errors: Errors }
   | { kind: "waitlisted"; position: number }
-  | { kind: "full" | "closed" | "already_enrolled" | "error" };
+  | { kind: "full" | "closed" | "already_enrolled" | "error" | "rate_limited" };
 
 const emptyPerson: Person = { firstName: "", lastName: "", documentType: "dni", documentNumber: "", email: "", phone: "" };
 const emptyData: Data = {
@@ -47,15 +53,20 @@ const emptyData: Data = {
 export function EnrollmentWizard({
   course,
   methods,
+  policies,
+  contactEmail,
   today,
   submit,
 }: {
   course: WizardCourse;
   methods: OnlineMethod[];
+  policies: WizardPolicies;
+  contactEmail?: string;
   today: string;
   submit: (submission: unknown, options: { joinWaitlist: boolean }) => Promise<WizardResult>;
 }) {
   const t = useTranslations("enrollment");
+  const format = useFormatter();
   const tPay = useTranslations("pay");
   const tHome = useTranslations("home");
   const storageKey = `enrollment:${course.id}`;
@@ -65,6 +76,13 @@ export function EnrollmentWizard({
   const [errors, setErrors] = useState<Errors>({});
   const [outcome, setOutcome] = useState<WizardResult>();
   const [pending, startTransition] = useTransition();
+  // Set once the enrollment is held and the provider's checkout started: the browser leaves.
+  const [leaving, setLeaving] = useState<Extract<CheckoutAction, { type: "redirect" | "form" }>>();
+  const providerFormRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (leaving?.type === "redirect") window.location.assign(leaving.url);
+    if (leaving?.type === "form") providerFormRef.current?.submit();
+  }, [leaving]);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const first = useRef(true);
@@ -134,6 +152,11 @@ export function EnrollmentWizard({
     startTransition(async () => {
       const submission = { submissionKey, courseId: course.id, student: data.student, guardian: minor ? data.guardian : undefined, consents: data.consents, method: data.method };
       const result = await submit(submission, { joinWaitlist: course.full });
+      if (result.kind === "checkout") {
+        sessionStorage.removeItem(storageKey);
+        setLeaving(result.action);
+        return;
+      }
       if (result.kind === "redirect") {
         sessionStorage.removeItem(storageKey);
         window.location.assign(result.url);
@@ -148,12 +171,12 @@ export function EnrollmentWizard({
         focusFirstError(result.errors);
         return;
       }
-      if (result.kind !== "error") sessionStorage.removeItem(storageKey);
+      if (result.kind !== "error" && result.kind !== "rate_limited") sessionStorage.removeItem(storageKey);
       setOutcome(result);
     });
   }
 
-  if (outcome && outcome.kind !== "error" && outcome.kind !== "invalid" && outcome.kind !== "redirect") {
+  if (outcome && outcome.kind !== "error" && outcome.kind !== "rate_limited" && outcome.kind !== "invalid" && outcome.kind !== "redirect" && outcome.kind !== "checkout") {
     const key = outcome.kind === "already_enrolled" ? "already" : outcome.kind;
     return (
       <section role="status" className="rounded-xl border border-stone-200 bg-white p-5" data-outcome={outcome.kind}>
@@ -161,6 +184,12 @@ export function EnrollmentWizard({
         <p className="mt-1">{t(`result.${key}Body`, { position: outcome.kind === "waitlisted" ? outcome.position : 0 })}</p>
       </section>
     );
+  }
+
+  /** A YYYY-MM-DD date as the payer's language writes it (15 de marzo de 1990). */
+  function calendarDateLabel(value: string): string {
+    if (!validateBirthDate(value, today).ok) return value;
+    return format.dateTime(new Date(`${value}T12:00:00Z`), { dateStyle: "long", timeZone: "UTC" });
   }
 
   const errorCount = Object.keys(errors).length;
@@ -196,9 +225,14 @@ export function EnrollmentWizard({
             {errors._form?.[0] ? t(`errors.${errors._form[0]}`) : t("errorSummary", { count: errorCount })}
           </p>
         )}
-        {outcome?.kind === "error" && (
+        {(outcome?.kind === "error" || outcome?.kind === "rate_limited") && (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {t("result.error")}
+            {outcome.kind === "rate_limited" ? t("result.rateLimited") : t("result.error")}
+          </p>
+        )}
+        {methods.length === 0 && (
+          <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="no-online-payment">
+            {contactEmail ? t("noOnlinePayment", { email: contactEmail }) : t("noOnlinePaymentNoContact")}
           </p>
         )}
 
@@ -272,7 +306,10 @@ export function EnrollmentWizard({
               <Checkbox
                 key={name}
                 path={`consents.${name}`}
-                label={t(`consents.${name}`)}
+                label={t.rich(`consents.${name}`, {
+                  privacy: (chunks) => <PolicyLink href={policies.privacy}>{chunks}</PolicyLink>,
+                  terms: (chunks) => <PolicyLink href={policies.terms}>{chunks}</PolicyLink>,
+                })}
                 checked={data.consents[name]}
                 errors={errors}
                 onChange={(checked) => set("consents", { ...data.consents, [name]: checked })}
@@ -314,15 +351,27 @@ export function EnrollmentWizard({
         {step === "summary" && (
           <div className="space-y-4">
             <p className="text-stone-600">{t("summary.intro")}</p>
-            <SummaryBlock title={t("steps.course")} rows={[[course.name, course.totalLabel]]} />
+            <SummaryBlock
+              title={t("steps.course")}
+              testId="summary-course"
+              rows={[
+                [t("steps.course"), course.name],
+                [t("summary.enrollmentFee"), course.enrollmentFeeLabel],
+                ...(course.firstMonthLabel ? [[t("summary.firstMonth"), course.firstMonthLabel] as [string, string]] : []),
+                [t("summary.total"), course.totalLabel],
+                [t("summary.payment"), data.method ? tPay(`methods.${data.method as OnlineMethod}`) : "—"],
+              ]}
+            />
             <SummaryBlock
               title={t("steps.student")}
+              testId="summary-student"
               rows={[
                 [t("student.firstName"), `${data.student.firstName} ${data.student.lastName}`],
                 [t(`documentTypes.${data.student.documentType as "dni"}`), data.student.documentNumber],
-                [t("student.birthDate"), data.student.birthDate],
+                [t("student.birthDate"), calendarDateLabel(data.student.birthDate)],
                 [t("student.email"), data.student.email],
-                [t("student.phone"), data.student.phone],
+                [t("summary.phone"), data.student.phone],
+                [t("summary.address"), [data.student.address, `${data.student.postcode} ${data.student.city}`.trim()].filter(Boolean).join(", ")],
               ]}
               onEdit={() => setStepIndex(steps.indexOf("student"))}
               editLabel={t("summary.edit")}
@@ -330,15 +379,28 @@ export function EnrollmentWizard({
             {minor && (
               <SummaryBlock
                 title={t("steps.guardian")}
+                testId="summary-guardian"
                 rows={[
                   [t("student.firstName"), `${data.guardian.firstName} ${data.guardian.lastName}`],
                   [t(`documentTypes.${data.guardian.documentType as "dni"}`), data.guardian.documentNumber],
                   [t("student.email"), data.guardian.email],
+                  [t("summary.phone"), data.guardian.phone],
+                  [t("summary.relationship"), data.guardian.relationship ? t(`guardian.relationships.${data.guardian.relationship as "mother"}`) : "—"],
                 ]}
                 onEdit={() => setStepIndex(steps.indexOf("guardian"))}
                 editLabel={t("summary.edit")}
               />
             )}
+            <SummaryBlock
+              title={t("summary.consents")}
+              testId="summary-consents"
+              rows={(["dataProtection", "terms", "imageRights"] as const).map((name) => [
+                t(`consentNames.${name}`),
+                data.consents[name] ? t("summary.accepted") : t("summary.notAccepted"),
+              ])}
+              onEdit={() => setStepIndex(steps.indexOf("consents"))}
+              editLabel={t("summary.edit")}
+            />
             <p className="rounded-md bg-stone-50 p-3 text-sm">
               {t("summary.holdNotice", { amount: course.totalLabel, method: data.method ? tPay(`methods.${data.method as OnlineMethod}`) : "" })}
             </p>
@@ -353,11 +415,34 @@ export function EnrollmentWizard({
           ) : (
             <span />
           )}
-          <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-5 py-2 font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
-            {step === "summary" ? (pending ? t("submitting") : course.full ? t("submitWaitlist") : t("submit", { amount: course.totalLabel })) : t("next")}
+          <button
+            type="submit"
+            disabled={pending || leaving !== undefined || methods.length === 0}
+            className="rounded-md bg-brand-600 px-5 py-2 font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+          >
+            {step === "summary"
+              ? leaving
+                ? t("result.leaving")
+                : pending
+                  ? t("submitting")
+                  : course.full
+                    ? t("submitWaitlist")
+                    : t("submit", { amount: course.totalLabel })
+              : t("next")}
           </button>
         </div>
       </form>
+      {leaving?.type === "form" && (
+        // Redsys takes a signed POST: this form goes there at once (the button is for no-script).
+        <form ref={providerFormRef} method="post" action={leaving.url}>
+          {Object.entries(leaving.fields).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <noscript>
+            <button type="submit">{tPay("continueManually")}</button>
+          </noscript>
+        </form>
+      )}
     </div>
   );
 
@@ -367,12 +452,14 @@ function fieldId(path: string) {
   return `field-${path.replace(/\./g, "-")}`;
 }
 
-function ErrorText({ id, keys }: { id: string; keys?: string[] }) {
+function ErrorText({ id, path, keys }: { id: string; path: string; keys?: string[] }) {
   const t = useTranslations("enrollment.errors");
   if (!keys?.length) return null;
+  // "too_long" says the field's own limit.
+  const max = fieldLimits[path.split(".").pop() ?? ""] ?? 0;
   return (
     <p id={id} className="text-sm text-red-700">
-      {keys.map((k) => (t.has(k) ? t(k) : t("invalid"))).join(" ")}
+      {keys.map((k) => (t.has(k) ? t(k, { max }) : t("invalid"))).join(" ")}
     </p>
   );
 }
@@ -406,7 +493,7 @@ function Field(props: {
         onChange={(e) => props.onChange(e.target.value)}
         className="w-full rounded-md border border-stone-300 px-3 py-2 text-base aria-invalid:border-red-500"
       />
-      <ErrorText id={`${id}-error`} keys={keys} />
+      <ErrorText id={`${id}-error`} path={props.path} keys={keys} />
     </div>
   );
 }
@@ -434,12 +521,21 @@ function SelectField(props: { path: string; label: string; value: string; option
           </option>
         ))}
       </select>
-      <ErrorText id={`${id}-error`} keys={keys} />
+      <ErrorText id={`${id}-error`} path={props.path} keys={keys} />
     </div>
   );
 }
 
-function Checkbox(props: { path: string; label: string; checked: boolean; errors: Errors; onChange: (checked: boolean) => void }) {
+/** A policy opens beside the form, so nothing typed is lost. */
+function PolicyLink({ href, children }: { href: string; children: React.ReactNode }) {
+  return (
+    <a href={href} target="_blank" rel="noopener" className="font-medium text-brand-700 underline underline-offset-2">
+      {children}
+    </a>
+  );
+}
+
+function Checkbox(props: { path: string; label: React.ReactNode; checked: boolean; errors: Errors; onChange: (checked: boolean) => void }) {
   const id = fieldId(props.path);
   const keys = props.errors[props.path];
   return (
@@ -456,7 +552,7 @@ function Checkbox(props: { path: string; label: string; checked: boolean; errors
         />
         <span className="text-sm">{props.label}</span>
       </label>
-      <ErrorText id={`${id}-error`} keys={keys} />
+      <ErrorText id={`${id}-error`} path={props.path} keys={keys} />
     </div>
   );
 }
@@ -491,10 +587,10 @@ function PersonFields<T extends Person>(props: { prefix: "student" | "guardian";
   );
 }
 
-function SummaryBlock({ title, rows, onEdit, editLabel }: { title: string; rows: [string, string][]; onEdit?: () => void; editLabel?: string }) {
+function SummaryBlock({ title, rows, onEdit, editLabel, testId }: { title: string; rows: [string, string][]; onEdit?: () => void; editLabel?: string; testId?: string }) {
   const id = useId();
   return (
-    <section aria-labelledby={id} className="rounded-lg border border-stone-200 p-3">
+    <section aria-labelledby={id} className="rounded-lg border border-stone-200 p-3" data-testid={testId}>
       <div className="flex items-center justify-between">
         <h3 id={id} className="font-semibold">
           {title}

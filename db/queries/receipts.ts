@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { enrollments, paymentAttempts, receiptNumberSeries, receipts, refunds } from "@/db/schema";
+import { campusAccounts, courses, enrollments, paymentAttempts, receiptNumberSeries, receipts, refunds } from "@/db/schema";
 
 /**
  * Reserves `count` consecutive numbers of the year's series. The upsert takes the series row
@@ -19,6 +19,23 @@ export async function allocateReceiptNumbers(tx: DbOrTx, year: number, count: nu
     .returning({ lastNumber: receiptNumberSeries.lastNumber });
   const last = row!.lastNumber;
   return Array.from({ length: count }, (_, i) => last - count + 1 + i);
+}
+
+/** For the page after paying an enrollment fee: whether the place is confirmed, and what comes next. */
+export async function getEnrollmentAfterPayment(db: DbOrTx, receiptId: string) {
+  const [row] = await db
+    .select({
+      status: enrollments.status,
+      course: courses.name,
+      startDate: courses.startDate,
+      schedule: courses.schedule,
+      campus: sql<boolean>`exists (select 1 from ${campusAccounts} where ${campusAccounts.studentId} = ${enrollments.studentId} and ${campusAccounts.provider} = 'moodle')`,
+    })
+    .from(receipts)
+    .innerJoin(enrollments, eq(enrollments.id, receipts.enrollmentId))
+    .innerJoin(courses, eq(courses.id, enrollments.courseId))
+    .where(and(eq(receipts.id, receiptId), eq(receipts.kind, "enrollment")));
+  return row;
 }
 
 /** What the payment pages show of a receipt. */

@@ -19,3 +19,11 @@ export async function rows<T>(text: string, values: unknown[] = []): Promise<T[]
 export function money(amount: number, locale: "es-ES" | "en-GB" = "es-ES"): string {
   return new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", useGrouping: "always" }).format(amount / 100);
 }
+
+/**
+ * Which provider serves "Tarjeta" for payers (settings → Métodos de pago): Redsys by default,
+ * Stripe for the specs that pay by card through Stripe Checkout.
+ */
+export async function cardsServedBy(provider: "redsys" | "stripe"): Promise<void> {
+  await rows(`update settings set value = jsonb_set(value, '{cardProvider}', to_jsonb($1::text)) where key = 'payment_methods'`, [provider]);
+}

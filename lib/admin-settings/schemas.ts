@@ -2,7 +2,7 @@
 // (which name the fields). Every issue carries a short code (`required`, `email`, …) that the
 // form translates (settings.fieldErrors.<code>): never a sentence built on the server.
 import { z } from "zod";
-import { academySchema, billingSettingsSchema, onlineMethods, reminderSettingsSchema } from "@/lib/academy";
+import { academySchema, billingSettingsSchema, cardProviders, onlineMethods, reminderSettingsSchema } from "@/lib/academy";
 
 export type FieldErrors = Record<string, string>;
 
@@ -64,6 +64,8 @@ export const academyFormSchema = z.object({
   email: required(200).pipe(z.email("email")),
   phone: text(30),
   website: text(300).refine((v) => v === "" || isHttpUrl(v), "url"),
+  privacyPolicyUrl: text(300).default("").refine((v) => v === "" || isHttpUrl(v), "url"),
+  termsUrl: text(300).default("").refine((v) => v === "" || isHttpUrl(v), "url"),
   timeZone: required(60).refine(isTimeZone, "timeZone"),
 });
 export const academyFields = Object.keys(academyFormSchema.shape);
@@ -74,6 +76,7 @@ export { academySchema };
 export const methodsFormSchema = z.object({
   enrollment: z.array(z.enum(onlineMethods)).min(1, "atLeastOne"),
   receipts: z.array(z.enum(onlineMethods)).min(1, "atLeastOne"),
+  cardProvider: z.enum(cardProviders).default("redsys"),
 });
 
 // ---- Proveedores ----

@@ -4,6 +4,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { getReceiptWithPayments, listReceipts } from "@/db/queries/receipts";
+import { normaliseDocument } from "@/lib/enrollment/documents";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { issuePaymentLink } from "@/lib/receipts/payment-links";
 import { flagIdentityConflict, matchOrCreateStudent } from "@/lib/students/identity";
@@ -20,7 +21,7 @@ function documentTypeOf(number: string): "dni" | "nie" | "passport" {
 
 export async function createReceipt(db: Db, body: CreateReceiptBody) {
   return db.transaction(async (tx) => {
-    const documentNumber = body.student.documentNumber?.toUpperCase().replace(/[\s-]/g, "") || undefined;
+    const documentNumber = body.student.documentNumber ? normaliseDocument("passport", body.student.documentNumber) || undefined : undefined;
     const match = await matchOrCreateStudent(
       tx,
       { firstName: body.student.firstName, lastName: body.student.lastName, email: body.student.email, documentNumber, documentType: documentNumber ? documentTypeOf(documentNumber) : undefined },

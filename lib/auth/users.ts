@@ -30,7 +30,8 @@ export async function createStaffUser(
   if (typeof chosen === "string") return fail(chosen);
   const passwordHash = await hashPassword(chosen.password);
   return db.transaction(async (tx) => {
-    const id = await insertStaffUser(tx, { name: input.name, email, role: input.role, passwordHash });
+    // A password someone else chose (or saw) is changed at the first sign-in.
+    const id = await insertStaffUser(tx, { name: input.name, email, role: input.role, passwordHash, mustChangePassword: true });
     if (!id) return fail("emailTaken");
     await recordAudit(tx, { source: "staff", action: "user.created", staffUserId: input.actorId, data: { userId: id, email, role: input.role } });
     return { ok: true, password: chosen.generated ? chosen.password : undefined };
@@ -73,7 +74,7 @@ export async function resetStaffPassword(db: Db, input: { userId: string; passwo
     if (!user) return fail("notFound");
     const chosen = choosePassword(input.password, user.email);
     if (typeof chosen === "string") return fail(chosen);
-    await updateStaffUser(tx, user.id, { passwordHash: await hashPassword(chosen.password), passwordChangedAt: new Date() });
+    await updateStaffUser(tx, user.id, { passwordHash: await hashPassword(chosen.password), passwordChangedAt: new Date(), mustChangePassword: true });
     await recordAudit(tx, { source: "staff", action: "user.password_reset", staffUserId: input.actorId, data: { userId: user.id } });
     return { ok: true, password: chosen.generated ? chosen.password : undefined };
   });

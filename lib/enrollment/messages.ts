@@ -22,6 +22,8 @@ export const enrollmentErrorKeys = [
   "minor_needs_guardian",
   "guardian_same_document",
   "consent_required",
+  "name_characters",
+  "plain_text",
 ] as const;
 export type EnrollmentErrorKey = (typeof enrollmentErrorKeys)[number];
 

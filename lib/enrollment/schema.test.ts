@@ -115,6 +115,19 @@ describe("student step", () => {
     expect(errorsOf(schema, { ...adult, city: "x".repeat(101) })).toEqual({ city: ["too_long"] });
     expect(errorsOf(schema, { ...adult, firstName: 42 })).toEqual({ firstName: ["invalid"] });
   });
+
+  it("refuses markup and control characters in names and addresses, and accepts real names", () => {
+    expect(errorsOf(schema, { ...adult, lastName: "<b>Pérez</b> <script>" })).toEqual({ lastName: ["name_characters"] });
+    expect(errorsOf(schema, { ...adult, firstName: "Ana\u0000" })).toEqual({ firstName: ["name_characters"] });
+    expect(errorsOf(schema, { ...adult, firstName: "Ana\u202Eanitsirc" })).toEqual({ firstName: ["name_characters"] });
+    expect(errorsOf(schema, { ...adult, firstName: "1234" })).toEqual({ firstName: ["name_characters"] });
+    expect(errorsOf(schema, { ...adult, city: "<img src=x>" })).toEqual({ city: ["plain_text"] });
+    expect(errorsOf(schema, { ...adult, address: "Calle <b>Mayor</b>" })).toEqual({ address: ["plain_text"] });
+    for (const name of ["María José", "O'Neill-Díaz", "Mª Àngels", "Nguyễn Văn An", "D. Jean-Luc"]) {
+      expect(schema.safeParse({ ...adult, firstName: name, lastName: name }).success, name).toBe(true);
+    }
+    expect(schema.safeParse({ ...adult, address: "C/ Colón 12, 2º 3ª" }).success).toBe(true);
+  });
 });
 
 describe("other steps", () => {

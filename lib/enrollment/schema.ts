@@ -33,6 +33,27 @@ function text(max: number) {
   return z.string(requiredOr("invalid")).trim().min(1, "required").max(max, "too_long");
 }
 
+// Names end up in lists, e-mails and PDFs: markup and control characters are refused, not stored.
+const NOT_IN_A_NAME = /[<>{}[\]\\\/=@#$%^*_|~`"]|\p{Cc}|\p{Cf}/u;
+
+const isPlainText = (value: string) => !/[<>]|\p{Cc}|\p{Cf}/u.test(value);
+
+function personName(max: number) {
+  return text(max).pipe(z.string().refine((value) => !NOT_IN_A_NAME.test(value) && /\p{L}/u.test(value), "name_characters"));
+}
+
+/** Each text field's length limit, for the message that says it ("at most 100 characters"). */
+export const fieldLimits: Record<string, number> = {
+  firstName: 100,
+  lastName: 150,
+  documentNumber: 30,
+  email: 254,
+  phone: 40,
+  address: 200,
+  postcode: 10,
+  city: 100,
+};
+
 function optionalText(max: number) {
   // FormData sends an untouched optional input as "": treat it as absent.
   return z.preprocess(
@@ -113,8 +134,8 @@ export function studentStepSchema(today: string) {
   return z
     .object(
       {
-        firstName: text(100),
-        lastName: text(150),
+        firstName: personName(fieldLimits.firstName!),
+        lastName: personName(fieldLimits.lastName!),
         documentType,
         documentNumber,
         birthDate: text(10).pipe(
@@ -125,9 +146,9 @@ export function studentStepSchema(today: string) {
         ),
         email,
         phone,
-        address: optionalText(200),
+        address: optionalText(fieldLimits.address!).refine((value) => value === undefined || isPlainText(value), "plain_text"),
         postcode,
-        city: text(100),
+        city: text(fieldLimits.city!).pipe(z.string().refine(isPlainText, "plain_text")),
       },
       { error: "required" },
     )
@@ -137,8 +158,8 @@ export function studentStepSchema(today: string) {
 export const guardianStepSchema = z
   .object(
     {
-      firstName: text(100),
-      lastName: text(150),
+      firstName: personName(fieldLimits.firstName!),
+      lastName: personName(fieldLimits.lastName!),
       documentType,
       documentNumber,
       email,

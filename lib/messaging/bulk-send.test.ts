@@ -155,7 +155,7 @@ describe("startPaymentLinksSend and runBulkSend", () => {
   });
 });
 
-describe("a bulk send killed half-way (acceptance 3)", () => {
+describe("a bulk send killed half-way", () => {
   const N = 1000;
   let smtp: TestSmtpServer;
   let child: ChildProcess | undefined;

@@ -194,7 +194,7 @@ export const emailCopy = {
       linkExpires: "Enlace válido hasta",
     },
     methods: {
-      stripe: "Tarjeta bancaria (Stripe)",
+      stripe: "Tarjeta bancaria",
       paypal: "PayPal",
       redsys: "Tarjeta bancaria",
       bizum: "Bizum",
@@ -286,7 +286,7 @@ export const emailCopy = {
       linkExpires: "Link valid until",
     },
     methods: {
-      stripe: "Bank card (Stripe)",
+      stripe: "Bank card",
       paypal: "PayPal",
       redsys: "Bank card",
       bizum: "Bizum",

@@ -69,3 +69,17 @@ describe("methods per flow", () => {
     expect((await pageContext.paymentPageContext(database.db, { kind: "other", currency: "EUR" })).methods).toEqual(["redsys"]);
   });
 });
+
+describe("one card option", () => {
+  it("payers see one card, served by the provider the academy chose, while both stay usable from the API", async () => {
+    const both = { enrollment: ["redsys", "bizum", "stripe"], receipts: ["redsys", "bizum", "stripe"] };
+    for (const cardProvider of ["redsys", "stripe"] as const) {
+      const value = { ...both, cardProvider };
+      await database.db.insert(t.settings).values({ key: "payment_methods", value }).onConflictDoUpdate({ target: t.settings.key, set: { value } });
+      const offered = (await pageContext.paymentPageContext(database.db, { kind: "other", currency: "EUR" })).methods;
+      expect(offered).toEqual(cardProvider === "redsys" ? ["redsys", "bizum"] : ["bizum", "stripe"]);
+    }
+    const receipt = await receiptOfKind("other");
+    expect((await start(receipt.id, "redsys")).action.type).toBe("form");
+  });
+});

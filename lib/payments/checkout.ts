@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
 import { lockReceipt, updateAttempt } from "@/db/queries/payments";
-import { getEnabledMethods } from "@/lib/settings";
+import { getMethodSettings } from "@/lib/settings";
 import { paymentAttempts } from "@/db/schema";
 import type { Locale } from "@/lib/i18n/config";
 import { paymentProvider } from "./providers";
@@ -37,8 +37,9 @@ export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<
     if (!receipt) throw new PaymentError("receipt_not_found", `no receipt ${input.receiptId}`);
     if (receipt.status !== "pending") throw new PaymentError("receipt_not_payable", `receipt ${receipt.number} is ${receipt.status}`);
     // The receipt's kind says which list of methods applies: an enrollment fee is paid by the
-    // enrollment's methods whether it is paid from the wizard, a link or a retry.
-    const enabled = await getEnabledMethods(tx, paymentFlowOf(receipt.kind));
+    // enrollment's methods whether it is paid from the wizard, a link or a retry. (Both card
+    // providers stay usable here, e.g. from the API; pages offer payers the chosen one.)
+    const enabled = (await getMethodSettings(tx))[paymentFlowOf(receipt.kind)];
     if (!enabled.includes(input.method)) throw new PaymentError("method_not_enabled", `${input.method} is not enabled`);
     const [attempt] = await tx
       .insert(paymentAttempts)

@@ -84,13 +84,11 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
       .where(and(eq(refunds.receiptId, receipt.id), eq(refunds.status, "pending")));
     const refundable = receipt.amount - receipt.refundedAmount - Number(inFlight?.total ?? 0);
     if (input.amount > refundable) throw new PaymentError("refund_not_allowed", `at most ${refundable} can be refunded`);
-    // The attempt whose money this is: the successful online payment of this receipt's amount.
-    const [attempt] = await tx
-      .select(refundAttemptColumns)
-      .from(paymentAttempts)
-      .where(and(eq(paymentAttempts.receiptId, receipt.id), eq(paymentAttempts.status, "succeeded"), eq(paymentAttempts.amount, receipt.amount)))
-      .orderBy(paymentAttempts.finalizedAt)
-      .limit(1);
+    // The attempt whose money this is: the one that paid the receipt (not a second payment, nor a
+    // flagged one with another amount).
+    const [attempt] = receipt.paidAttemptId
+      ? await tx.select(refundAttemptColumns).from(paymentAttempts).where(eq(paymentAttempts.id, receipt.paidAttemptId))
+      : [];
     if (!attempt || attempt.provider === "manual") {
       throw new PaymentError("refund_not_allowed", "this receipt was not paid online: return the money by hand and record it");
     }

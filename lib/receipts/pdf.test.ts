@@ -61,7 +61,7 @@ describe("renderReceiptPdf", () => {
     expect(text).toContain("46004 Valencia");
     // Payer and student.
     expect(text).toContain("María José Núñez Peña");
-    expect(text).toContain("NIF/NIE: 12345678Z");
+    expect(text).toContain("Documento: 12345678Z");
     expect(text).toContain("mjose.nunez@correo.test");
     expect(text).toContain("Íñigo Núñez Peña");
     expect(text).toContain("NIE: X1234567L");
@@ -100,15 +100,15 @@ describe("renderReceiptPdf", () => {
     expect(text).toContain("1.254,55 €"); // what the concept cost before the discount: 123456 + 1999
     expect(text).toContain("Descuento -19,99 €");
     expect(text).toContain("Total pagado 1.234,56 €");
-    expect(text).toContain("Reembolsado -4,56 €");
+    expect(text).toContain("Devuelto -4,56 €");
     expect(text).toContain("Importe neto cobrado 1.230,00 €");
-    expect(text).toContain("REEMBOLSO PARCIAL");
+    expect(text).toContain("DEVUELTO EN PARTE");
     expect(text).toContain("Transferencia bancaria");
   });
 
   it("shows a refunded receipt as refunded and a receipt without a period with a dash", async () => {
     const text = (await textOf(sample({ status: "refunded", refundedAmount: 8500, period: null, concept: "Matrícula — Francés A1" }))).text;
-    expect(text).toContain("REEMBOLSADO");
+    expect(text).toContain("DEVUELTO");
     expect(text).toContain("Importe neto cobrado 0,00 €");
     expect(text).toContain("Matrícula — Francés A1 —");
   });

@@ -134,20 +134,20 @@ const copy: Record<Locale, Copy> = {
     payer: "Pagador",
     student: "Alumno/a",
     document: { dni: "DNI", nie: "NIE", passport: "Pasaporte", other: "Documento" },
-    payerDocument: "NIF/NIE",
+    payerDocument: "Documento",
     concept: "Concepto",
     period: "Periodo",
     amount: "Importe",
     discount: "Descuento",
     total: "Total pagado",
-    refunded: "Reembolsado",
+    refunded: "Devuelto",
     net: "Importe neto cobrado",
     payment: "Pago",
     method: "Forma de pago",
     paidAt: "Fecha de pago",
-    status: { paid: "PAGADO", partially_refunded: "REEMBOLSO PARCIAL", refunded: "REEMBOLSADO" },
+    status: { paid: "PAGADO", partially_refunded: "DEVUELTO EN PARTE", refunded: "DEVUELTO" },
     methods: {
-      stripe: "Tarjeta bancaria (Stripe)",
+      stripe: "Tarjeta bancaria",
       paypal: "PayPal",
       redsys: "Tarjeta bancaria",
       bizum: "Bizum",
@@ -168,7 +168,7 @@ const copy: Record<Locale, Copy> = {
     payer: "Payer",
     student: "Student",
     document: { dni: "DNI", nie: "NIE", passport: "Passport", other: "ID document" },
-    payerDocument: "Tax ID",
+    payerDocument: "ID document",
     concept: "Description",
     period: "Period",
     amount: "Amount",
@@ -179,9 +179,9 @@ const copy: Record<Locale, Copy> = {
     payment: "Payment",
     method: "Payment method",
     paidAt: "Payment date",
-    status: { paid: "PAID", partially_refunded: "PARTIALLY REFUNDED", refunded: "REFUNDED" },
+    status: { paid: "PAID", partially_refunded: "PARTLY REFUNDED", refunded: "REFUNDED" },
     methods: {
-      stripe: "Bank card (Stripe)",
+      stripe: "Bank card",
       paypal: "PayPal",
       redsys: "Bank card",
       bizum: "Bizum",
@@ -248,15 +248,16 @@ export function winAnsiText(text: string, supported: ReadonlySet<number>): strin
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 56;
 const colors = {
-  ink: rgb(0.067, 0.094, 0.153), // #111827
-  text: rgb(0.122, 0.161, 0.216), // #1f2937
-  muted: rgb(0.42, 0.447, 0.502), // #6b7280
-  rule: rgb(0.898, 0.906, 0.922), // #e5e7eb
-  panel: rgb(0.976, 0.98, 0.984), // #f9fafb
-  accent: rgb(0.114, 0.306, 0.847), // #1d4ed8
-  accentSoft: rgb(0.937, 0.965, 1), // #eff6ff
-  ok: rgb(0.082, 0.502, 0.239), // #15803d
-  okSoft: rgb(0.941, 0.992, 0.957), // #f0fdf4
+  // The app's palette (app/globals.css and Tailwind's stone and emerald): one brand on screen and paper.
+  ink: rgb(0.11, 0.098, 0.09), // stone-900 #1c1917
+  text: rgb(0.161, 0.145, 0.141), // stone-800 #292524
+  muted: rgb(0.471, 0.443, 0.424), // stone-500 #78716c
+  rule: rgb(0.906, 0.898, 0.894), // stone-200 #e7e5e4
+  panel: rgb(0.98, 0.98, 0.976), // stone-50 #fafaf9
+  accent: rgb(0.573, 0.251, 0.055), // brand-700 #92400e
+  accentSoft: rgb(1, 0.973, 0.922), // brand-50 #fff8eb
+  ok: rgb(0.016, 0.471, 0.341), // emerald-700 #047857
+  okSoft: rgb(0.925, 0.992, 0.961), // emerald-50 #ecfdf5
   warn: rgb(0.706, 0.325, 0.035), // #b45309
   warnSoft: rgb(1, 0.984, 0.922), // #fffbeb
 };

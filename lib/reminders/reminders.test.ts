@@ -1,5 +1,5 @@
 // Reminders and the overdue policy on a real PostgreSQL and a real SMTP server, with a controlled
-// clock: the calendar walked day by day around a due date (acceptance 4: nothing after payment),
+// clock: the calendar walked day by day around a due date (nothing is sent after the payment),
 // a late run that sends only the latest due reminder, a reminder still queued when the receipt is
 // paid, the overdue mark with its audit line and one staff digest, and the settings read from the
 // database.
@@ -87,7 +87,7 @@ describe("latestDueOffset", () => {
 });
 
 describe("sendReminders with a controlled clock", () => {
-  it("walks from 5 days before the due date to 10 after: reminders at -3 and 0, overdue at +1, payment at +2, nothing after (acceptance 4)", async () => {
+  it("walks from 5 days before the due date to 10 after: reminders at -3 and 0, overdue at +1, payment at +2, nothing after", async () => {
     const due = addDays(realToday, 20);
     const paid = await pendingReceipt(due, "paga@familia.test");
     const control = await pendingReceipt(due, "nopaga@familia.test");

@@ -18,9 +18,12 @@ describe("clientIp", () => {
   it("takes the first entry when there are fewer than the trusted proxies", () => {
     expect(clientIp(headers("203.0.113.7"), 2)).toBe("203.0.113.7");
   });
-  it("unwraps IPv4-mapped IPv6 and accepts IPv6", () => {
+  it("unwraps IPv4-mapped IPv6, and counts IPv6 by its /64 (a client holds a whole one)", () => {
     expect(clientIp(headers("::ffff:127.0.0.1"), 1)).toBe("127.0.0.1");
-    expect(clientIp(headers("2001:db8::1"), 1)).toBe("2001:db8::1");
+    expect(clientIp(headers("2001:db8::1"), 1)).toBe("2001:db8:0:0::/64");
+    expect(clientIp(headers("2001:0db8:0000:0042:aaaa:bbbb:cccc:dddd"), 1)).toBe("2001:db8:0:42::/64");
+    expect(clientIp(headers("2001:db8:0:42::9"), 1)).toBe(clientIp(headers("2001:db8:0:42:ffff::1"), 1));
+    expect(clientIp(headers("::1"), 0, true)).toBe("0:0:0:0::/64");
   });
   it("refuses what is not an address", () => {
     expect(clientIp(headers("evil, not-an-ip"), 1)).toBeUndefined();

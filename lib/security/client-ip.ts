@@ -27,5 +27,22 @@ export function clientIp(headers: Pick<Headers, "get">, trustedProxies: number, 
   const entry = entries[Math.max(0, entries.length - Math.max(1, trustedProxies))];
   if (!entry) return undefined;
   const address = entry.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
-  return isIP(address) ? address : undefined;
+  const version = isIP(address);
+  if (version === 4) return address;
+  return version === 6 ? ipv6Network(address) : undefined;
+}
+
+/**
+ * An IPv6 client counts by its /64: one subscriber line or host is given a whole /64, so single
+ * addresses would let one client rotate past every per-address limit.
+ */
+function ipv6Network(address: string): string {
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

@@ -1,6 +1,7 @@
 // The rate limits of the public doors, by name, with their settings from the environment. The
 // pages and actions that are doors make one call here; the limiter (rate-limit.ts) does the counting.
 import "server-only";
+import { createHash } from "node:crypto";
 import type { DbOrTx } from "@/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "./client-ip";
@@ -65,6 +66,8 @@ const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 const SIGN_IN_MAX_BACKOFF_SECONDS = 30;
 
 const accountOf = (email: string) => email.trim().toLowerCase();
+/** E-mails are up to 254 characters: the pair's key holds a digest, not the address itself. */
+const pairKey = (account: string, address: string) => createHash("sha256").update(`${account}\n${address}`).digest("base64url").slice(0, 32);
 
 export type SignInGate = {
   /** Set when this attempt is refused before its password is checked: seconds to wait. */
@@ -79,16 +82,16 @@ export async function beginSignIn(db: DbOrTx, email: string, address: string): P
   const account = accountOf(email);
   const window = { windowSeconds: SIGN_IN_WINDOW_SECONDS };
   // An unknown address (a server that cannot see it) would be everyone's: only the account counts.
-  const perAddress =
-    address === UNKNOWN
-      ? []
-      : [
-          { result: await hit(db, `signin-ip:${address}`, { limit: config.SIGN_IN_MAX_FAILURES_PER_IP, ...window }), limit: config.SIGN_IN_MAX_FAILURES_PER_IP },
-          { result: await hit(db, `signin-pair:${account}:${address}`, { limit: config.SIGN_IN_MAX_FAILURES, ...window }), limit: config.SIGN_IN_MAX_FAILURES },
-        ];
-  const refusedHere = perAddress.filter(({ result }) => !result.allowed).map(({ result }) => result.retryAfterSeconds);
-  // Refused by its own address's count: it does not count against the account (nor slow its owner).
-  if (refusedHere.length > 0) return { refusedFor: Math.max(...refusedHere) };
+  const perAddress: { result: RateLimitResult; limit: number }[] = [];
+  if (address !== UNKNOWN) {
+    // Refused by its own address's counts, an attempt goes no further: it neither counts against
+    // the account (nor slows its owner) nor adds a row per made-up e-mail.
+    const ip = await hit(db, `signin-ip:${address}`, { limit: config.SIGN_IN_MAX_FAILURES_PER_IP, ...window });
+    if (!ip.allowed) return { refusedFor: ip.retryAfterSeconds };
+    const pair = await hit(db, `signin-pair:${pairKey(account, address)}`, { limit: config.SIGN_IN_MAX_FAILURES, ...window });
+    if (!pair.allowed) return { refusedFor: pair.retryAfterSeconds };
+    perAddress.push({ result: ip, limit: config.SIGN_IN_MAX_FAILURES_PER_IP }, { result: pair, limit: config.SIGN_IN_MAX_FAILURES });
+  }
   const waits: number[] = [];
   const perAccount = await hit(db, `signin-email:${account}`, { limit: config.SIGN_IN_MAX_FAILURES, ...window });
   if (!perAccount.allowed) {
@@ -109,7 +112,7 @@ export async function clearSignInFailures(db: DbOrTx, email: string, address: st
   const account = accountOf(email);
   await resetRateLimit(db, `signin-email:${account}`);
   if (address === UNKNOWN) return;
-  await resetRateLimit(db, `signin-pair:${account}:${address}`);
+  await resetRateLimit(db, `signin-pair:${pairKey(account, address)}`);
   await undoHit(db, `signin-ip:${address}`);
 }
 

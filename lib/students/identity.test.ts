@@ -116,6 +116,24 @@ describe("a document is not proof of identity", () => {
     expect(await openConflicts(answer.receiptId)).toHaveLength(1);
   });
 
+  it("leaving the guardian out, or giving the DNI as a passport, never matches the stored minor", async () => {
+    const document = dni();
+    const guardian = { firstName: "Elena", lastName: "Soler", documentType: "dni" as const, documentNumber: dni(), email: "elena@correo.test", phone: "+34622222222", relationship: "madre" };
+    const minor = { documentNumber: document, birthDate: "2013-01-02", email: "casa@correo.test" };
+    await submitEnrollment(database.db, enrollment(await course(), minor, { guardian }));
+    const [child] = await studentsWith(document);
+    // An "adult" with the child's document and e-mail: no guardian step, so no guardian to check.
+    const asAdult = await submitEnrollment(database.db, enrollment(await course(), { ...minor, birthDate: "1990-01-02" }));
+    const asPassport = await submitEnrollment(database.db, enrollment(await course(), { ...minor, documentType: "passport" }, { guardian: { ...guardian, email: "otra@correo.test" } }));
+    for (const answer of [asAdult, asPassport]) {
+      if (answer.kind !== "held") throw new Error(`expected held, got ${answer.kind}`);
+      const [receipt] = await database.db.select().from(t.receipts).where(eq(t.receipts.id, answer.receiptId));
+      expect(receipt!.studentId).not.toBe(child!.id);
+      expect(await openConflicts(answer.receiptId)).toHaveLength(1);
+    }
+    expect((await studentsWith(document))[0]).toEqual(child);
+  });
+
   it("the API's matched-or-created student follows the same rule", async () => {
     const document = dni();
     const body = (email: string) => ({ student: { firstName: "Joan", lastName: "Puig", email, documentNumber: document }, concept: "Libro", amount: 2500, currency: "EUR", dueDate: "2026-12-20" });

@@ -57,20 +57,23 @@ export async function matchOrCreateStudent(tx: Tx, details: StudentDetails, sour
   if (!documentType || !documentNumber) {
     // No document (a young child, an API client): the same e-mail and name (siblings share e-mails).
     const candidates = await findByEmailAndName(tx, details);
-    const same = guardian ? await withGuardianOnRecord(tx, candidates, guardian) : candidates[0];
+    const same = await sameGuardian(tx, candidates, guardian);
     if (same) return { id: same.id, kind: "existing" };
     return { id: await createStudent(tx, { ...details, documentType: undefined, documentNumber: undefined }, guardian), kind: "new" };
   }
 
   // Submissions naming the same document take turns, so two at once cannot both create it.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`student-document:${documentType}:${documentNumber}`}))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`student-document:${documentNumber}`}))`);
+  // By number whatever the type: a DNI given as a passport is still that DNI.
   const holders = await tx
     .select({ id: students.id, firstName: students.firstName, lastName: students.lastName, email: students.email, phone: students.phone, birthDate: students.birthDate, city: students.city })
     .from(students)
-    .where(and(eq(students.documentType, documentType), eq(students.documentNumber, documentNumber)))
+    .where(eq(students.documentNumber, documentNumber))
     .orderBy(asc(students.createdAt), asc(students.id));
-  const candidates = holders.filter((s) => lower(s.email) === lower(details.email));
-  const same = guardian ? await withGuardianOnRecord(tx, candidates, guardian) : candidates[0];
+  const candidates = holders.filter(
+    (s) => lower(s.email) === lower(details.email) && (!s.birthDate || !details.birthDate || s.birthDate === details.birthDate),
+  );
+  const same = await sameGuardian(tx, candidates, guardian);
   if (same) return { id: same.id, kind: "existing" };
 
   const id = await createStudent(tx, { ...details, documentType, documentNumber }, guardian);
@@ -101,14 +104,22 @@ export async function flagIdentityConflict(tx: Tx, match: MatchedStudent, receip
   await flagForAttention(tx, { kind: "identity_conflict", receiptId, evidence: match.evidence });
 }
 
-/** The first candidate whose paying guardian on record is this one (same document and e-mail). */
-async function withGuardianOnRecord<T extends { id: string }>(tx: Tx, candidates: T[], guardian: GuardianDetails): Promise<T | undefined> {
+/**
+ * The first candidate whose paying guardian on record is the one submitted (same document and
+ * e-mail), or who has none on record when none is submitted: leaving the guardian out (say, with
+ * an adult's birth date) never matches a minor whose guardian is on record.
+ */
+async function sameGuardian<T extends { id: string }>(tx: Tx, candidates: T[], guardian: GuardianDetails | undefined): Promise<T | undefined> {
   if (candidates.length === 0) return undefined;
   const onRecord = await tx
-    .select({ studentId: guardians.studentId, email: guardians.email })
+    .select({ studentId: guardians.studentId, email: guardians.email, documentNumber: guardians.documentNumber })
     .from(guardians)
-    .where(and(inArray(guardians.studentId, candidates.map((c) => c.id)), eq(guardians.documentNumber, guardian.documentNumber), eq(guardians.isPayer, true)));
-  return candidates.find((c) => onRecord.some((g) => g.studentId === c.id && lower(g.email) === lower(guardian.email)));
+    .where(and(inArray(guardians.studentId, candidates.map((c) => c.id)), eq(guardians.isPayer, true)));
+  return candidates.find((c) => {
+    const theirs = onRecord.filter((g) => g.studentId === c.id);
+    if (!guardian) return theirs.length === 0;
+    return theirs.some((g) => g.documentNumber === guardian.documentNumber && lower(g.email) === lower(guardian.email));
+  });
 }
 
 async function findByEmailAndName(tx: Tx, details: StudentDetails): Promise<{ id: string }[]> {

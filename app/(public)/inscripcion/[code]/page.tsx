@@ -4,8 +4,10 @@ import { getDb } from "@/db/client";
 import { getCourseByCode } from "@/db/queries/catalog";
 import { EnrollmentWizard } from "@/components/enrollment/enrollment-wizard";
 import { moneyFor, SandboxNotice, StatusPanel } from "@/components/payments/receipt-summary";
+import { policyLinks } from "@/lib/academy";
 import { calendarDate } from "@/lib/dates";
 import { paymentPageContext } from "@/lib/payments/page-context";
+import { getAcademy } from "@/lib/settings";
 import { submitEnrollmentAction } from "../actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ code: string }> }) {
@@ -25,7 +27,7 @@ export default async function EnrollmentPage({ params }: { params: Promise<{ cod
   const format = await getFormatter();
   if (course.status !== "open") return <StatusPanel tone="neutral" title={t("result.closedTitle")} body={t("result.closedBody")} />;
 
-  const context = await paymentPageContext(db, { kind: "enrollment", currency: course.currency });
+  const [context, academy] = await Promise.all([paymentPageContext(db, { kind: "enrollment", currency: course.currency }), getAcademy(db)]);
   const total = course.enrollmentFee + (course.firstMonthOnEnrollment ? course.monthlyFee : 0);
   const date = (d: string) => format.dateTime(new Date(`${d}T12:00:00Z`), { dateStyle: "medium", timeZone: "UTC" });
   return (
@@ -40,10 +42,13 @@ export default async function EnrollmentPage({ params }: { params: Promise<{ cod
           dates: tHome("dateRange", { start: date(course.startDate), end: date(course.endDate) }),
           enrollmentFeeLabel: await moneyFor(course.enrollmentFee, course.currency),
           monthlyFeeLabel: tHome("perMonth", { amount: await moneyFor(course.monthlyFee, course.currency) }),
+          firstMonthLabel: course.firstMonthOnEnrollment ? await moneyFor(course.monthlyFee, course.currency) : undefined,
           totalLabel: await moneyFor(total, course.currency),
           full: course.seatsLeft === 0,
         }}
         methods={context.methods}
+        policies={policyLinks(academy)}
+        contactEmail={academy?.email || undefined}
         today={calendarDate(new Date())}
         submit={submitEnrollmentAction}
       />

@@ -84,7 +84,7 @@ export async function saveAcademyAction(_previous: SettingsState, formData: Form
 
 export async function saveMethodsAction(_previous: SettingsState, formData: FormData): Promise<SettingsState> {
   const user = await requireStaff("admin");
-  const input = parse(methodsFormSchema, { enrollment: formData.getAll("enrollment"), receipts: formData.getAll("receipts") });
+  const input = parse(methodsFormSchema, { enrollment: formData.getAll("enrollment"), receipts: formData.getAll("receipts"), cardProvider: formData.get("cardProvider") ?? undefined });
   if (!input.ok) return input.state;
   return guarded("methods", async () => {
     const db = await getDb();
@@ -95,6 +95,7 @@ export async function saveMethodsAction(_previous: SettingsState, formData: Form
     const value = {
       enrollment: onlineMethods.filter((m) => (input.data.enrollment.includes(m) && available.includes(m)) || keep("enrollment").includes(m)),
       receipts: onlineMethods.filter((m) => (input.data.receipts.includes(m) && available.includes(m)) || keep("receipts").includes(m)),
+      cardProvider: input.data.cardProvider,
     };
     if (!value.enrollment.some((m) => available.includes(m))) return invalid({ enrollment: "atLeastOne" });
     if (!value.receipts.some((m) => available.includes(m))) return invalid({ receipts: "atLeastOne" });

@@ -1,9 +1,9 @@
 // Where the payer comes back from the provider. The query string is never trusted: the page
 // reads our books, and if no webhook has settled the attempt yet it asks the provider itself.
-import { getTranslations } from "next-intl/server";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { getAttemptForReturn, getReceiptForPayment } from "@/db/queries/receipts";
+import { getAttemptForReturn, getEnrollmentAfterPayment, getReceiptForPayment } from "@/db/queries/receipts";
 import { AutoRefresh } from "@/components/payments/auto-refresh";
 import { PayForm } from "@/components/payments/pay-form";
 import { ReceiptPdfLink } from "@/components/payments/receipt-pdf-link";
@@ -46,9 +46,27 @@ export default async function ReturnPage({
   const amount = await moneyFor(receipt.amount, receipt.currency);
 
   if (receipt.status === "paid" || receipt.status === "partially_refunded" || receipt.status === "refunded") {
+    const enrollment = receipt.kind === "enrollment" ? await getEnrollmentAfterPayment(db, receipt.id) : undefined;
+    const format = await getFormatter();
     return (
       <div className="mx-auto max-w-lg space-y-4" data-state="paid">
         <StatusPanel tone="ok" title={t("return.paidTitle")} body={t("return.paidBody", { amount, number: receipt.number })} />
+        {enrollment && (
+          <section className="space-y-2 rounded-xl border border-emerald-200 bg-white p-4" data-testid="what-next" aria-labelledby="what-next-title">
+            <h2 id="what-next-title" className="text-lg font-semibold">
+              {enrollment.status === "confirmed" ? t("return.confirmedTitle", { course: enrollment.course }) : t("return.reviewTitle")}
+            </h2>
+            {enrollment.status === "confirmed" ? (
+              <ul className="list-disc space-y-1 pl-5 text-sm text-stone-800">
+                <li>{t("return.startsOn", { date: format.dateTime(new Date(`${enrollment.startDate}T12:00:00Z`), { dateStyle: "long", timeZone: "UTC" }), schedule: enrollment.schedule })}</li>
+                <li>{t("return.mailsComing")}</li>
+                {enrollment.campus && <li>{t("return.campusComing")}</li>}
+              </ul>
+            ) : (
+              <p className="text-sm text-stone-800">{t("return.reviewBody")}</p>
+            )}
+          </section>
+        )}
         <ReceiptSummary receipt={receipt} />
         <ReceiptPdfLink href={`/pay/return/${attemptId}/receipt`} />
       </div>
@@ -77,6 +95,8 @@ export default async function ReturnPage({
       <h2 className="text-lg font-semibold">{t("return.retry")}</h2>
       <PayForm
         methods={context.methods}
+        // The method that was just declined or cancelled: most payers try it again or switch.
+        initialMethod={context.methods.find((m) => m === attempt.method)}
         amountLabel={amount}
         paypal={context.paypal}
         action={startPaymentAction.bind(null, target)}

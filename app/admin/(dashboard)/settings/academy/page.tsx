@@ -17,7 +17,7 @@ export default async function AcademySettingsPage() {
   await requireStaff("admin");
   const academy = await getAcademy(await getDb());
   const t = await getTranslations("settings.academy");
-  const text = (name: "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "timeZone") => ({
+  const text = (name: "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "privacyPolicyUrl" | "termsUrl" | "timeZone") => ({
     name,
     label: t(`fields.${name}`),
     defaultValue: academy?.[name] ?? (name === "timeZone" ? "Europe/Madrid" : ""),
@@ -38,6 +38,8 @@ export default async function AcademySettingsPage() {
           <TextField {...text("postcode")} autoComplete="postal-code" />
           <TextField {...text("city")} autoComplete="address-level2" />
           <TextField {...text("timeZone")} required hint={t("hints.timeZone")} />
+          <TextField {...text("privacyPolicyUrl")} type="url" placeholder="https://" hint={t("hints.privacyPolicyUrl")} />
+          <TextField {...text("termsUrl")} type="url" placeholder="https://" hint={t("hints.termsUrl")} />
         </div>
         <p className="text-sm text-stone-600">{t("currency", { currency: academy?.currency ?? "EUR" })}</p>
       </SettingsForm>

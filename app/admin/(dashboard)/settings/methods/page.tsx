@@ -1,12 +1,12 @@
 // Métodos de pago: which online methods each flow offers (enrollment wizard, receipt pay pages),
-// among those whose provider is configured.
+// among those whose provider is configured, and which provider takes cards when two can.
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { onlineMethods } from "@/lib/academy";
 import { requireStaff } from "@/lib/auth/guard";
 import { availableMethods } from "@/lib/payments/config";
 import { currentPaymentsConfig } from "@/lib/payments/providers";
-import { getEnabledMethods } from "@/lib/settings";
+import { getMethodSettings } from "@/lib/settings";
 import { saveMethodsAction } from "../actions";
 import { CheckboxField, GroupError } from "../fields";
 import { Section } from "../section";
@@ -21,7 +21,8 @@ export default async function MethodsSettingsPage() {
   await requireStaff("admin");
   const db = await getDb();
   const available = availableMethods(currentPaymentsConfig());
-  const [enrollment, receipts] = await Promise.all([getEnabledMethods(db, "enrollment"), getEnabledMethods(db, "receipts")]);
+  const { enrollment, receipts, cardProvider } = await getMethodSettings(db);
+  const bothTakeCards = available.includes("redsys") && available.includes("stripe");
   const t = await getTranslations("settings.methods");
   const flows = [
     { flow: "enrollment", enabled: enrollment },
@@ -49,6 +50,20 @@ export default async function MethodsSettingsPage() {
             </fieldset>
           ))}
         </div>
+        {bothTakeCards ? (
+          <fieldset className="mt-4 space-y-2 rounded-lg border border-stone-200 p-3" data-testid="card-provider">
+            <legend className="px-1 text-sm font-semibold">{t("cardProvider.legend")}</legend>
+            <p className="text-sm text-stone-600">{t("cardProvider.help")}</p>
+            {(["redsys", "stripe"] as const).map((provider) => (
+              <label key={provider} className="flex items-center gap-2 text-sm">
+                <input type="radio" name="cardProvider" value={provider} defaultChecked={cardProvider === provider} className="size-4 accent-brand-600" />
+                {t(`cardProvider.${provider}`)}
+              </label>
+            ))}
+          </fieldset>
+        ) : (
+          <input type="hidden" name="cardProvider" value={cardProvider} />
+        )}
       </SettingsForm>
     </Section>
   );
