@@ -282,6 +282,9 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
         enrollmentFee: c.enrollmentFee,
         monthlyFee: c.monthlyFee,
         status: "open" as const,
+        // The children's course says so: 10 to 13 years old when it starts.
+        minAge: c.minors ? 10 : null,
+        maxAge: c.minors ? 13 : null,
         campusCourseId: `moodle-${c.code.toLowerCase()}`,
       })),
     )

@@ -125,3 +125,14 @@ test("staff preview next month, issue it (the database matches the preview), and
   expect(await monthlyReceipts(period)).toEqual(after);
   await expect(page.locator(`[data-testid=run][data-period="${period}"][data-count="0"]`).first()).toBeVisible();
 });
+
+test("the months already issued are listed from their receipts, however they were issued", async ({ page }) => {
+  await signIn(page, staff);
+  await page.goto("/admin/billing");
+  const months = await rows<{ period: string; n: number }>(`select period, count(*)::int as n from receipts where kind = 'monthly' group by period order by period desc limit 12`);
+  expect(months.length).toBeGreaterThan(0);
+  for (const month of months) {
+    await expect(page.locator(`[data-testid=issued-month][data-period="${month.period}"]`)).toHaveAttribute("data-count", String(month.n));
+  }
+  await expect(page.getByText("Todavía no hay recibos mensuales de ningún mes.")).toHaveCount(0);
+});

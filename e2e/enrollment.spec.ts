@@ -104,6 +104,39 @@ test("a minor enrolls with a guardian, who pays with Bizum", async ({ page }) =>
   await expect.poll(() => enrollmentStatus(studentEmail)).toMatchObject({ status: "confirmed", receipt_status: "paid", payer_email: guardianEmail });
 });
 
+test("a 12-year-old enrolls without a document (the guardian gives theirs); an adult is refused the children's course with its ages", async ({ page }) => {
+  const childEmail = `nino.${Date.now()}@correo.test`;
+  await page.goto("/");
+  await expect(page.locator('[data-course-code="ING-A2-K"]').getByTestId("ages")).toHaveText("De 10 a 13 años");
+  await page.goto("/inscripcion/ING-A2-K");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  // An adult first: the course is for 10 to 13 year olds.
+  await fillPerson(page, { first: "Iker", last: "Adulto", doc: dni(), email: childEmail, phone: "612 345 678" });
+  await page.getByLabel("Fecha de nacimiento").fill("1990-01-01");
+  await page.getByLabel("Código postal").fill("46004");
+  await page.getByLabel("Localidad").fill("Valencia");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.getByText("Este curso es para alumnos de 10 a 13 años al empezar.")).toBeVisible();
+  // The same form for a 12-year-old with no DNI.
+  await page.getByLabel("Fecha de nacimiento").fill("2014-03-10");
+  await page.getByLabel("Número de documento").fill("");
+  await expect(page.getByTestId("document-optional")).toBeVisible();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.getByRole("heading", { name: "Tutor legal" })).toBeVisible();
+  await fillPerson(page, { first: "Marta", last: "Tutora", doc: dni(), email: `tutora.${Date.now()}@correo.test`, phone: "600 111 222" });
+  await page.getByLabel("Relación con el alumno").selectOption("mother");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByLabel(/política de privacidad/).check();
+  await page.getByLabel(/condiciones de inscripción/).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("radio", { name: /^Bizum/ }).check();
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+  await expect(page.locator("#bizum-phone")).toBeVisible({ timeout: 15_000 });
+  const [student] = await rows<{ document_number: string | null; document_type: string | null }>(`select document_number, document_type from students where email = $1`, [childEmail]);
+  expect(student).toEqual({ document_number: null, document_type: null });
+});
+
 test("names refuse markup, a long text says its limit, and the consents link to the academy's policies", async ({ page }) => {
   await page.goto("/inscripcion/ALE-A2");
   await page.getByRole("button", { name: "Continuar" }).click();

@@ -31,6 +31,18 @@ export async function CourseCard({ course, locale, dateRange }: { course: Catalo
         <dd>{course.schedule}</dd>
         <dt className="text-stone-500">{t("dates")}</dt>
         <dd>{dateRange}</dd>
+        {(course.minAge !== null || course.maxAge !== null) && (
+          <>
+            <dt className="text-stone-500">{t("agesLabel")}</dt>
+            <dd data-testid="ages">
+              {course.minAge !== null && course.maxAge !== null
+                ? t("ages", { min: course.minAge, max: course.maxAge })
+                : course.minAge !== null
+                  ? t("agesMin", { min: course.minAge })
+                  : t("agesMax", { max: course.maxAge ?? 0 })}
+            </dd>
+          </>
+        )}
         <dt className="text-stone-500">{t("enrollmentFee")}</dt>
         <dd data-testid="enrollment-fee">{money(course.enrollmentFee)}</dd>
         <dt className="text-stone-500">{t("monthlyFee")}</dt>

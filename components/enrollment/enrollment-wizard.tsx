@@ -3,10 +3,10 @@
 // Each step is checked with the same zod schema the server uses; what was typed survives going
 // back and forth and a reload (sessionStorage), and the submission key makes a double click or
 // a second tab find the same enrollment.
-import { useEffect, useId, useRef, useState, useTransition } from "react";
+import { createContext, useContext, useEffect, useId, useRef, useState, useTransition } from "react";
 import { useFormatter, useTranslations } from "next-intl";
-import { validateBirthDate, isMinor } from "@/lib/enrollment/birth-date";
-import { consentsStepSchema, fieldErrors, fieldLimits, guardianStepSchema, paymentStepSchema, relationships, studentStepSchema } from "@/lib/enrollment/schema";
+import { validateBirthDate, isMinor, withinAgeRange } from "@/lib/enrollment/birth-date";
+import { consentsStepSchema, fieldErrors, fieldLimits, guardianStepSchema, paymentStepSchema, relationships, studentNeedsDocument, studentStepSchema } from "@/lib/enrollment/schema";
 import type { CheckoutAction, OnlineMethod } from "@/lib/payments/types";
 
 type StepName = "course" | "student" | "guardian" | "consents" | "payment" | "summary";
@@ -30,7 +30,18 @@ export type WizardCourse = {
   firstMonthLabel?: string;
   totalLabel: string;
   full: boolean;
+  /** YYYY-MM-DD; the age range is checked on this day. */
+  startDate: string;
+  minAge: number | null;
+  maxAge: number | null;
 };
+
+/** The course's ages, for the messages that name them. */
+const AgeRange = createContext<{ min: number | null; max: number | null }>({ min: null, max: null });
+
+function ageRangeKey(min: number | null, max: number | null): "age_range" | "age_min" | "age_max" {
+  return min !== null && max !== null ? "age_range" : min !== null ? "age_min" : "age_max";
+}
 
 /** Where the consents link to (the academy's own pages, or the app's default ones). */
 export type WizardPolicies = { privacy: string; terms: string };
@@ -125,7 +136,14 @@ export function EnrollmentWizard({
       const found = fieldErrors(result.error as Parameters<typeof fieldErrors>[0]);
       return Object.fromEntries(Object.entries(found).map(([path, keys]) => [prefix ? `${prefix}.${path}` : path, keys]));
     };
-    if (name === "student") return check(studentStepSchema(today), data.student, "student");
+    if (name === "student") {
+      const found = check(studentStepSchema(today), data.student, "student");
+      // The course's age range, on its start date (the server checks it again).
+      if (!found["student.birthDate"] && validateBirthDate(data.student.birthDate, today).ok && !withinAgeRange(data.student.birthDate, course, today)) {
+        found["student.birthDate"] = [ageRangeKey(course.minAge, course.maxAge)];
+      }
+      return found;
+    }
     if (name === "guardian") return check(guardianStepSchema, data.guardian, "guardian");
     if (name === "consents") return check(consentsStepSchema, data.consents, "consents");
     if (name === "payment") return check(paymentStepSchema, { method: data.method }, "");
@@ -194,6 +212,7 @@ export function EnrollmentWizard({
 
   const errorCount = Object.keys(errors).length;
   return (
+    <AgeRange.Provider value={{ min: course.minAge, max: course.maxAge }}>
     <div className="space-y-6">
       <nav aria-label={t("progress", { current: stepIndex + 1, total: steps.length })}>
         <p className="mb-2 text-sm text-stone-600">{t("progress", { current: stepIndex + 1, total: steps.length })}</p>
@@ -275,6 +294,11 @@ export function EnrollmentWizard({
                   <Field path="student.city" label={t("student.city")} autoComplete="address-level2" value={data.student.city} errors={errors} onChange={(v) => set("student", { ...data.student, city: v })} />
                 </div>
                 {minor && <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-900">{t("student.minorNotice")}</p>}
+                {!studentNeedsDocument(data.student.birthDate, today) && (
+                  <p className="text-sm text-stone-600" data-testid="document-optional">
+                    {t("student.documentOptionalChild")}
+                  </p>
+                )}
               </>
             }
           />
@@ -367,7 +391,9 @@ export function EnrollmentWizard({
               testId="summary-student"
               rows={[
                 [t("student.firstName"), `${data.student.firstName} ${data.student.lastName}`],
-                [t(`documentTypes.${data.student.documentType as "dni"}`), data.student.documentNumber],
+                ...(data.student.documentNumber.trim()
+                  ? [[t(`documentTypes.${data.student.documentType as "dni"}`), data.student.documentNumber] as [string, string]]
+                  : []),
                 [t("student.birthDate"), calendarDateLabel(data.student.birthDate)],
                 [t("student.email"), data.student.email],
                 [t("summary.phone"), data.student.phone],
@@ -444,6 +470,7 @@ export function EnrollmentWizard({
         </form>
       )}
     </div>
+    </AgeRange.Provider>
   );
 
 }
@@ -455,11 +482,13 @@ function fieldId(path: string) {
 function ErrorText({ id, path, keys }: { id: string; path: string; keys?: string[] }) {
   const t = useTranslations("enrollment.errors");
   if (!keys?.length) return null;
-  // "too_long" says the field's own limit.
-  const max = fieldLimits[path.split(".").pop() ?? ""] ?? 0;
+  const ages = useContext(AgeRange);
+  // "too_long" says the field's own limit; the age messages, the course's ages.
+  const limit = fieldLimits[path.split(".").pop() ?? ""] ?? 0;
+  const params = (k: string): Record<string, number> => (k.startsWith("age_") ? { min: ages.min ?? 0, max: ages.max ?? 0 } : { max: limit });
   return (
     <p id={id} className="text-sm text-red-700">
-      {keys.map((k) => (t.has(k) ? t(k, { max }) : t("invalid"))).join(" ")}
+      {keys.map((k) => (t.has(k) ? t(k, params(k)) : t("invalid"))).join(" ")}
     </p>
   );
 }

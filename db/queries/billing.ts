@@ -232,3 +232,16 @@ export async function listBillingRuns(db: DbOrTx, params: { limit: number }): Pr
     staffName: r.staff_name,
   }));
 }
+
+export type IssuedMonthRow = { period: string; count: number; pending: number; total: number; currency: string };
+
+/** The months that have monthly receipts, newest first: what was issued, however it was issued. */
+export async function listIssuedMonths(db: DbOrTx, params: { limit: number }): Promise<IssuedMonthRow[]> {
+  const rows = await queryRows<{ period: string; count: number; pending: number; total: string | number; currency: string }>(
+    db,
+    sql`select period, currency, count(*)::int as count, (count(*) filter (where status = 'pending'))::int as pending, sum(amount) as total
+        from receipts where kind = 'monthly' group by period, currency
+        order by period desc, currency limit ${params.limit}`,
+  );
+  return rows.map((r) => ({ period: r.period, count: r.count, pending: r.pending, total: Number(r.total), currency: r.currency }));
+}

@@ -33,6 +33,8 @@ export async function listOpenCourses(db: DbOrTx) {
       enrollmentFee: courses.enrollmentFee,
       monthlyFee: courses.monthlyFee,
       currency: courses.currency,
+      minAge: courses.minAge,
+      maxAge: courses.maxAge,
       taken: sql<number>`coalesce(${taken.count}, 0)`,
     })
     .from(courses)
@@ -64,6 +66,8 @@ export async function getCourseByCode(db: DbOrTx, code: string) {
       monthlyFee: courses.monthlyFee,
       currency: courses.currency,
       firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
+      minAge: courses.minAge,
+      maxAge: courses.maxAge,
       taken: sql<number>`(select count(*)::int from ${enrollments} where ${enrollments.courseId} = ${courses.id} and ${seatTakingAt()})`,
     })
     .from(courses)

@@ -64,6 +64,8 @@ export async function getDashboardCourse(db: DbOrTx, courseId: string, params: {
       firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
       status: courses.status,
       campusCourseId: courses.campusCourseId,
+      minAge: courses.minAge,
+      maxAge: courses.maxAge,
       ...seatCounts(now),
     })
     .from(courses)

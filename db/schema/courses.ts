@@ -23,6 +23,9 @@ export const courses = pgTable(
     /** Whether the enrollment receipt also carries the first month. */
     firstMonthOnEnrollment: boolean().notNull().default(true),
     status: courseStatus().notNull().default("draft"),
+    /** Ages (in completed years on the course's start date) the course is for; null: any. */
+    minAge: integer(),
+    maxAge: integer(),
     campusCourseId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -32,6 +35,7 @@ export const courses = pgTable(
     check("courses_fees_check", sql`${t.enrollmentFee} >= 0 and ${t.monthlyFee} >= 0`),
     check("courses_currency_check", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("courses_dates_check", sql`${t.endDate} >= ${t.startDate}`),
+    check("courses_ages_check", sql`(${t.minAge} is null or ${t.minAge} between 0 and 120) and (${t.maxAge} is null or ${t.maxAge} between 0 and 120) and (${t.minAge} is null or ${t.maxAge} is null or ${t.minAge} <= ${t.maxAge})`),
   ],
 );
 

@@ -60,8 +60,14 @@ describe("parseCourseForm", () => {
     const parsed = parseCourseForm(valid);
     expect(parsed).toEqual({
       ok: true,
-      course: { ...valid, code: "ING-B2-T", capacity: 12, enrollmentFee: 4000, monthlyFee: 8550, campusCourseId: null },
+      course: { ...valid, code: "ING-B2-T", capacity: 12, enrollmentFee: 4000, monthlyFee: 8550, minAge: null, maxAge: null, campusCourseId: null },
     });
+  });
+
+  it("reads an optional age range and refuses one upside down", () => {
+    expect(parseCourseForm({ ...valid, minAge: "10", maxAge: "13" })).toMatchObject({ ok: true, course: { minAge: 10, maxAge: 13 } });
+    expect(parseCourseForm({ ...valid, minAge: "14", maxAge: "13" })).toEqual({ ok: false, fields: ["maxAge"] });
+    expect(parseCourseForm({ ...valid, minAge: "ten" })).toEqual({ ok: false, fields: ["minAge"] });
   });
 
   it("names every field to fix", () => {

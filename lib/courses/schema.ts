@@ -17,6 +17,8 @@ export const courseFields = [
   "enrollmentFee",
   "monthlyFee",
   "status",
+  "minAge",
+  "maxAge",
   "campusCourseId",
 ] as const;
 export type CourseField = (typeof courseFields)[number];
@@ -45,6 +47,14 @@ const fee = z
     return amount;
   });
 
+/** An optional age in whole years; empty: no limit. */
+const age = z
+  .string()
+  .trim()
+  .regex(/^(\d{1,3})?$/)
+  .transform((text) => (text === "" ? null : Number(text)))
+  .refine((value) => value === null || value <= 120);
+
 export const courseFormSchema = z
   .object({
     code: z
@@ -62,9 +72,12 @@ export const courseFormSchema = z
     enrollmentFee: fee,
     monthlyFee: fee,
     status: z.enum(courseStatus.enumValues),
+    minAge: age,
+    maxAge: age,
     campusCourseId: optional(64),
   })
-  .refine((course) => course.endDate >= course.startDate, { path: ["endDate"], message: "before_start" });
+  .refine((course) => course.endDate >= course.startDate, { path: ["endDate"], message: "before_start" })
+  .refine((course) => course.minAge === null || course.maxAge === null || course.minAge <= course.maxAge, { path: ["maxAge"], message: "below_min" });
 
 export type CourseInput = z.infer<typeof courseFormSchema>;
 

@@ -74,3 +74,11 @@ export function validateBirthDate(birthDate: string, today: string): BirthDateVa
 function compare(a: CalendarDate, b: CalendarDate): number {
   return a.year - b.year || a.month - b.month || a.day - b.day;
 }
+
+/** The student's age when the course starts (or today, once it has started) within its range. */
+export function withinAgeRange(birthDate: string, course: { startDate: string; minAge?: number | null; maxAge?: number | null }, today: string): boolean {
+  const { minAge = null, maxAge = null } = course;
+  if (minAge === null && maxAge === null) return true;
+  const age = ageOn(birthDate, course.startDate > today ? course.startDate : today);
+  return (minAge === null || age >= minAge) && (maxAge === null || age <= maxAge);
+}

@@ -24,6 +24,9 @@ export const enrollmentErrorKeys = [
   "consent_required",
   "name_characters",
   "plain_text",
+  "age_range",
+  "age_min",
+  "age_max",
 ] as const;
 export type EnrollmentErrorKey = (typeof enrollmentErrorKeys)[number];
 

@@ -254,3 +254,25 @@ describe("fieldErrors", () => {
     expect(fieldErrors(error)).toEqual({ "student.documentNumber": ["dni_letter"], _form: ["invalid"] });
   });
 });
+
+describe("children and documents", () => {
+  const schema = studentStepSchema(today);
+  const child = { ...adult, firstName: "Pau", documentNumber: "", birthDate: "2014-06-15" };
+
+  it("lets a child under 14 enroll without a document, and stores none", () => {
+    const parsed = schema.parse(child);
+    expect(parsed).toMatchObject({ documentType: undefined, documentNumber: undefined });
+  });
+
+  it("still wants the document from 14 on, and checks it when a child gives one", () => {
+    expect(errorsOf(schema, { ...child, birthDate: "2012-01-01" })).toEqual({ documentNumber: ["required"] });
+    expect(errorsOf(schema, { ...child, documentNumber: "12345678A" })).toEqual({ documentNumber: ["dni_letter"] });
+  });
+
+  it("wants the guardian (with a document) for a child without one", () => {
+    const full = enrollmentSubmissionSchema(today);
+    expect(errorsOf(full, submission({ student: child }))).toEqual({ guardian: ["minor_needs_guardian"] });
+    expect(full.safeParse(submission({ student: child, guardian })).success).toBe(true);
+    expect(errorsOf(full, submission({ student: child, guardian: { ...guardian, documentNumber: "" } }))).toEqual({ "guardian.documentNumber": ["required"] });
+  });
+});

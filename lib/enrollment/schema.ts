@@ -3,7 +3,7 @@
 // prose) so the UI can show it in the user's language; fieldErrors() turns a ZodError into
 // `{ "student.documentNumber": ["dni_letter"] }`.
 import { z } from "zod";
-import { isMinor, validateBirthDate } from "./birth-date";
+import { ageOn, isMinor, validateBirthDate } from "./birth-date";
 import { documentTypes, normaliseDocument, validateDocument, type DocumentType } from "./documents";
 import { isEnrollmentErrorKey, type EnrollmentErrorKey } from "./messages";
 import { normalisePhone } from "./phone";
@@ -130,14 +130,26 @@ function formBoolean(input: unknown): unknown {
 export const courseStepSchema = z.object({ courseId: z.uuid({ error: "course_required" }) }, { error: "required" });
 
 /** The birth date is checked against `today` (YYYY-MM-DD in the academy's time zone). */
+/** Most Spanish children under 14 have no DNI: below this age the student's document is optional. */
+export const documentRequiredFromAge = 14;
+
+/** Whether a student born on `birthDate` must give a document (yes when the date is not valid yet). */
+export function studentNeedsDocument(birthDate: unknown, today: string): boolean {
+  if (typeof birthDate !== "string" || !validateBirthDate(birthDate, today).ok) return true;
+  return ageOn(birthDate, today) >= documentRequiredFromAge;
+}
+
+const blankToUndefined = (input: unknown) => (isBlank(input) ? undefined : input);
+
 export function studentStepSchema(today: string) {
   return z
     .object(
       {
         firstName: personName(fieldLimits.firstName!),
         lastName: personName(fieldLimits.lastName!),
-        documentType,
-        documentNumber,
+        // Optional here; required below for anyone 14 or over (see the refinement).
+        documentType: z.preprocess(blankToUndefined, documentType.optional()),
+        documentNumber: z.preprocess(blankToUndefined, documentNumber.optional()),
         birthDate: text(10).pipe(
           z.string().superRefine((value, ctx) => {
             const result = validateBirthDate(value, today);
@@ -152,7 +164,19 @@ export function studentStepSchema(today: string) {
       },
       { error: "required" },
     )
-    .superRefine(checkDocument, whenFieldsValid("documentType", "documentNumber"));
+    .superRefine((value, ctx) => {
+      if (value.documentNumber === undefined) {
+        if (studentNeedsDocument(value.birthDate, today)) ctx.addIssue({ code: "custom", message: "required", path: ["documentNumber"] });
+        return;
+      }
+      if (value.documentType === undefined) {
+        ctx.addIssue({ code: "custom", message: "required", path: ["documentType"] });
+        return;
+      }
+      checkDocument({ documentType: value.documentType, documentNumber: value.documentNumber }, ctx);
+    }, whenFieldsValid("documentType", "documentNumber"))
+    // No number, no type: a child without a document has neither.
+    .transform((value) => (value.documentNumber === undefined ? { ...value, documentType: undefined } : value));
 }
 
 export const guardianStepSchema = z

@@ -121,4 +121,20 @@ describe("submitEnrollment", () => {
     await database.db.update(t.courses).set({ status: "closed" }).where(eq(t.courses.id, courseId));
     expect(await submitEnrollment(database.db, request(courseId))).toEqual({ kind: "closed" });
   });
+
+  it("refuses a student outside the course's age range on its start date, and holds nothing", async () => {
+    const courseId = await course(5);
+    await database.db.update(t.courses).set({ minAge: 10, maxAge: 13 }).where(eq(t.courses.id, courseId));
+    // The course starts on 2026-09-01: 12 then, an adult, and 9 (10 only in October).
+    const guardian = { firstName: "Rosa", lastName: "Sanz", documentType: "dni" as const, documentNumber: "00000000T", email: "rosa@correo.test", phone: "+34600111222", relationship: "mother" };
+    const child = (birthDate: string): EnrollmentRequest => {
+      const r = request(courseId);
+      return { ...r, student: { ...r.student, birthDate, documentType: undefined, documentNumber: undefined }, guardian };
+    };
+    expect(await submitEnrollment(database.db, request(courseId))).toEqual({ kind: "age_out_of_range", minAge: 10, maxAge: 13 });
+    expect(await submitEnrollment(database.db, child("2016-10-01"), { now: new Date("2026-08-01T10:00:00Z") })).toMatchObject({ kind: "age_out_of_range" });
+    expect(await submitEnrollment(database.db, child("2014-06-15"), { now: new Date("2026-08-01T10:00:00Z") })).toMatchObject({ kind: "held" });
+    const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from enrollments where course_id = ${courseId}`);
+    expect(n).toBe(1);
+  });
 });

@@ -10,6 +10,7 @@ import { readHoldMinutes } from "@/lib/admin-settings/hold-minutes";
 import { seatTakingAt } from "@/db/queries/catalog";
 import { courses, enrollments, receipts } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
+import { withinAgeRange } from "./birth-date";
 import type { OnlineMethod } from "@/lib/payments/types";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { flagIdentityConflict, matchOrCreateStudent } from "@/lib/students/identity";
@@ -26,7 +27,15 @@ export type PersonInput = {
 export type EnrollmentRequest = {
   submissionKey: string;
   courseId: string;
-  student: PersonInput & { birthDate: string; address?: string; postcode: string; city: string };
+  /** Under 14 the document may be missing (most children that age have none). */
+  student: Omit<PersonInput, "documentType" | "documentNumber"> & {
+    documentType?: PersonInput["documentType"];
+    documentNumber?: PersonInput["documentNumber"];
+    birthDate: string;
+    address?: string;
+    postcode: string;
+    city: string;
+  };
   /** Present when the student is a minor: the guardian pays. */
   guardian?: PersonInput & { relationship: string };
   consents: { dataProtection: true; terms: true; imageRights: boolean };
@@ -51,6 +60,8 @@ export type SubmitResult =
   | { kind: "waitlisted"; enrollmentId: string; position: number }
   | { kind: "full" }
   | { kind: "closed" }
+  /** The student's age on the course's start date is outside the course's range. */
+  | { kind: "age_out_of_range"; minAge: number | null; maxAge: number | null }
   | { kind: "already_enrolled"; status: "confirmed" | "waitlisted" };
 
 /** Minutes a seat is held for a payment by each method (settings may shorten or lengthen them). */
@@ -87,11 +98,15 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
       monthlyFee: courses.monthlyFee,
       currency: courses.currency,
       firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
+      startDate: courses.startDate,
+      minAge: courses.minAge,
+      maxAge: courses.maxAge,
     })
     .from(courses)
     .where(eq(courses.id, request.courseId))
     .for("update");
   if (!course || course.status !== "open") return { kind: "closed" };
+  if (!withinAgeRange(request.student.birthDate, course, calendarDate(now))) return { kind: "age_out_of_range", minAge: course.minAge, maxAge: course.maxAge };
 
   const match = await matchOrCreateStudent(tx, { ...request.student, locale: request.locale }, "enrollment", request.guardian);
   const studentId = match.id;

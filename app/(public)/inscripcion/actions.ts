@@ -47,6 +47,10 @@ export async function submitEnrollmentAction(raw: unknown, options: { joinWaitli
       return started ? { kind: "checkout", action: started } : { kind: "redirect", url: paymentPage };
     }
     if (result.kind === "waitlisted") return { kind: "waitlisted", position: result.position };
+    if (result.kind === "age_out_of_range") {
+      const key = result.minAge !== null && result.maxAge !== null ? "age_range" : result.minAge !== null ? "age_min" : "age_max";
+      return { kind: "invalid", errors: { "student.birthDate": [key] } };
+    }
     return { kind: result.kind };
   } catch (error) {
     console.error("Enrollment submission failed:", error);

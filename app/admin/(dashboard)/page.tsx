@@ -1,7 +1,7 @@
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getDashboardFigures } from "@/db/queries/dashboard";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy, getEnabledMethods } from "@/lib/settings";
 import { requireStaff } from "@/lib/auth/guard";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
@@ -12,9 +12,11 @@ export async function generateMetadata() {
 }
 
 export default async function AdminHomePage({ searchParams }: { searchParams: Promise<{ forbidden?: string }> }) {
-  await requireStaff();
+  const user = await requireStaff();
   const db = await getDb();
-  const academy = await getAcademy(db);
+  const [academy, enrollmentMethods, receiptMethods] = await Promise.all([getAcademy(db), getEnabledMethods(db, "enrollment"), getEnabledMethods(db, "receipts")]);
+  // Nothing to pay with (a fresh install): payers are told online payment is not available yet.
+  const noOnlinePayment = enrollmentMethods.length === 0 && receiptMethods.length === 0;
   const timeZone = academy?.timeZone ?? "Europe/Madrid";
   const currency = academy?.currency ?? "EUR";
   const figures = await getDashboardFigures(db, timeZone, currency);
@@ -39,6 +41,19 @@ export default async function AdminHomePage({ searchParams }: { searchParams: Pr
         <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {tAdmin("forbidden")}
         </p>
+      )}
+      {noOnlinePayment && (
+        <section role="alert" className="space-y-1 rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" data-testid="setup-payments">
+          <h2 className="font-semibold">{t("setupPayments.title")}</h2>
+          <p>{t("setupPayments.body")}</p>
+          {user.role === "admin" ? (
+            <a href="/admin/settings/providers" className="font-medium underline underline-offset-4">
+              {t("setupPayments.link")}
+            </a>
+          ) : (
+            <p>{t("setupPayments.askAdmin")}</p>
+          )}
+        </section>
       )}
       <div>
         <h1 className="text-2xl font-bold">{t("heading")}</h1>

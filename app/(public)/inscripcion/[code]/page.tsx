@@ -45,6 +45,9 @@ export default async function EnrollmentPage({ params }: { params: Promise<{ cod
           firstMonthLabel: course.firstMonthOnEnrollment ? await moneyFor(course.monthlyFee, course.currency) : undefined,
           totalLabel: await moneyFor(total, course.currency),
           full: course.seatsLeft === 0,
+          startDate: course.startDate,
+          minAge: course.minAge,
+          maxAge: course.maxAge,
         }}
         methods={context.methods}
         policies={policyLinks(academy)}

@@ -2,7 +2,7 @@
 // (count, totals, the first few receipts), issue it, and the list of past runs.
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { listBillingRuns } from "@/db/queries/billing";
+import { listBillingRuns, listIssuedMonths } from "@/db/queries/billing";
 import { requireStaff } from "@/lib/auth/guard";
 import { isPeriod, periodOf, previewMonth } from "@/lib/billing/monthly";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
@@ -27,7 +27,11 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
   const asked = (await searchParams).period;
   const invalid = asked !== undefined && !isPeriod(asked);
   const period = isPeriod(asked) ? asked : periodOf(new Date(), timeZone);
-  const [preview, runs] = await Promise.all([previewMonth(db, period, { sampleSize: SAMPLE_SIZE }), listBillingRuns(db, { limit: 24 })]);
+  const [preview, runs, months] = await Promise.all([
+    previewMonth(db, period, { sampleSize: SAMPLE_SIZE }),
+    listBillingRuns(db, { limit: 24 }),
+    listIssuedMonths(db, { limit: 12 }),
+  ]);
 
   const t = await getTranslations("billing");
   const format = await getFormatter();
@@ -116,10 +120,30 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
         <IssueForm period={period} monthName={month} />
       </section>
 
+      <section aria-labelledby="months-heading" className="space-y-3">
+        <h2 id="months-heading" className="text-lg font-semibold">{t("monthsHeading")}</h2>
+        {months.length === 0 ? (
+          <p className="text-stone-600">{t("monthsEmpty")}</p>
+        ) : (
+          <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white" data-testid="issued-months">
+            {months.map((m) => (
+              <li key={`${m.period}-${m.currency}`} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-2 text-sm" data-testid="issued-month" data-period={m.period} data-count={m.count}>
+                <a href={`/admin/receipts?period=${m.period}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">
+                  {monthName(m.period)}
+                </a>
+                <span className="tabular-nums text-stone-700">
+                  {t("monthLine", { count: m.count, pending: m.pending })} · {money(m.total, m.currency)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section aria-labelledby="runs-heading" className="space-y-3">
         <h2 id="runs-heading" className="text-lg font-semibold">{t("runsHeading")}</h2>
         {runs.length === 0 ? (
-          <p className="text-stone-600">{t("runsEmpty")}</p>
+          <p className="text-stone-600">{months.length > 0 ? t("runsNoneHere") : t("runsEmpty")}</p>
         ) : (
           <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white" data-testid="runs">
             {runs.map((run) => (

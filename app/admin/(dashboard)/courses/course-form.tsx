@@ -18,6 +18,8 @@ export type CourseFormValues = {
   enrollmentFee: string;
   monthlyFee: string;
   status: string;
+  minAge: string;
+  maxAge: string;
   campusCourseId: string;
 };
 
@@ -88,6 +90,8 @@ export function CourseForm({ action, courseId, initial, statuses, taken }: Props
         )}
         {field("enrollmentFee", (p) => <input {...p} inputMode="decimal" required />, t("hints.fee"))}
         {field("monthlyFee", (p) => <input {...p} inputMode="decimal" required />, t("hints.fee"))}
+        {field("minAge", (p) => <input {...p} type="number" inputMode="numeric" min={0} max={120} />, t("hints.ages"))}
+        {field("maxAge", (p) => <input {...p} type="number" inputMode="numeric" min={0} max={120} />, t("hints.ages"))}
         {field("campusCourseId", (p) => <input {...p} maxLength={64} />, t("hints.campusCourseId"))}
       </div>
       <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">

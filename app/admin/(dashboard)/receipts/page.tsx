@@ -137,24 +137,25 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Sea
       ) : (
         <>
           {/* On a phone each receipt is a card: eight columns do not fit 390 pixels. */}
-          <ul className="space-y-3 sm:hidden" aria-label={t("heading")}>
+          <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white sm:hidden" aria-label={t("heading")}>
             {page.rows.map((row) => (
-              <li key={row.id} className="rounded-xl border border-stone-200 bg-white p-3 text-sm shadow-sm" data-testid="receipt-card" data-receipt-id={row.id}>
-                <div className="flex flex-wrap items-center justify-between gap-2">
+              <li key={row.id} className="px-3 py-2 text-sm" data-testid="receipt-card" data-receipt-id={row.id}>
+                <div className="flex items-center justify-between gap-2">
                   <Link href={`/admin/receipts/${row.id}`} className="font-semibold text-brand-700 underline-offset-4 hover:underline">
                     {row.number}
                   </Link>
-                  <ReceiptStatusBadge status={row.status} label={tStatus(row.status)} />
-                </div>
-                <p className="mt-1 break-words">{row.studentName}</p>
-                <p className="break-words text-stone-600">{row.concept}</p>
-                <p className="mt-1 flex flex-wrap justify-between gap-2">
                   <span className="font-semibold tabular-nums">{money(row.amount, row.currency)}</span>
-                  <span className="text-stone-600">
-                    {t("columns.dueDate")} {day(row.dueDate)}
-                    {row.status === "pending" && row.dueDate < today && <span className="ml-1 text-xs font-semibold text-red-700">{t("overdueBadge")}</span>}
-                  </span>
+                </div>
+                <p className="truncate" title={`${row.studentName} · ${row.concept}`}>
+                  {row.studentName} <span className="text-stone-500">· {row.concept}</span>
                 </p>
+                <div className="flex items-center justify-between gap-2 text-xs text-stone-600">
+                  <ReceiptStatusBadge status={row.status} label={tStatus(row.status)} />
+                  <span>
+                    {t("columns.dueDate")} {day(row.dueDate)}
+                    {row.status === "pending" && row.dueDate < today && <span className="ml-1 font-semibold text-red-700">{t("overdueBadge")}</span>}
+                  </span>
+                </div>
               </li>
             ))}
           </ul>

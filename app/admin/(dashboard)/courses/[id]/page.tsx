@@ -119,6 +119,8 @@ export default async function CoursePage({ params, searchParams }: { params: Par
             enrollmentFee: formatAmountInput(course.enrollmentFee, course.currency, locale),
             monthlyFee: formatAmountInput(course.monthlyFee, course.currency, locale),
             status: course.status,
+            minAge: course.minAge === null ? "" : String(course.minAge),
+            maxAge: course.maxAge === null ? "" : String(course.maxAge),
             campusCourseId: course.campusCourseId ?? "",
           }}
         />

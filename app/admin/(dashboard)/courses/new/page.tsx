@@ -22,7 +22,7 @@ export default async function NewCoursePage() {
         <CourseForm
           action={createCourseAction}
           statuses={courseStatus.enumValues}
-          initial={{ code: "", name: "", description: "", level: "", schedule: "", startDate: "", endDate: "", capacity: "", enrollmentFee: "", monthlyFee: "", status: "draft", campusCourseId: "" }}
+          initial={{ code: "", name: "", description: "", level: "", schedule: "", startDate: "", endDate: "", capacity: "", enrollmentFee: "", monthlyFee: "", status: "draft", minAge: "", maxAge: "", campusCourseId: "" }}
         />
       </section>
     </div>

@@ -1,0 +1,3 @@
+ALTER TABLE "courses" ADD COLUMN "min_age" integer;--> statement-breakpoint
+ALTER TABLE "courses" ADD COLUMN "max_age" integer;--> statement-breakpoint
+ALTER TABLE "courses" ADD CONSTRAINT "courses_ages_check" CHECK (("courses"."min_age" is null or "courses"."min_age" between 0 and 120) and ("courses"."max_age" is null or "courses"."max_age" between 0 and 120) and ("courses"."min_age" is null or "courses"."max_age" is null or "courses"."min_age" <= "courses"."max_age"));
