@@ -31,4 +31,4 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
 }
 
 // Everything but the build's static files, which carry no page and are served most often.
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"] };
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|icon-512.png|apple-touch-icon.png|site.webmanifest|robots.txt).*)"] };

@@ -92,10 +92,20 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
         await recordAudit(tx, { source: "system", action: "refund.failed", receiptId: refund.receiptId, attemptId: refund.attemptId, data: { reason: LATE_PAYMENT_REFUND, failure: result.failure } });
         return;
       }
-      await tx
-        .update(refunds)
-        .set({ providerRef: result.refundRef, status: result.status, completedAt: result.status === "succeeded" ? new Date() : null })
-        .where(eq(refunds.id, refund.id));
+      // The provider's own event may have recorded this refund first: that row is ours.
+      const [already] = await tx
+        .select({ id: refunds.id })
+        .from(refunds)
+        .where(and(eq(refunds.provider, refund.provider), eq(refunds.providerRef, result.refundRef)));
+      if (already && already.id !== refund.id) {
+        await tx.delete(refunds).where(eq(refunds.id, refund.id));
+        await tx.update(refunds).set({ reason: LATE_PAYMENT_REFUND, idempotencyKey: `late-payment:${refund.attemptId}` }).where(eq(refunds.id, already.id));
+      } else {
+        await tx
+          .update(refunds)
+          .set({ providerRef: result.refundRef, status: result.status, completedAt: result.status === "succeeded" ? new Date() : null })
+          .where(eq(refunds.id, refund.id));
+      }
       await tx
         .update(attentionItems)
         .set({ resolvedAt: new Date(), resolution: "late payment returned automatically" })

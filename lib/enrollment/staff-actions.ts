@@ -358,10 +358,22 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
       await recordAudit(tx, { source: "staff", action: "refund.failed", receiptId: item.receiptId, attemptId: attempt.id, staffUserId: input.staffUserId, data: { failure: result.failure } });
       return;
     }
-    // The row stays pending with the provider's reference; the provider's answer settles it
-    // through the webhook path (below when it already said "succeeded", else when its event comes).
-    await tx.update(refunds).set({ providerRef: result.refundRef }).where(eq(refunds.id, refundId));
-    await resolveItemIn(tx, { itemId: item.id, staffUserId: input.staffUserId, resolution: "extra_payment_refunded", now });
+    // The provider's own event may have got here first (a refund it reports at once) and
+    // recorded the refund, closing the item: then that row is ours, and ours gives way to it.
+    const [already] = await tx
+      .select({ id: refunds.id })
+      .from(refunds)
+      .where(and(eq(refunds.provider, provider), eq(refunds.providerRef, result.refundRef)));
+    if (already && already.id !== refundId) {
+      await tx.delete(refunds).where(eq(refunds.id, refundId));
+      await tx.update(refunds).set({ source: "staff", createdBy: input.staffUserId, reason: EXTRA_PAYMENT_REFUND, idempotencyKey: `extra-payment:${attempt.id}` }).where(eq(refunds.id, already.id));
+    } else {
+      // Pending with the provider's reference; the provider's answer settles it through the
+      // webhook path (below when it already said "succeeded", else when its event comes).
+      await tx.update(refunds).set({ providerRef: result.refundRef }).where(eq(refunds.id, refundId));
+    }
+    const [open] = await tx.select({ id: attentionItems.id }).from(attentionItems).where(and(eq(attentionItems.id, item.id), isNull(attentionItems.resolvedAt)));
+    if (open) await resolveItemIn(tx, { itemId: item.id, staffUserId: input.staffUserId, resolution: "extra_payment_refunded", now });
   });
   if (result.status === "failed") throw new PaymentError("provider_refused", result.failure ?? `${provider} refused the refund`);
   if (result.status === "succeeded") {

@@ -27,6 +27,8 @@ export type Order = {
   returnUrl?: string;
   cancelUrl?: string;
   viaPaymentSource: boolean;
+  /** experience_context.locale (e.g. "es-ES", "en-GB"): the approval page's language. */
+  locale?: string;
   payerId?: string;
   choice?: Choice;
   captureIds: string[];

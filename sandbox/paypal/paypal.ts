@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { later, type OrderSummary, type ProviderModule, type SandboxContext } from "../shared/context";
 import type { Faults } from "../shared/faults";
-import { escapeHtml, formFields, header, page, redirect, sendHtml, sendJson, sendText, type Request, type Router } from "../shared/http";
+import { escapeHtml, formFields, header, page, redirect, sendHtml, sendJson, sendText, type Request, type Router, pageLanguage } from "../shared/http";
 import { createSigningIdentity } from "./cert";
 import { jsSdkSource } from "./js-sdk";
 import { signTransmission, verifyTransmission } from "./webhook-signature";
@@ -297,6 +297,7 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
       returnUrl: text(experience?.return_url) ?? text(legacy?.return_url),
       cancelUrl: text(experience?.cancel_url) ?? text(legacy?.cancel_url),
       viaPaymentSource: source !== undefined,
+      locale: text(experience?.locale),
       captureIds: [],
       createTime: at,
       updateTime: at,
@@ -375,19 +376,34 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
     }
     const unit = o.units[0];
     const button = (choice: Choice, label: string): string => `<button type="submit" name="choice" value="${choice}" id="${choice}">${escapeHtml(label)}</button>`;
+    const lang = pageLanguage(o.locale);
+    const w = approvalWords[lang];
+    const amount = escapeHtml(unit ? `${unit.amount.value} ${unit.amount.currency_code}` : "");
     sendHtml(
       res,
       200,
       page(
-        "PayPal (sandbox)",
-        `<h1>PayPal</h1><p>Pay <strong id="amount">${escapeHtml(unit ? `${unit.amount.value} ${unit.amount.currency_code}` : "")}</strong> to the merchant as buyer@example.com</p>
+        w.title,
+        `<h1>PayPal</h1><p>${w.intro(`<strong id="amount">${amount}</strong>`)}</p>
 <form method="post" action="${PAYPAL_PREFIX}/checkoutnow/${o.id}${popup ? "?popup=1" : ""}">
-${button("approve", "Pay now")}<br>${button("approve_pending", "Pay (capture stays pending, then completes)")}<br>
-${button("approve_decline", "Pay with a funding source that will be declined")}<br>${button("cancel", "Cancel and return to merchant")}
+${button("approve", w.approve)}<br>${button("approve_pending", w.pending)}<br>
+${button("approve_decline", w.decline)}<br>${button("cancel", w.cancel)}
 </form>`,
+        lang,
       ),
     );
   }
+
+  const approvalWords = {
+    es: {
+      title: "PayPal (pruebas)", intro: (amount: string) => `Paga ${amount} al comercio como buyer@example.com`, approve: "Pagar ahora",
+      pending: "Pagar (el cobro queda pendiente y se completa después)", decline: "Pagar con un medio que se rechazará", cancel: "Cancelar y volver al comercio",
+    },
+    en: {
+      title: "PayPal (sandbox)", intro: (amount: string) => `Pay ${amount} to the merchant as buyer@example.com`, approve: "Pay now",
+      pending: "Pay (capture stays pending, then completes)", decline: "Pay with a funding source that will be declined", cancel: "Cancel and return to merchant",
+    },
+  } as const;
 
   function popupReply(res: ServerResponse, message: Json): void {
     const data = JSON.stringify({ source: "paypal-sandbox", ...message }).replace(/</g, "\\u003c");

@@ -1,5 +1,5 @@
 // The Redsys payment page: card form with the test cards, and Bizum (phone and code).
-import { escapeHtml, page } from "../shared/http";
+import { escapeHtml, page, type PageLanguage } from "../shared/http";
 import { REDSYS_PREFIX } from "./codes";
 
 /** Test cards of the emulated terminal. Any other number is denied (0190). */
@@ -20,34 +20,53 @@ export type PaymentPageInput = {
   description: string;
   bizumPhone?: string;
   merchantCode: string;
+  /** DS_MERCHANT_CONSUMERLANGUAGE: 001 Spanish, 002 English. */
+  language: PageLanguage;
 };
+
+const words = {
+  es: {
+    title: "Redsys · Pago", heading: "Pago seguro", merchant: "Comercio", order: "Pedido", amount: "Importe", card: "Tarjeta", pan: "Número de tarjeta",
+    expiry: "Caducidad (MM/AA)", pay: "Pagar", cancel: "Cancelar", phone: "Teléfono", code: "Código recibido", bizumPay: "Confirmar pago Bizum",
+    cards: (a: string, d: string, f: string) => `Tarjetas de prueba: ${a} (autorizada), ${d} (denegada), ${f} (falla la autenticación); cualquier fecha futura, CVV 123.`,
+    bizumHelp: (p: string, c: string) => `Teléfono de prueba ${p}, código ${c}; otro código falla la autenticación.`,
+  },
+  en: {
+    title: "Redsys · Payment", heading: "Secure payment", merchant: "Merchant", order: "Order", amount: "Amount", card: "Card", pan: "Card number",
+    expiry: "Expiry (MM/YY)", pay: "Pay", cancel: "Cancel", phone: "Phone", code: "Code received", bizumPay: "Confirm Bizum payment",
+    cards: (a: string, d: string, f: string) => `Test cards: ${a} (authorised), ${d} (denied), ${f} (authentication fails); any future date, CVV 123.`,
+    bizumHelp: (p: string, c: string) => `Test phone ${p}, code ${c}; any other code fails authentication.`,
+  },
+} as const;
 
 /** `DS_MERCHANT_PAYMETHODS` "z" shows only Bizum, "C" only the card form, anything else both. */
 export function paymentPageHtml(p: PaymentPageInput): string {
-  const euros = (p.amount / 100).toFixed(2).replace(".", ",");
+  const w = words[p.language];
+  const euros = (p.amount / 100).toFixed(2);
+  const amount = p.language === "es" ? `${euros.replace(".", ",")} €` : `€${euros}`;
   const action = `${REDSYS_PREFIX}/sis/pago/${p.token}`;
   const bizumOnly = p.payMethods === "z";
   const cardOnly = p.payMethods === "C";
-  const card = `<section id="card"><h2>Tarjeta</h2>
+  const card = `<section id="card"><h2>${w.card}</h2>
 <form method="post" action="${action}/card">
-<label>Número de tarjeta <input name="pan" id="pan" autocomplete="off" value=""></label><br>
-<label>Caducidad (MM/AA) <input name="expiry" id="expiry" value=""></label><br>
+<label>${w.pan} <input name="pan" id="pan" autocomplete="off" value=""></label><br>
+<label>${w.expiry} <input name="expiry" id="expiry" value=""></label><br>
 <label>CVV <input name="cvv" id="cvv" value=""></label><br>
-<button type="submit" name="action" value="pay" id="pay">Pagar</button>
-<button type="submit" name="action" value="cancel" id="cancel">Cancelar</button>
-</form><p>Tarjetas de prueba: ${TEST_CARDS.authorised} (autorizada), ${TEST_CARDS.denied} (denegada),
-${TEST_CARDS.authenticationFailed} (falla la autenticación); cualquier fecha futura, CVV 123.</p></section>`;
+<button type="submit" name="action" value="pay" id="pay">${w.pay}</button>
+<button type="submit" name="action" value="cancel" id="cancel">${w.cancel}</button>
+</form><p>${w.cards(TEST_CARDS.authorised, TEST_CARDS.denied, TEST_CARDS.authenticationFailed)}</p></section>`;
   const bizum = `<section id="bizum"><h2>Bizum</h2>
 <form method="post" action="${action}/bizum">
-<label>Teléfono <input name="phone" id="bizum-phone" value="${escapeHtml(p.bizumPhone ?? "")}"></label><br>
-<label>Código recibido <input name="code" id="bizum-code" value=""></label><br>
-<button type="submit" name="action" value="pay" id="bizum-pay">Confirmar pago Bizum</button>
-<button type="submit" name="action" value="cancel" id="bizum-cancel">Cancelar</button>
-</form><p>Teléfono de prueba ${BIZUM_TEST_PHONE}, código ${BIZUM_TEST_CODE}; otro código falla la autenticación.</p></section>`;
+<label>${w.phone} <input name="phone" id="bizum-phone" value="${escapeHtml(p.bizumPhone ?? "")}"></label><br>
+<label>${w.code} <input name="code" id="bizum-code" value=""></label><br>
+<button type="submit" name="action" value="pay" id="bizum-pay">${w.bizumPay}</button>
+<button type="submit" name="action" value="cancel" id="bizum-cancel">${w.cancel}</button>
+</form><p>${w.bizumHelp(BIZUM_TEST_PHONE, BIZUM_TEST_CODE)}</p></section>`;
   return page(
-    "Redsys · Pago",
-    `<h1>Pago seguro</h1><p>Comercio ${escapeHtml(p.merchantCode)} · Pedido <span id="order">${escapeHtml(p.order)}</span></p>
-<p>Importe: <strong id="amount">${euros} €</strong></p>${escapeHtml(p.description)}
+    w.title,
+    `<h1>${w.heading}</h1><p>${w.merchant} ${escapeHtml(p.merchantCode)} · ${w.order} <span id="order">${escapeHtml(p.order)}</span></p>
+<p>${w.amount}: <strong id="amount">${amount}</strong></p>${escapeHtml(p.description)}
 ${bizumOnly ? "" : card}${cardOnly ? "" : bizum}`,
+    p.language,
   );
 }

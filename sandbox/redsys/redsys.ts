@@ -5,7 +5,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { OrderSummary, ProviderModule, SandboxContext } from "../shared/context";
 import type { Faults } from "../shared/faults";
-import { escapeHtml, formFields, page, redirect, sendHtml, sendJson, type Request, type Router } from "../shared/http";
+import { escapeHtml, formFields, page, redirect, sendHtml, sendJson, type Request, type Router, pageLanguage, type PageLanguage } from "../shared/http";
 import { REDSYS_PREFIX, RESPONSE, RESPONSE_DESCRIPTION, SIS, type SisCode } from "./codes";
 import { encodeParameters, SIGNATURE_VERSION, sign, signForNotification } from "./signature";
 import { BIZUM_TEST_CODE, paymentPageHtml, TEST_CARDS } from "./payment-page";
@@ -33,6 +33,7 @@ type Payment = {
   urlOk?: string;
   urlKo?: string;
   payMethods: string;
+  language: PageLanguage;
   merchantData: string;
   description: string;
   bizumPhone?: string;
@@ -235,6 +236,7 @@ export function createRedsys(ctx: SandboxContext): ProviderModule {
       urlOk: params.DS_MERCHANT_URLOK,
       urlKo: params.DS_MERCHANT_URLKO,
       payMethods: params.DS_MERCHANT_PAYMETHODS ?? "",
+      language: pageLanguage(params.DS_MERCHANT_CONSUMERLANGUAGE),
       merchantData: params.DS_MERCHANT_MERCHANTDATA ?? "",
       description: params.DS_MERCHANT_PRODUCTDESCRIPTION ?? "",
       bizumPhone: params.DS_MERCHANT_BIZUM_MOBILENUMBER,

@@ -111,13 +111,26 @@ export function formFields(raw: Buffer): Record<string, string> {
   return out;
 }
 
-/** A page shell shared by the hosted pages, so they look alike and stay tiny. */
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
+export type PageLanguage = "es" | "en";
+
+/** The payer's language as each provider is told it (Redsys 001/002, Stripe "en", PayPal "en-GB"). */
+export function pageLanguage(value: string | null | undefined): PageLanguage {
+  const v = (value ?? "").trim().toLowerCase();
+  return v === "002" || v === "2" || v.startsWith("en") ? "en" : "es";
+}
+
+const bannerText: Record<PageLanguage, string> = { es: "Entorno de pruebas: aquí no se mueve dinero real.", en: "Sandbox: no real money moves here." };
+
+/**
+ * A page shell shared by the hosted pages, so they look alike and stay tiny. In the payer's
+ * language, with no file to fetch (an empty icon, inline styles).
+ */
+export function page(title: string, body: string, lang: PageLanguage = "es"): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
 button{margin:.25rem .25rem .25rem 0;padding:.5rem 1rem;cursor:pointer}input,select{padding:.4rem;margin:.2rem 0}
 table{border-collapse:collapse;width:100%;font-size:.85rem}td,th{border:1px solid #ccc;padding:.25rem;text-align:left}
 .banner{background:#fff3cd;padding:.5rem;border:1px solid #e0c060;margin-bottom:1rem}</style></head>
-<body><div class="banner">Sandbox: no real money moves here.</div>${body}</body></html>`;
+<body><div class="banner">${bannerText[lang]}</div>${body}</body></html>`;
 }

@@ -46,6 +46,8 @@ const notificationParams = z.object({
   Ds_Terminal: z.string(),
   Ds_TransactionType: z.string().default("0"),
   Ds_AuthorisationCode: z.string().optional(),
+  Ds_Date: z.string().optional(),
+  Ds_Hour: z.string().optional(),
 });
 
 const queryAnswer = z.object({
@@ -59,6 +61,8 @@ const queryAnswer = z.object({
         Ds_Currency: z.string(),
         Ds_Response: z.string(),
         Ds_AuthorisationCode: z.string().optional(),
+        Ds_Date: z.string().optional(),
+        Ds_Hour: z.string().optional(),
         Ds_State: z.string(),
       }),
     )
@@ -66,12 +70,21 @@ const queryAnswer = z.object({
 });
 
 /** What a response code means (Redsys: 0000–0099 authorised; 0900 refund OK; 9915 cancelled). */
-function outcomeOf(params: { Ds_Response: string; Ds_TransactionType: string; Ds_Amount: string; Ds_Currency: string; Ds_Order: string; Ds_AuthorisationCode?: string }): ProviderOutcome {
+function outcomeOf(params: {
+  Ds_Response: string;
+  Ds_TransactionType: string;
+  Ds_Amount: string;
+  Ds_Currency: string;
+  Ds_Order: string;
+  Ds_AuthorisationCode?: string;
+  Ds_Date?: string;
+  Ds_Hour?: string;
+}): ProviderOutcome {
   const code = Number(params.Ds_Response);
   const amount = Number(params.Ds_Amount);
   const currency = CURRENCY_ALPHA[params.Ds_Currency] ?? params.Ds_Currency;
   if (params.Ds_TransactionType === "3") {
-    if (code === 900) return { type: "refunded", refundRef: refundRef(params.Ds_Order, params.Ds_AuthorisationCode, amount), amount, currency };
+    if (code === 900) return { type: "refunded", refundRef: refundRef(params.Ds_Order, params.Ds_AuthorisationCode, notifiedRefundFallback(params)), amount, currency };
     return { type: "none" };
   }
   if (code >= 0 && code <= 99) return { type: "succeeded", amount, currency, paymentRef: params.Ds_AuthorisationCode?.trim() || undefined };
@@ -86,9 +99,18 @@ function failureMessage(code: number): string {
   return `denied (${code})`;
 }
 
-/** Redsys gives refunds no id of their own: the order plus the authorisation code names one. */
-function refundRef(order: string, authorisation: string | undefined, amount: number): string {
-  return `${order}/${authorisation?.trim() || `amount-${amount}`}`;
+/**
+ * Redsys gives refunds no id of their own: the order plus the authorisation code names one. Without
+ * a code, `fallback` must tell apart two equal partial refunds of one order: our own refund's
+ * idempotency key, or a notification's date and time with the amount.
+ */
+export function refundRef(order: string, authorisation: string | undefined, fallback: string): string {
+  return `${order}/${authorisation?.trim() || fallback}`;
+}
+
+/** A notification's own words for a refund without authorisation code: when, and how much. */
+function notifiedRefundFallback(params: { Ds_Date?: string; Ds_Hour?: string; Ds_Amount: string }): string {
+  return `${params.Ds_Date ?? ""} ${params.Ds_Hour ?? ""}/amount-${params.Ds_Amount}`.trim();
 }
 
 export function createRedsysProvider(config: RedsysConfig, clientOptions: ProviderClientOptions = {}): PaymentProvider {
@@ -156,7 +178,8 @@ export function createRedsysProvider(config: RedsysConfig, clientOptions: Provid
       const event: ProviderEvent = {
         provider: "redsys",
         // The same notification twice carries the same fields; a different outcome is a different event.
-        eventId: [params.Ds_Order, params.Ds_TransactionType, params.Ds_Response, params.Ds_AuthorisationCode?.trim() ?? "", params.Ds_Amount].join(":"),
+        // Without an authorisation code, when it happened tells two equal refunds of one order apart.
+        eventId: [params.Ds_Order, params.Ds_TransactionType, params.Ds_Response, params.Ds_AuthorisationCode?.trim() || `${params.Ds_Date ?? ""} ${params.Ds_Hour ?? ""}`.trim(), params.Ds_Amount].join(":"),
         eventType: `notification.${params.Ds_TransactionType}.${params.Ds_Response}`,
         ref: { by: "order", value: params.Ds_Order },
         outcome: outcomeOf(params),
@@ -192,7 +215,7 @@ export function createRedsysProvider(config: RedsysConfig, clientOptions: Provid
       return undefined;
     },
 
-    async refund({ attempt, amount, currency }) {
+    async refund({ attempt, amount, currency, idempotencyKey }) {
       if (!attempt.providerRef) throw new Error("attempt has no Redsys order");
       try {
         const answer = await api.restTrataPeticion({
@@ -205,7 +228,7 @@ export function createRedsysProvider(config: RedsysConfig, clientOptions: Provid
         });
         const ok = answer.Ds_Response !== undefined && Number(answer.Ds_Response) === 900;
         return {
-          refundRef: refundRef(attempt.providerRef, answer.Ds_AuthorisationCode, amount),
+          refundRef: refundRef(attempt.providerRef, answer.Ds_AuthorisationCode, idempotencyKey),
           status: ok ? "succeeded" : "failed",
           failure: ok ? undefined : `Ds_Response ${answer.Ds_Response ?? "missing"}`,
         };
