@@ -94,6 +94,15 @@ export function EnrollmentWizard({
     if (leaving?.type === "redirect") window.location.assign(leaving.url);
     if (leaving?.type === "form") providerFormRef.current?.submit();
   }, [leaving]);
+  // Back from the provider (the page restored as it was left): the button works again, and the
+  // same submission key finds the same held seat.
+  useEffect(() => {
+    const restored = (event: PageTransitionEvent) => {
+      if (event.persisted) setLeaving(undefined);
+    };
+    window.addEventListener("pageshow", restored);
+    return () => window.removeEventListener("pageshow", restored);
+  }, []);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const first = useRef(true);
