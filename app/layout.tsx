@@ -6,7 +6,7 @@ import "./globals.css";
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("home");
   // The icon itself is app/icon.svg; the files in public/ serve phones and installed shortcuts.
-  return { title: { default: t("title"), template: "%s" }, description: t("intro"), manifest: "/site.webmanifest", icons: { apple: "/apple-touch-icon.png" } };
+  return { title: { default: t("title"), template: "%s" }, description: t("intro"), manifest: "/site.webmanifest", icons: { icon: "/icon.svg", apple: "/apple-touch-icon.png" } };
 }
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };

@@ -137,6 +137,40 @@ test("a 12-year-old enrolls without a document (the guardian gives theirs); an a
   expect(student).toEqual({ document_number: null, document_type: null });
 });
 
+test("a payer who leaves the provider and enrolls again with another method goes to that method, for the same held seat", async ({ browser }) => {
+  const email = `otra.vez.${Date.now()}@correo.test`;
+  const doc = dni();
+  const walk = async (method: RegExp, lands: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto("/inscripcion/ALE-A2");
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await fillPerson(page, { first: "Nora", last: "Repite", doc, email, phone: "612 345 678" });
+    await page.getByLabel("Fecha de nacimiento").fill("1991-02-03");
+    await page.getByLabel("Código postal").fill("46004");
+    await page.getByLabel("Localidad").fill("Valencia");
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await page.getByLabel(/política de privacidad/).check();
+    await page.getByLabel(/condiciones de inscripción/).check();
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await page.getByRole("radio", { name: method }).check();
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
+    await expect(page.locator(lands)).toBeVisible({ timeout: 15_000 });
+    await context.close();
+  };
+  await walk(/^PayPal/, "#approve");
+  await walk(/^Tarjeta/, "#pan");
+  const attempts = await rows<{ method: string }>(
+    `select a.method from payment_attempts a join receipts r on r.id = a.receipt_id join enrollments e on e.id = r.enrollment_id
+     join students s on s.id = e.student_id where s.email = $1 order by a.created_at`,
+    [email],
+  );
+  expect(attempts.map((a) => a.method)).toEqual(["paypal", "redsys"]);
+  const [{ n } = { n: 0 }] = await rows<{ n: number }>(`select count(*)::int as n from enrollments e join students s on s.id = e.student_id where s.email = $1`, [email]);
+  expect(n).toBe(1);
+});
+
 test("names refuse markup, a long text says its limit, and the consents link to the academy's policies", async ({ page }) => {
   await page.goto("/inscripcion/ALE-A2");
   await page.getByRole("button", { name: "Continuar" }).click();

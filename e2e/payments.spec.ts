@@ -125,7 +125,7 @@ test("a Stripe payment declined, then cancelled, can be retried and paid with Pa
     await choose(page, "Tarjeta");
     await page.getByRole("button", { name: `Pagar ${money(8000)}` }).click();
     await page.click("#decline");
-    await expect(page.locator("#message")).toContainText("declined");
+    await expect(page.locator("#message")).toContainText("Tu tarjeta ha sido rechazada");
     await page.click("#cancel");
     await expect(page.getByRole("heading", { name: "El pago no se ha completado" })).toBeVisible({ timeout: 15_000 });
     await choose(page, "PayPal");

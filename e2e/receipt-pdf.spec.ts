@@ -97,7 +97,7 @@ test("a payment link by email, paid in Chromium, brings exactly one receipt emai
     "NIF: B46123450",
     concept,
     "Total pagado 85,00 €",
-    "Forma de pago Tarjeta bancaria",
+    "Forma de pago Tarjeta",
   ]) {
     expect(mailed.text).toContain(expected);
   }

@@ -32,6 +32,8 @@ const childEnv: NodeJS.ProcessEnv = {
 
 // Each provider without credentials of its own is served by the local sandbox.
 const port = process.env.PORT ?? "3000";
+// Return pages and provider notifications go to APP_URL: on another port, that port.
+childEnv.APP_URL = process.env.APP_URL || `http://localhost:${port}`;
 const sandboxPort = Number(process.env.SANDBOX_PORT || 4010);
 const sandboxed = sandboxAppEnv(sandboxPort);
 const onSandbox = [

@@ -175,12 +175,15 @@ export function EnrollmentWizard({
     setFocusRequest((n) => n + 1);
   }
 
-  function send() {
+  function send(joinWaitlist = course.full) {
     startTransition(async () => {
       const submission = { submissionKey, courseId: course.id, student: data.student, guardian: minor ? data.guardian : undefined, consents: data.consents, method: data.method };
-      const result = await submit(submission, { joinWaitlist: course.full });
+      const result = await submit(submission, { joinWaitlist });
       if (result.kind === "checkout") {
-        sessionStorage.removeItem(storageKey);
+        // What was typed stays for a payer who comes back from the provider (to change the method,
+        // say), under a new key: the same person then finds the same held seat, another child
+        // gets an enrollment of their own.
+        sessionStorage.setItem(storageKey, JSON.stringify({ data, submissionKey: crypto.randomUUID(), stepIndex }));
         setLeaving(result.action);
         return;
       }
@@ -209,6 +212,19 @@ export function EnrollmentWizard({
       <section role="status" className="rounded-xl border border-stone-200 bg-white p-5" data-outcome={outcome.kind}>
         <h2 className="text-xl font-semibold">{t(`result.${key}Title`)}</h2>
         <p className="mt-1">{t(`result.${key}Body`, { position: outcome.kind === "waitlisted" ? outcome.position : 0 })}</p>
+        {outcome.kind === "full" && (
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => {
+              setOutcome(undefined);
+              send(true);
+            }}
+            className="mt-3 rounded-md bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+          >
+            {t("submitWaitlist")}
+          </button>
+        )}
       </section>
     );
   }
@@ -394,6 +410,8 @@ export function EnrollmentWizard({
                 [t("summary.total"), course.totalLabel],
                 [t("summary.payment"), data.method ? tPay(`methods.${data.method as OnlineMethod}`) : "—"],
               ]}
+              onEdit={() => setStepIndex(steps.indexOf("payment"))}
+              editLabel={t("summary.editPayment")}
             />
             <SummaryBlock
               title={t("steps.student")}
@@ -490,8 +508,8 @@ function fieldId(path: string) {
 
 function ErrorText({ id, path, keys }: { id: string; path: string; keys?: string[] }) {
   const t = useTranslations("enrollment.errors");
-  if (!keys?.length) return null;
   const ages = useContext(AgeRange);
+  if (!keys?.length) return null;
   // "too_long" says the field's own limit; the age messages, the course's ages.
   const limit = fieldLimits[path.split(".").pop() ?? ""] ?? 0;
   const params = (k: string): Record<string, number> => (k.startsWith("age_") ? { min: ages.min ?? 0, max: ages.max ?? 0 } : { max: limit });

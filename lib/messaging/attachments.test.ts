@@ -119,7 +119,7 @@ describe("the payment received email", () => {
     expect(text).toContain("Carmen Ortega Ruiz");
     expect(text).toContain("Lucía Fernández Ortega");
     expect(text).toContain("DNI: 11111111H");
-    expect(text).toContain("Tarjeta bancaria");
+    expect(text).toContain("Forma de pago Tarjeta");
     const [row] = (await receivedMessages(receipt.id)).filter((m) => m.template === "payment_received");
     expect(row).toMatchObject({ status: "sent", attempts: 2 });
   });

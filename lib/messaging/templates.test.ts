@@ -166,7 +166,7 @@ describe("the other templates", () => {
     expect(es.text).toContain("Adjuntamos el recibo en PDF.");
     expect(es.text).toContain("1.234,56 €");
     const en = render("payment_received", "en", { ...samples.payment_received, method: "redsys", receiptAttached: false });
-    expect(en.text).toContain("Payment method: Bank card");
+    expect(en.text).toContain("Payment method: Card");
     expect(en.text).toContain("Paid on: 2 March 2027 at 10:15");
     expect(en.text).not.toContain("attached");
   });

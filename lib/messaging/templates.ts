@@ -194,9 +194,9 @@ export const emailCopy = {
       linkExpires: "Enlace válido hasta",
     },
     methods: {
-      stripe: "Tarjeta bancaria",
+      stripe: "Tarjeta",
       paypal: "PayPal",
-      redsys: "Tarjeta bancaria",
+      redsys: "Tarjeta",
       bizum: "Bizum",
       cash: "Efectivo",
       transfer: "Transferencia bancaria",
@@ -286,9 +286,9 @@ export const emailCopy = {
       linkExpires: "Link valid until",
     },
     methods: {
-      stripe: "Bank card",
+      stripe: "Card",
       paypal: "PayPal",
-      redsys: "Bank card",
+      redsys: "Card",
       bizum: "Bizum",
       cash: "Cash",
       transfer: "Bank transfer",

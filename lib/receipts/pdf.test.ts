@@ -88,7 +88,7 @@ describe("renderReceiptPdf", () => {
     expect(text).toContain("Tax ID (NIF): B46123450");
     expect(text).toContain("November 2026");
     expect(text).toContain("Total paid €85.00");
-    expect(text).toContain("Payment method Bank card");
+    expect(text).toContain("Payment method Card");
     expect(text).toContain("Payment date 27 November 2026 at 14:05");
     expect(text).not.toContain("Forma de pago");
   });

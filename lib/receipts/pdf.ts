@@ -147,9 +147,9 @@ const copy: Record<Locale, Copy> = {
     paidAt: "Fecha de pago",
     status: { paid: "PAGADO", partially_refunded: "DEVUELTO EN PARTE", refunded: "DEVUELTO" },
     methods: {
-      stripe: "Tarjeta bancaria",
+      stripe: "Tarjeta",
       paypal: "PayPal",
-      redsys: "Tarjeta bancaria",
+      redsys: "Tarjeta",
       bizum: "Bizum",
       cash: "Efectivo",
       transfer: "Transferencia bancaria",
@@ -181,9 +181,9 @@ const copy: Record<Locale, Copy> = {
     paidAt: "Payment date",
     status: { paid: "PAID", partially_refunded: "PARTLY REFUNDED", refunded: "REFUNDED" },
     methods: {
-      stripe: "Bank card",
+      stripe: "Card",
       paypal: "PayPal",
-      redsys: "Bank card",
+      redsys: "Card",
       bizum: "Bizum",
       cash: "Cash",
       transfer: "Bank transfer",

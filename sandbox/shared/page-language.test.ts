@@ -32,5 +32,6 @@ describe("hosted pages in the payer's language", () => {
     const session = { id: "cs_test_1", amount: 4500, currency: "eur", lineItems: [{ name: "Recibo", quantity: 1 }], locale: "es" } as unknown as Session;
     expect(checkoutPage(session)).toContain("Pagar con una tarjeta denegada");
     expect(checkoutPage({ ...session, locale: "en" } as Session)).toContain("Pay with a declined card");
+    expect(checkoutPage(session)).toContain("45,00 EUR");
   });
 });

@@ -1,5 +1,5 @@
 // The hosted Stripe Checkout page: one button per outcome the emulator can produce.
-import { escapeHtml, page, pageLanguage } from "../shared/http";
+import { escapeHtml, page } from "../shared/http";
 import { STRIPE_PAGE_PREFIX, type Session } from "./objects";
 
 export type Outcome = "pay" | "decline" | "async_succeed" | "async_fail" | "cancel" | "expire";
@@ -16,11 +16,16 @@ const words = {
   },
 } as const;
 
-/** In the session's `locale` (Stripe Checkout follows it), Spanish unless it says English. */
+/** The session's `locale`, as Stripe Checkout follows it (without one, or "auto": English here). */
+export function checkoutLanguage(s: Pick<Session, "locale">): "es" | "en" {
+  return s.locale?.toLowerCase().startsWith("es") ? "es" : "en";
+}
+
 export function checkoutPage(s: Session, message = ""): string {
-  const lang = pageLanguage(s.locale);
+  const lang = checkoutLanguage(s);
   const w = words[lang];
-  const amount = `${(s.amount / 100).toFixed(2)} ${s.currency.toUpperCase()}`;
+  const figure = (s.amount / 100).toFixed(2);
+  const amount = `${lang === "es" ? figure.replace(".", ",") : figure} ${s.currency.toUpperCase()}`;
   const items = s.lineItems.map((li) => `<li>${escapeHtml(li.name)} × ${li.quantity}</li>`).join("");
   const action = `${STRIPE_PAGE_PREFIX}/checkout/${s.id}`;
   const button = (outcome: Outcome, label: string): string =>

@@ -6,7 +6,7 @@ import type { ServerResponse } from "node:http";
 import { later, type OrderSummary, type ProviderModule, type SandboxContext } from "../shared/context";
 import type { Faults } from "../shared/faults";
 import { escapeHtml, formFields, header, page, redirect, sendHtml, sendJson as sendJsonNow, type Request, type Router } from "../shared/http";
-import { checkoutPage, OUTCOMES, type Outcome } from "./checkout-page";
+import { checkoutLanguage, checkoutPage, OUTCOMES, type Outcome } from "./checkout-page";
 import { list, obj, parseStripeForm, str, stringMap, type FormObject } from "./form";
 import {
   chargeObject,
@@ -164,7 +164,7 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
         const intent = intentFor(s, "card");
         fail(s, intent, createCharge(intent, "pending"), faults);
         // The session stays open: on Stripe the buyer can try another card.
-        return sendHtml(res, 402, checkoutPage(s, "Your card was declined. Try another payment method."));
+        return sendHtml(res, 402, checkoutPage(s, checkoutLanguage(s) === "en" ? "Your card was declined. Try another payment method." : "Tu tarjeta ha sido rechazada. Prueba con otro medio de pago."));
       }
       case "async_succeed":
       case "async_fail": {

@@ -42,8 +42,10 @@ export async function submitEnrollmentAction(raw: unknown, options: { joinWaitli
     const result = await submitEnrollment(db, { ...parsed.data, locale, joinWaitlist: options.joinWaitlist === true });
     if (result.kind === "held") {
       const link = await db.transaction((tx) => issuePaymentLink(tx, result.receiptId, calendarDate(result.holdExpiresAt)));
-      const paymentPage = `/pay/${link.token}?method=${result.method}`;
-      const started = await goToProvider(db, requestHeaders, result.receiptId, result.method, locale);
+      // The method chosen now (a second try may choose another than the held seat's first one).
+      const method = parsed.data.method;
+      const paymentPage = `/pay/${link.token}?method=${method}`;
+      const started = await goToProvider(db, requestHeaders, result.receiptId, method, locale);
       return started ? { kind: "checkout", action: started } : { kind: "redirect", url: paymentPage };
     }
     if (result.kind === "waitlisted") return { kind: "waitlisted", position: result.position };

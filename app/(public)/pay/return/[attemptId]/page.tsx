@@ -58,7 +58,12 @@ export default async function ReturnPage({
             </h2>
             {enrollment.status === "confirmed" ? (
               <ul className="list-disc space-y-1 pl-5 text-sm text-stone-800">
-                <li>{t("return.startsOn", { date: format.dateTime(new Date(`${enrollment.startDate}T12:00:00Z`), { dateStyle: "long", timeZone: "UTC" }), schedule: enrollment.schedule })}</li>
+                <li>
+                  {t(enrollment.startDate > new Date().toISOString().slice(0, 10) ? "return.startsOn" : "return.startedOn", {
+                    date: format.dateTime(new Date(`${enrollment.startDate}T12:00:00Z`), { dateStyle: "long", timeZone: "UTC" }),
+                    schedule: enrollment.schedule,
+                  })}
+                </li>
                 <li>{t("return.mailsComing")}</li>
                 {enrollment.campus && <li>{t("return.campusComing")}</li>}
               </ul>
@@ -89,7 +94,7 @@ export default async function ReturnPage({
   const target: PayTarget = { kind: "attempt", attemptId };
   return (
     <div className="mx-auto max-w-lg space-y-5" data-state="failed">
-      <StatusPanel tone="bad" title={t("return.failedTitle")} body={attempt.status === "cancelled" ? t("return.cancelledBody") : t("return.failedBody")} />
+      <StatusPanel tone="bad" title={t("return.failedTitle")} body={attempt.status === "cancelled" || (abandoned && attempt.status === "expired") ? t("return.cancelledBody") : t("return.failedBody")} />
       {context.testMode && <SandboxNotice text={t("sandbox")} />}
       <ReceiptSummary receipt={receipt} />
       <h2 className="text-lg font-semibold">{t("return.retry")}</h2>
