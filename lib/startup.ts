@@ -29,7 +29,8 @@ export async function prepareServer(): Promise<void> {
       ].join("\n"),
     );
   }
-  if (production) {
+  // Checked where the server is to serve (not while `next build` prerenders with this file loaded).
+  if (production && process.env.NEXT_PHASE !== "phase-production-build") {
     const refusals = await productionRefusals(db, env, providers.currentPaymentsConfig());
     if (refusals.length > 0) {
       for (const refusal of refusals) console.error(`Refusing to start in production: ${refusal}`);
