@@ -1,6 +1,7 @@
-// Refunds made at the provider, not through us (Stripe's Dashboard, PayPal's back office), and a
-// refund Stripe first answers as pending: on a real PostgreSQL, with the sandbox sending its
-// signed webhooks over HTTP to the app's own webhook handler. Each shows on the receipt once.
+// Refunds made at the provider, not through us (Stripe's Dashboard, PayPal's and the bank's
+// Redsys back office), and a refund Stripe first answers as pending: on a real PostgreSQL, with
+// the sandbox sending its signed webhooks over HTTP to the app's own webhook handler. Each shows
+// on the receipt once.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
@@ -12,6 +13,7 @@ import { allSandboxAppEnv, sandboxCredentials } from "@/scripts/sandbox-env";
 import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startSandbox, type Sandbox } from "@/sandbox/server";
 import { quietPeriod, waitFor } from "@/sandbox/test-support/wait-for";
+import { payAtRedsysSandbox } from "@/scripts/testing/redsys-payer";
 
 let sandbox: Sandbox;
 let app: Server;
@@ -72,17 +74,21 @@ async function stripeFaults(faults: Record<string, unknown>) {
   expect(response.status).toBe(200);
 }
 
-async function paidReceipt(method: "stripe" | "paypal", amount: number) {
+async function paidReceipt(method: "stripe" | "paypal" | "redsys", amount: number) {
   const receipt = await database.db.transaction((tx) =>
     issue.issueReceipt(tx, { studentId, kind: "other", concept: "Curso intensivo", amount, currency: "EUR", dueDate: "2026-12-20", payer: { name: "Nuria Devuelta", email: "nuria@correo.test" } }, "api"),
   );
   const started = await checkout.startCheckout(database.db, { receiptId: receipt.id, method, ui: "redirect", locale: "es", source: "payer", appUrl: process.env.APP_URL! });
-  if (started.action.type !== "redirect") throw new Error("expected a redirect");
-  const page =
-    method === "stripe"
-      ? await fetch(started.action.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })
-      : await fetch(`${sandbox.urls.paypal}/checkoutnow/${started.providerRef}`, { method: "POST", body: new URLSearchParams({ choice: "approve" }), redirect: "manual" });
-  expect(page.status).toBeLessThan(400);
+  if (method === "redsys") {
+    await payAtRedsysSandbox(started.action);
+  } else {
+    if (started.action.type !== "redirect") throw new Error("expected a redirect");
+    const page =
+      method === "stripe"
+        ? await fetch(started.action.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })
+        : await fetch(`${sandbox.urls.paypal}/checkoutnow/${started.providerRef}`, { method: "POST", body: new URLSearchParams({ choice: "approve" }), redirect: "manual" });
+    expect(page.status).toBeLessThan(400);
+  }
   await refresh.refreshAttempt(database.db, started.attemptId, "return_page");
   await waitFor(async () => (await receiptOf(receipt.id)).status === "paid", { what: "the receipt paid" });
   const [attempt] = await database.db.select().from(t.paymentAttempts).where(eq(t.paymentAttempts.id, started.attemptId));
@@ -141,6 +147,23 @@ describe("refunds made at the provider reach the books once", () => {
     } finally {
       await stripeFaults({});
     }
+  });
+
+  it("refunds made in the bank's Redsys back office show on the receipt once each, one without an authorisation code included", async () => {
+    const { receiptId, attempt } = await paidReceipt("redsys", 6000);
+    const backOffice = (body: Record<string, unknown>) =>
+      fetch(`${sandbox.url}/_control/redsys/backoffice/refund`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ order: attempt.providerRef, ...body }) });
+    expect((await backOffice({ amount: 1000 })).status).toBe(200);
+    await waitFor(async () => (await receiptOf(receiptId)).refundedAmount === 1000, { what: "the first back-office refund" });
+    // Without an authorisation code: named by its date, time and amount.
+    expect((await backOffice({ amount: 500, withoutAuthorisation: true })).status).toBe(200);
+    await waitFor(async () => (await receiptOf(receiptId)).refundedAmount === 1500, { what: "the second back-office refund" });
+    await quietPeriod(300);
+    expect(await receiptOf(receiptId)).toEqual({ status: "partially_refunded", refundedAmount: 1500 });
+    expect((await refundRows(receiptId)).map((r) => [r.status, r.amount])).toEqual([
+      ["succeeded", 1000],
+      ["succeeded", 500],
+    ]);
   });
 
   it("a refund made in PayPal's back office shows on the receipt once", async () => {

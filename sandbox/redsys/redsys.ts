@@ -152,6 +152,29 @@ export function createRedsys(ctx: SandboxContext): ProviderModule {
     }).toString();
   }
 
+  /**
+   * A refund made in the bank's back office (Canales), not through the merchant's API: JSON
+   * `{ "order": "…", "amount": 1000, "withoutAuthorisation"?: true }`. Redsys notifies it to the
+   * order's merchant URL as a type-3 operation, as it does the merchant's own refunds.
+   */
+  function backOfficeRefund(req: Request, res: ServerResponse): void {
+    let body: { order?: unknown; amount?: unknown; withoutAuthorisation?: unknown };
+    try {
+      body = JSON.parse(req.rawBody.toString("utf8") || "{}") as typeof body;
+    } catch {
+      return sendJson(res, 400, { error: "not JSON" });
+    }
+    const p = typeof body.order === "string" ? payments.get(body.order) : undefined;
+    const amount = Number(body.amount);
+    if (!p) return sendJson(res, 404, { error: "no such order" });
+    if (p.status !== "authorised" || !Number.isInteger(amount) || amount <= 0 || p.refunded + amount > p.amount) return sendJson(res, 409, { error: "not refundable" });
+    p.refunded += amount;
+    const op: Operation = { transactionType: "3", amount, response: RESPONSE.refundOrConfirmationOk, authorisationCode: body.withoutAuthorisation === true ? "" : authCode(), at: new Date(), payMethod: "" };
+    p.operations.push(op);
+    notify(p, op, p.merchantUrl);
+    sendJson(res, 200, { order: p.order, amount, authorisationCode: op.authorisationCode });
+  }
+
   function authCode(): string {
     return String(randomInt(100000, 999999));
   }
@@ -427,6 +450,7 @@ export function createRedsys(ctx: SandboxContext): ProviderModule {
       router.post(`${REDSYS_PREFIX}/sis/pago/:token/bizum`, payByBizum);
       router.post(`${REDSYS_PREFIX}/sis/rest/trataPeticionREST`, trataPeticion);
       router.post(`${REDSYS_PREFIX}/sis/rest/consultaOperacionesREST`, queryOperations);
+      router.post("/_control/redsys/backoffice/refund", backOfficeRefund);
     },
     listOrders(): OrderSummary[] {
       return [...payments.values()].map((p) => ({
