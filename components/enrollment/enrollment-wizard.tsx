@@ -98,7 +98,9 @@ export function EnrollmentWizard({
   // same submission key finds the same held seat.
   useEffect(() => {
     const restored = (event: PageTransitionEvent) => {
-      if (event.persisted) setLeaving(undefined);
+      if (!event.persisted) return;
+      sending.current = false;
+      setLeaving(undefined);
     };
     window.addEventListener("pageshow", restored);
     return () => window.removeEventListener("pageshow", restored);
@@ -175,10 +177,22 @@ export function EnrollmentWizard({
     setFocusRequest((n) => n + 1);
   }
 
+  // Clicks that land before React has disabled the button send nothing more.
+  const sending = useRef(false);
   function send(joinWaitlist = course.full) {
+    if (sending.current) return;
+    sending.current = true;
     startTransition(async () => {
       const submission = { submissionKey, courseId: course.id, student: data.student, guardian: minor ? data.guardian : undefined, consents: data.consents, method: data.method };
-      const result = await submit(submission, { joinWaitlist });
+      let result: WizardResult;
+      try {
+        result = await submit(submission, { joinWaitlist });
+      } catch {
+        // The connection dropped or the server failed: nothing is lost, the payer can send again.
+        result = { kind: "error" };
+      }
+      // Leaving for the provider (or a page): stay "sending" until the browser is gone.
+      if (result.kind !== "checkout" && result.kind !== "redirect") sending.current = false;
       if (result.kind === "checkout") {
         // What was typed stays for a payer who comes back from the provider (to change the method,
         // say), under a new key: the same person then finds the same held seat, another child

@@ -26,6 +26,23 @@ type Params = Promise<{ id: string }>;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const onlineMethods: readonly string[] = ["stripe", "paypal", "redsys", "bizum"];
 
+const eventTypeKeys: Record<string, string> = {
+  "checkout.session.completed": "completed",
+  "checkout.session.async_payment_succeeded": "completed",
+  "checkout.session.async_payment_failed": "denied",
+  "checkout.session.expired": "expired",
+  "charge.refunded": "refund",
+  "refund.created": "refund",
+  "refund.updated": "refundUpdated",
+  "charge.refund.updated": "refundUpdated",
+  "refund.succeeded": "refund",
+  "PAYMENT.CAPTURE.COMPLETED": "completed",
+  "PAYMENT.CAPTURE.PENDING": "pending",
+  "PAYMENT.CAPTURE.DENIED": "denied",
+  "PAYMENT.CAPTURE.REFUNDED": "refund",
+  "CHECKOUT.ORDER.APPROVED": "approved",
+};
+
 export async function generateMetadata({ params }: { params: Params }) {
   const t = await getTranslations("admin.receipts");
   return { title: t("title") + " · " + (await params).id.slice(0, 8) };
@@ -58,10 +75,20 @@ export default async function ReceiptPage({ params }: { params: Params }) {
   const canRefund = isAdmin && refundable > 0 && receipt.paidMethod !== null && onlineMethods.includes(receipt.paidMethod);
   const none = t("detail.none");
 
+  /** A provider's event type in words (Redsys: notification.<type>.<code>); unknown ones raw. */
+  function eventWords(type: string): string {
+    const redsys = /^notification\.(\d+)\.(\d{1,4})$/.exec(type);
+    let key: string | undefined;
+    if (type.startsWith("lookup.")) key = "lookup";
+    else if (redsys) key = redsys[1] === "3" ? (Number(redsys[2]) === 900 ? "refund" : "refundDenied") : Number(redsys[2]) <= 99 ? "authorised" : Number(redsys[2]) === 9915 ? "cancelled" : "denied";
+    else key = eventTypeKeys[type];
+    return key && t.has(`timeline.eventTypes.${key}`) ? t(`timeline.eventTypes.${key}` as "timeline.eventTypes.lookup") : type;
+  }
+
   function timelineLabel(entry: TimelineEntry): string {
     if (entry.kind === "provider_event") {
       const provider = t.has(`providers.${entry.source}`) ? t(`providers.${entry.source}` as "providers.stripe") : entry.source;
-      return t("timeline.providerEvent", { provider, type: entry.action });
+      return t("timeline.providerEvent", { provider, type: eventWords(entry.action) });
     }
     if (entry.kind === "message") {
       const template = t.has(`timeline.templates.${entry.action}`) ? t(`timeline.templates.${entry.action}` as "timeline.templates.reminder") : entry.action;
