@@ -92,14 +92,12 @@ export async function beginSignIn(db: DbOrTx, email: string, address: string): P
     if (!pair.allowed) return { refusedFor: pair.retryAfterSeconds };
     perAddress.push({ result: ip, limit: config.SIGN_IN_MAX_FAILURES_PER_IP }, { result: pair, limit: config.SIGN_IN_MAX_FAILURES });
   }
-  const waits: number[] = [];
   const perAccount = await hit(db, `signin-email:${account}`, { limit: config.SIGN_IN_MAX_FAILURES, ...window });
   if (!perAccount.allowed) {
     const interval = Math.min(2 ** (perAccount.hits - config.SIGN_IN_MAX_FAILURES - 1), SIGN_IN_MAX_BACKOFF_SECONDS);
     const slot = await hit(db, `signin-slot:${account}`, { limit: 1, windowSeconds: interval });
-    if (!slot.allowed) waits.push(slot.retryAfterSeconds);
+    if (!slot.allowed) return { refusedFor: slot.retryAfterSeconds };
   }
-  if (waits.length > 0) return { refusedFor: Math.max(...waits) };
   const used = perAddress.filter(({ result, limit }) => result.hits >= limit).map(({ result }) => result.resetSeconds);
   return used.length > 0 ? { waitIfWrong: Math.max(...used) } : {};
 }
