@@ -8,6 +8,7 @@ import { recordAudit, type AuditSource } from "@/db/queries/audit";
 import { attentionItems, paymentAttempts, receipts, refunds, students } from "@/db/schema";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
+import { lockReceipt } from "@/db/queries/payments";
 import { paymentProvider } from "@/lib/payments/providers";
 import type { Provider } from "@/lib/payments/types";
 
@@ -87,6 +88,9 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
       continue;
     }
     await db.transaction(async (tx) => {
+      // The receipt's lock first, as every writer: a provider event about this refund being
+      // applied right now finishes before we look for the row it may have written.
+      await lockReceipt(tx, refund.receiptId);
       if (result.status === "failed") {
         await tx.update(refunds).set({ status: "failed", completedAt: new Date() }).where(eq(refunds.id, refund.id));
         await recordAudit(tx, { source: "system", action: "refund.failed", receiptId: refund.receiptId, attemptId: refund.attemptId, data: { reason: LATE_PAYMENT_REFUND, failure: result.failure } });

@@ -353,6 +353,9 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
   }
   const now = input.now ?? new Date();
   await db.transaction(async (tx) => {
+    // The receipt's lock first, as every writer: a provider event about this refund being
+    // applied right now finishes before we look for the row it may have written.
+    await lockReceipt(tx, item.receiptId!);
     if (result.status === "failed") {
       await tx.update(refunds).set({ status: "failed", completedAt: now }).where(eq(refunds.id, refundId));
       await recordAudit(tx, { source: "staff", action: "refund.failed", receiptId: item.receiptId, attemptId: attempt.id, staffUserId: input.staffUserId, data: { failure: result.failure } });

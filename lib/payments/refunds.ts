@@ -138,6 +138,9 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
   }
 
   await db.transaction(async (tx) => {
+    // The receipt's lock first, as every writer: a provider event about this refund being
+    // applied right now finishes before we look for the row it may have written.
+    await lockReceipt(tx, receipt.id);
     // The provider's own event may have got here first and recorded the refund as made at the
     // provider: then it is ours after all, and our pending row gives way to it.
     const [already] = await tx.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.provider, attempt.provider), eq(refunds.providerRef, result.refundRef)));
