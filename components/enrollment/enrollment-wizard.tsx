@@ -8,6 +8,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { validateBirthDate, isMinor, withinAgeRange } from "@/lib/enrollment/birth-date";
 import { consentsStepSchema, fieldErrors, fieldLimits, guardianStepSchema, paymentStepSchema, relationships, studentNeedsDocument, studentStepSchema } from "@/lib/enrollment/schema";
 import type { CheckoutAction, OnlineMethod } from "@/lib/payments/types";
+import { ProviderForm } from "@/components/payments/provider-form";
 
 type StepName = "course" | "student" | "guardian" | "consents" | "payment" | "summary";
 type Person = Record<"firstName" | "lastName" | "documentType" | "documentNumber" | "email" | "phone", string>;
@@ -499,17 +500,7 @@ export function EnrollmentWizard({
           </button>
         </div>
       </form>
-      {leaving?.type === "form" && (
-        // Redsys takes a signed POST: this form goes there at once (the button is for no-script).
-        <form ref={providerFormRef} method="post" action={leaving.url}>
-          {Object.entries(leaving.fields).map(([name, value]) => (
-            <input key={name} type="hidden" name={name} value={value} />
-          ))}
-          <noscript>
-            <button type="submit">{tPay("continueManually")}</button>
-          </noscript>
-        </form>
-      )}
+      {leaving?.type === "form" && <ProviderForm ref={providerFormRef} action={leaving} />}
     </div>
     </AgeRange.Provider>
   );

@@ -6,6 +6,7 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import type { CheckoutAction, OnlineMethod } from "@/lib/payments/types";
 import { PaypalButtons } from "./paypal-buttons";
+import { ProviderForm } from "./provider-form";
 
 export type PayFormProps = {
   methods: OnlineMethod[];
@@ -100,17 +101,7 @@ export function PayForm({ methods, initialMethod, amountLabel, paypal, action, c
           </button>
         )}
       </form>
-      {next?.type === "form" && (
-        // Redsys takes a signed POST: this form goes there at once (the button is for no-script).
-        <form ref={formRef} method="post" action={next.url}>
-          {Object.entries(next.fields).map(([name, value]) => (
-            <input key={name} type="hidden" name={name} value={value} />
-          ))}
-          <noscript>
-            <button type="submit">{t("continueManually")}</button>
-          </noscript>
-        </form>
-      )}
+      {next?.type === "form" && <ProviderForm ref={formRef} action={next} />}
     </div>
   );
 }

@@ -305,29 +305,35 @@ async function returnExtraPayment(
   evidence: Record<string, unknown>,
 ): Promise<Outcome> {
   const { tx, attempt, receipt, source } = ctx;
-  const provider = attempt.provider === "manual" ? "redsys" : attempt.provider;
-  const now = new Date();
-  if (existing) {
-    await updateRefund(tx, existing.id, { status: "succeeded", completedAt: now });
-  } else {
-    await insertRefund(tx, {
-      receiptId: receipt.id,
-      attemptId: attempt.id,
-      provider,
-      amount: refund.amount,
-      currency: refund.currency,
-      status: "succeeded",
-      providerRef: refund.refundRef,
-      idempotencyKey: `provider:${provider}:${refund.refundRef}`,
-      source,
-      reason: EXTRA_PAYMENT_REFUND,
-      completedAt: now,
-    });
-  }
+  await recordSucceededRefund(ctx, existing?.id, refund, EXTRA_PAYMENT_REFUND);
   await resolveAttentionForAttempt(tx, attempt.id, ["double_payment", "payment_on_cancelled", "late_payment", "amount_mismatch", "test_payment"], "payment returned to the payer");
   const action = existing?.reason === LATE_PAYMENT_REFUND ? "refund.late_payment_returned" : "refund.extra_payment_returned";
   audit(ctx, { source, action, receiptId: receipt.id, attemptId: attempt.id, data: evidence });
   return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
+}
+
+/** A refund the provider made: our row settles, or, for one made at the provider, a new row. */
+async function recordSucceededRefund(ctx: Context, rowId: string | undefined, refund: { refundRef: string; amount: number; currency: string }, reason: string): Promise<void> {
+  const { tx, attempt, receipt, source } = ctx;
+  const now = new Date();
+  if (rowId) {
+    await updateRefund(tx, rowId, { status: "succeeded", completedAt: now });
+    return;
+  }
+  const provider = attempt.provider === "manual" ? "redsys" : attempt.provider;
+  await insertRefund(tx, {
+    receiptId: receipt.id,
+    attemptId: attempt.id,
+    provider,
+    amount: refund.amount,
+    currency: refund.currency,
+    status: "succeeded",
+    providerRef: refund.refundRef,
+    idempotencyKey: `provider:${provider}:${refund.refundRef}`,
+    source,
+    reason,
+    completedAt: now,
+  });
 }
 
 /** Applies a refund to a paid receipt, creating its row when it was made at the provider. */
@@ -339,7 +345,6 @@ async function settleRefund(
   evidence: Record<string, unknown>,
 ): Promise<Outcome> {
   const { tx, attempt, source } = ctx;
-  const provider = attempt.provider === "manual" ? "redsys" : attempt.provider;
   const transition = transitionReceipt(receipt, { type: "refund_succeeded", refunded: { amount: refund.amount, currency: refund.currency } });
   if (transition.kind !== "moved") {
     // A refund we cannot square with the receipt (more than was paid, a cancelled receipt):
@@ -354,24 +359,7 @@ async function settleRefund(
     audit(ctx, { source, action: "refund.flagged", receiptId: receipt.id, attemptId: attempt.id, data: { ...evidence, reason: transition.reason } });
     return { result: "flagged", attemptId: attempt.id, receiptId: receipt.id, reason: transition.reason };
   }
-  const now = new Date();
-  if (refundRowId) {
-    await updateRefund(tx, refundRowId, { status: "succeeded", completedAt: now });
-  } else {
-    await insertRefund(tx, {
-      receiptId: receipt.id,
-      attemptId: attempt.id,
-      provider,
-      amount: refund.amount,
-      currency: refund.currency,
-      status: "succeeded",
-      providerRef: refund.refundRef,
-      idempotencyKey: `provider:${provider}:${refund.refundRef}`,
-      source,
-      reason: "made at the provider",
-      completedAt: now,
-    });
-  }
+  await recordSucceededRefund(ctx, refundRowId, refund, "made at the provider");
   if (refund.madeAtProvider) {
     // Not asked for through us: made directly at the provider. Tell staff.
     await flagForAttention(tx, { kind: "refund_at_provider", receiptId: receipt.id, attemptId: attempt.id, providerEventId: ctx.eventRowId, evidence });
