@@ -255,18 +255,7 @@ async function applyRefund(ctx: Context, refund: Extract<ProviderOutcome, { type
     // The refund overtook the payment it returns (deliveries come out of order). Keep it
     // pending; applySuccess settles it as soon as the payment lands.
     if (!existing) {
-      await insertRefund(tx, {
-        receiptId: receipt.id,
-        attemptId: attempt.id,
-        provider,
-        amount: refund.amount,
-        currency: refund.currency,
-        status: "pending",
-        providerRef: refund.refundRef,
-        idempotencyKey: `provider:${provider}:${refund.refundRef}`,
-        source,
-        reason: "made at the provider",
-      });
+      await insertProviderRefund(ctx, refund, { status: "pending", reason: "made at the provider" });
       audit(ctx, { source, action: "refund.deferred", receiptId: receipt.id, attemptId: attempt.id, data: evidence });
     }
     return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
@@ -314,12 +303,18 @@ async function returnExtraPayment(
 
 /** A refund the provider made: our row settles, or, for one made at the provider, a new row. */
 async function recordSucceededRefund(ctx: Context, rowId: string | undefined, refund: { refundRef: string; amount: number; currency: string }, reason: string): Promise<void> {
-  const { tx, attempt, receipt, source } = ctx;
   const now = new Date();
-  if (rowId) {
-    await updateRefund(tx, rowId, { status: "succeeded", completedAt: now });
-    return;
-  }
+  if (rowId) await updateRefund(ctx.tx, rowId, { status: "succeeded", completedAt: now });
+  else await insertProviderRefund(ctx, refund, { status: "succeeded", reason, completedAt: now });
+}
+
+/** The row of a refund the provider reported, named by its reference (a replay finds it again). */
+async function insertProviderRefund(
+  ctx: Context,
+  refund: { refundRef: string; amount: number; currency: string },
+  row: { status: "pending" | "succeeded"; reason: string; completedAt?: Date },
+): Promise<void> {
+  const { tx, attempt, receipt, source } = ctx;
   const provider = attempt.provider === "manual" ? "redsys" : attempt.provider;
   await insertRefund(tx, {
     receiptId: receipt.id,
@@ -327,12 +322,10 @@ async function recordSucceededRefund(ctx: Context, rowId: string | undefined, re
     provider,
     amount: refund.amount,
     currency: refund.currency,
-    status: "succeeded",
     providerRef: refund.refundRef,
     idempotencyKey: `provider:${provider}:${refund.refundRef}`,
     source,
-    reason,
-    completedAt: now,
+    ...row,
   });
 }
 
