@@ -14,11 +14,20 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 }
 
 type Counts = { passed: number; failed: number };
+const brokenFileNotes: string[] = [];
 
 function vitestCounts(file: string): Counts {
   if (!existsSync(file)) return { passed: 0, failed: 1 };
-  const report = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
-  return { passed: report.numPassedTests, failed: report.numFailedTests };
+  const report = JSON.parse(readFileSync(file, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    testResults: { name: string; status: string; message?: string; assertionResults: { status: string }[] }[];
+  };
+  // A file whose setup hook throws, or that fails to load, reports its tests as skipped, not failed:
+  // count each such file as one failure, so the last line never says "0 failed" over a broken file.
+  const brokenFiles = report.testResults.filter((result) => result.status === "failed" && !result.assertionResults.some((test) => test.status === "failed"));
+  for (const result of brokenFiles) brokenFileNotes.push(`${result.name}: ${(result.message ?? "failed").split("\n").slice(0, 6).join("\n  ")}`);
+  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles.length };
 }
 
 function playwrightCounts(file: string): Counts {
@@ -40,6 +49,11 @@ try {
   const unit = vitestCounts("test-results/vitest.json");
   totals.passed += unit.passed;
   totals.failed += unit.failed;
+  // Errors outside any test (an unhandled rejection, a worker crash) fail the run without failing a test.
+  if (vitest !== 0 && unit.failed === 0) {
+    totals.failed += 1;
+    brokenFileNotes.push(`vitest exited with ${vitest} although no test failed: see "Unhandled Errors" above`);
+  }
 
   console.info("\n== next build");
   // Built with the e2e run's secrets in the environment, so the bundle scan would find any that leaked.
@@ -62,5 +76,7 @@ try {
 } finally {
   await postgres.stop();
 }
+// Repeated at the very end, where a truncated CI log still shows it.
+for (const note of brokenFileNotes) console.info(`\nTest file failed outside its tests: ${note}`);
 console.info(`\n${totals.passed} passed, ${totals.failed} failed`);
 process.exit(exitCode);
