@@ -5,19 +5,19 @@ import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { env, type Env } from "@/lib/env";
+import { databaseConfigFrom, type DatabaseConfig, type DatabaseDriver } from "./config";
 import * as schema from "./schema";
+
+export type { DatabaseConfig, DatabaseDriver } from "./config";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** A function that works inside or outside a transaction takes this. */
 export type DbOrTx = Db | Tx;
 
-export type DatabaseConfig = Pick<Env, "databaseDriver" | "DATABASE_URL" | "PGLITE_DIR" | "NEON_WS_PROXY">;
-
 export type Database = {
   db: Db;
-  driver: Env["databaseDriver"];
+  driver: DatabaseDriver;
   /** The embedded instance (pglite driver only): the job queue shares its single connection. */
   pglite?: PGlite;
   migrate(): Promise<void>;
@@ -181,7 +181,7 @@ type Global = typeof globalThis & { __academyDatabase?: Promise<Database> };
  */
 export function database(): Promise<Database> {
   const g = globalThis as Global;
-  g.__academyDatabase ??= openDatabase(env()).catch((error: unknown) => {
+  g.__academyDatabase ??= openDatabase(databaseConfigFrom(process.env)).catch((error: unknown) => {
     g.__academyDatabase = undefined;
     throw error;
   });

@@ -4,8 +4,8 @@
 // background job workers. On SIGINT/SIGTERM it stops them before closing the database.
 import { database, type Db } from "@/db/client";
 import { findStaffForSignIn } from "@/db/queries/staff";
-import { demoCredentials, isSeeded, seedDemoOnce } from "@/db/seed";
 import { verifyPassword } from "@/lib/auth/password";
+import { demoCredentials, isSeeded, seedDemoOnce } from "@/lib/demo/seed";
 import { loadEnvOrExit, type Env } from "@/lib/env";
 import type { PaymentsConfig } from "@/lib/payments/config";
 

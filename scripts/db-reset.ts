@@ -2,7 +2,7 @@
 // Stop the app first: the embedded database has one owning process.
 import { sql } from "drizzle-orm";
 import { openDatabase } from "@/db/client";
-import { demoCredentials, seedDemo } from "@/db/seed";
+import { demoCredentials, seedDemo } from "@/lib/demo/seed";
 import { loadEnvOrExit } from "@/lib/env";
 
 const env = loadEnvOrExit();

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { demoCredentials } from "@/db/seed";
+import { demoCredentials } from "@/lib/demo/seed";
 import { EnvError, parseEnv } from "@/lib/env";
 import { sandboxAppEnv, sandboxServerEnv } from "./sandbox-env";
 

@@ -5,7 +5,7 @@
 //   npx tsx --conditions=react-server bench/receipt-pdf/run.ts [count=300]
 import { writeFileSync } from "node:fs";
 import os from "node:os";
-import { demoAcademy } from "../../db/seed";
+import { demoAcademy } from "../../lib/demo/seed";
 import { renderReceiptPdf, type ReceiptPdfData } from "../../lib/receipts/pdf";
 
 const count = Math.max(10, Math.min(5000, Number(process.argv[2] ?? 300) || 300));

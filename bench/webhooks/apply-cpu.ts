@@ -50,7 +50,7 @@ async function main(): Promise<boolean> {
   const pg = (await import("pg")).default;
   const { createTestDatabase, startTestPostgres } = await import("../../scripts/testing/postgres");
   const { openDatabase } = await import("../../db/client");
-  const { applyProviderEvent } = await import("../../lib/payments/apply");
+  const { applyProviderEvent } = await import("../../lib/after-payment");
   const { createRedsysProvider } = await import("../../lib/payments/providers/redsys");
   const { sandboxCredentials } = await import("../../scripts/sandbox-env");
   const { checkBooks, seedAttempts, successNotification } = await import("./app");

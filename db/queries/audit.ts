@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
-import { prepared } from "@/db/queries/payments";
+import { prepared } from "@/db/queries/prepared";
 import { auditEvents, auditSource } from "@/db/schema";
 
 export type AuditSource = (typeof auditSource.enumValues)[number];

@@ -6,7 +6,7 @@
 // number of workers share the queue and a crashed worker's row comes back after its lease. Each
 // outcome update is fenced by (status = 'pending', attempts = the claimed attempt).
 import "server-only";
-import { and, arrayOverlaps, asc, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, arrayOverlaps, asc, eq, inArray, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { campusAccounts, courses, enrollments, students, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 export type CampusProvider = (typeof campusAccounts.provider.enumValues)[number];
@@ -158,6 +158,46 @@ export async function campusAccountsOf(db: DbOrTx, studentId: string): Promise<C
     .from(campusAccounts)
     .where(eq(campusAccounts.studentId, studentId))
     .orderBy(asc(campusAccounts.provider));
+}
+
+// --- Suspension for overdue receipts (lib/campus/suspension.ts) ----------------------------
+
+/** The students' active accounts with this provider that have a campus user id. */
+export async function activeCampusAccountsOf(
+  db: DbOrTx,
+  params: { provider: CampusProvider; studentIds: string[] },
+): Promise<{ id: string; studentId: string; externalUserId: string | null }[]> {
+  return db
+    .select({ id: campusAccounts.id, studentId: campusAccounts.studentId, externalUserId: campusAccounts.externalUserId })
+    .from(campusAccounts)
+    .where(
+      and(
+        eq(campusAccounts.provider, params.provider),
+        eq(campusAccounts.status, "active"),
+        isNotNull(campusAccounts.externalUserId),
+        inArray(campusAccounts.studentId, params.studentIds),
+      ),
+    );
+}
+
+/** Records the account as suspended if it is still active; whether it was. */
+export async function markCampusAccountSuspended(tx: DbOrTx, id: string): Promise<boolean> {
+  const changed = await tx
+    .update(campusAccounts)
+    .set({ status: "suspended", lastError: null })
+    .where(and(eq(campusAccounts.id, id), eq(campusAccounts.status, "active")))
+    .returning({ id: campusAccounts.id });
+  return changed.length > 0;
+}
+
+/** The student's suspended account with this provider goes back to pending; how many did. */
+export async function requeueSuspendedCampusAccount(tx: DbOrTx, params: { studentId: string; provider: CampusProvider }): Promise<number> {
+  const restored = await tx
+    .update(campusAccounts)
+    .set({ status: "pending", lastError: null })
+    .where(and(eq(campusAccounts.studentId, params.studentId), eq(campusAccounts.provider, params.provider), eq(campusAccounts.status, "suspended")))
+    .returning({ id: campusAccounts.id });
+  return restored.length;
 }
 
 // --- Outgoing webhooks ---------------------------------------------------------------------

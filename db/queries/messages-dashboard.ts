@@ -95,9 +95,17 @@ export async function listOpenBulkSendIds(db: DbOrTx): Promise<string[]> {
 export async function updateBulkSend(
   db: DbOrTx,
   id: string,
-  values: Partial<{ status: BulkSendStatus; total: number; startedAt: SQL | Date; finishedAt: Date | SQL; lastError: string | null }>,
+  values: Partial<{ status: BulkSendStatus; total: number; finishedAt: Date; lastError: string | null }>,
 ): Promise<void> {
   await db.update(bulkSends).set(values).where(eq(bulkSends.id, id));
+}
+
+/** A queued send starts running; a send resumed after a crash keeps the time it first started. */
+export async function markBulkSendRunning(tx: DbOrTx, id: string): Promise<void> {
+  await tx
+    .update(bulkSends)
+    .set({ status: "running", startedAt: sql`coalesce(${bulkSends.startedAt}, now())` })
+    .where(eq(bulkSends.id, id));
 }
 
 export type BulkSendCandidate = {

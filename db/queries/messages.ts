@@ -8,8 +8,11 @@ import "server-only";
 import { and, asc, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { messages } from "@/db/schema";
+import type { paymentMethod } from "@/db/schema/enums";
 
 export type MessageStatus = (typeof messages.status.enumValues)[number];
+/** How a payment was made, as the e-mails and the receipt PDF name it. */
+export type PaymentMethod = (typeof paymentMethod.enumValues)[number];
 
 /**
  * "Now" for the outbox: the caller's clock when given (tests, a controlled clock), else the

@@ -84,7 +84,7 @@ async function statementsSentBy(work: () => Promise<unknown>): Promise<Sent[]> {
 
 describe("the webhook's statements", () => {
   it("pays a receipt with the locks, checks and books in 7 statements, the hot ones sent by name", async () => {
-    const { applyProviderEvent } = await import("@/lib/payments/apply");
+    const { applyProviderEvent } = await import("@/lib/after-payment");
     // The first payment on a connection prepares the statements; look at a later one.
     const warm = await pendingReceipt();
     await applyProviderEvent(database.db, success(warm.ref, warm.amount), "webhook");
@@ -122,7 +122,7 @@ describe("the webhook's statements", () => {
   });
 
   it("sends a repeated notification back as a duplicate in 3 statements", async () => {
-    const { applyProviderEvent } = await import("@/lib/payments/apply");
+    const { applyProviderEvent } = await import("@/lib/after-payment");
     const r = await pendingReceipt();
     await applyProviderEvent(database.db, success(r.ref, r.amount), "webhook");
     let result: unknown;
@@ -134,9 +134,9 @@ describe("the webhook's statements", () => {
   });
 
   it("gives a statement the same name in every copy of the module, so copies share one pool", async () => {
-    const first = await import("@/lib/payments/apply");
+    const first = await import("@/lib/after-payment");
     vi.resetModules();
-    const second = await import("@/lib/payments/apply");
+    const second = await import("@/lib/after-payment");
     const secondQueries = await import("./payments");
     expect(second.applyProviderEvent).not.toBe(first.applyProviderEvent);
     // The second copy prepares its statements in another order than the first did.

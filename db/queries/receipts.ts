@@ -1,6 +1,7 @@
 import "server-only";
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { param, prepared } from "./prepared";
 import { campusAccounts, courses, enrollments, paymentAttempts, receiptNumberSeries, receipts, refunds } from "@/db/schema";
 
 /**
@@ -140,4 +141,39 @@ export async function listReceipts(db: DbOrTx, filter: ReceiptListFilter) {
     .where(and(...conditions))
     .orderBy(desc(receipts.issuedAt), desc(receipts.id))
     .limit(filter.limit);
+}
+
+// --- the receipt's status -------------------------------------------------------------------
+//
+// The only statements that change `receipts.status`. Callers decide with the receipt's state
+// machine (lib/payments/receipt-machine.ts) and hold the receipt's lock; each write also names
+// the status it moves from, so a row that moved meanwhile is left alone.
+
+/** pending (or cancelled, for a late payment accepted by policy) → paid. */
+export async function markReceiptPaid(tx: DbOrTx, id: string, paid: { paidAt: Date; paidMethod: NonNullable<typeof receipts.$inferInsert.paidMethod>; paidAttemptId: string }): Promise<void> {
+  const statement = prepared(tx, "receipt_paid", (db) =>
+    db
+      .update(receipts)
+      .set({ status: "paid", paidAt: param("paidAt"), paidMethod: param("paidMethod"), paidAttemptId: param("paidAttemptId"), updatedAt: param("updatedAt") })
+      .where(and(eq(receipts.id, sql.placeholder("id")), inArray(receipts.status, ["pending", "cancelled"]))),
+  );
+  await statement.execute({ ...paid, updatedAt: new Date(), id });
+}
+
+/** paid or partially refunded → partially refunded or refunded, with the total returned so far. */
+export async function markReceiptRefunded(tx: DbOrTx, id: string, refunded: { status: "partially_refunded" | "refunded"; refundedAmount: number }): Promise<void> {
+  await tx
+    .update(receipts)
+    .set({ status: refunded.status, refundedAmount: refunded.refundedAmount, updatedAt: new Date() })
+    .where(and(eq(receipts.id, id), inArray(receipts.status, ["paid", "partially_refunded"])));
+}
+
+/** pending → cancelled. Returns whether it was pending (and so is cancelled now). */
+export async function markReceiptCancelled(tx: DbOrTx, id: string, cancelled: { cancelledAt: Date; cancelReason: string }): Promise<boolean> {
+  const rows = await tx
+    .update(receipts)
+    .set({ status: "cancelled", cancelledAt: cancelled.cancelledAt, cancelReason: cancelled.cancelReason, updatedAt: new Date() })
+    .where(and(eq(receipts.id, id), eq(receipts.status, "pending")))
+    .returning({ id: receipts.id });
+  return rows.length > 0;
 }

@@ -4,7 +4,8 @@ import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { staffUsers } from "@/db/schema";
-import type { StaffRole } from "@/lib/auth/config";
+
+type StaffRole = (typeof staffUsers.role.enumValues)[number];
 
 export async function listStaffUsers(db: DbOrTx) {
   return db

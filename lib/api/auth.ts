@@ -1,8 +1,7 @@
 // API keys: `Authorization: Bearer ak_…`, looked up by SHA-256 hash, never stored in clear.
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { apiKeys } from "@/db/schema";
+import { findActiveApiKey, recordApiKeyUse } from "@/db/queries/api-keys";
 import { hashApiKey } from "@/lib/auth/api-keys";
 import { ApiError } from "./errors";
 
@@ -12,11 +11,8 @@ export async function authenticateApiKey(db: Db, request: Request): Promise<ApiC
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(ak_[A-Za-z0-9_-]{20,200})$/.exec(header.trim());
   if (!match) throw new ApiError("unauthorized", "Send an API key as `Authorization: Bearer ak_…`.");
-  const [key] = await db
-    .select({ id: apiKeys.id, name: apiKeys.name })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, hashApiKey(match[1]!)), isNull(apiKeys.revokedAt)));
+  const key = await findActiveApiKey(db, hashApiKey(match[1]!));
   if (!key) throw new ApiError("unauthorized", "This API key is not valid or was revoked.");
-  await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, key.id));
+  await recordApiKeyUse(db, key.id);
   return { keyId: key.id, name: key.name };
 }

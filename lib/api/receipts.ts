@@ -1,8 +1,7 @@
 // The receipts resource of the REST API: create (matching or creating the student), read,
 // list with a cursor, and the serialisation every answer shares.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { getReceiptWithPayments, listReceipts } from "@/db/queries/receipts";
 import { normaliseDocument } from "@/lib/enrollment/documents";
 import { issueReceipt } from "@/lib/receipts/issue";

@@ -5,10 +5,10 @@
 // `pending`, audit `campus.restore_queued`), and the provisioning job's next run lifts the
 // suspension in Moodle (MoodleProvisioner.provision un-suspends a suspended user).
 import "server-only";
-import { and, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { campusAccounts, receipts } from "@/db/schema";
+import { activeCampusAccountsOf, markCampusAccountSuspended, requeueSuspendedCampusAccount } from "@/db/queries/campus";
+import { hasOtherOverdueReceipt } from "@/db/queries/reminders";
 import { MoodleProvisioner, type MoodleConfig } from "./moodle";
 import { moodleConfig } from "./provision";
 
@@ -27,29 +27,15 @@ export async function suspendCampusForOverdue(
   const result = { suspended: 0, failed: 0 };
   if (!config || overdue.length === 0) return result;
   const provisioner = new MoodleProvisioner(config);
-  const accounts = await db
-    .select({ id: campusAccounts.id, studentId: campusAccounts.studentId, externalUserId: campusAccounts.externalUserId })
-    .from(campusAccounts)
-    .where(
-      and(
-        eq(campusAccounts.provider, "moodle"),
-        eq(campusAccounts.status, "active"),
-        isNotNull(campusAccounts.externalUserId),
-        inArray(campusAccounts.studentId, [...new Set(overdue.map((r) => r.studentId))]),
-      ),
-    );
+  const accounts = await activeCampusAccountsOf(db, { provider: "moodle", studentIds: [...new Set(overdue.map((r) => r.studentId))] });
   for (const account of accounts) {
     const receiptId = overdue.find((r) => r.studentId === account.studentId)?.id;
     try {
       await provisioner.setSuspended(Number(account.externalUserId), true);
       await db.transaction(async (tx) => {
         // Only an account still active: a payment in the meantime may have queued its restore.
-        const changed = await tx
-          .update(campusAccounts)
-          .set({ status: "suspended", lastError: null })
-          .where(and(eq(campusAccounts.id, account.id), eq(campusAccounts.status, "active")))
-          .returning({ id: campusAccounts.id });
-        await recordAudit(tx, { source: "system", action: "campus.suspended", receiptId, data: { provider: "moodle", externalUserId: account.externalUserId, recorded: changed.length > 0 } });
+        const recorded = await markCampusAccountSuspended(tx, account.id);
+        await recordAudit(tx, { source: "system", action: "campus.suspended", receiptId, data: { provider: "moodle", externalUserId: account.externalUserId, recorded } });
       });
       result.suspended += 1;
     } catch (error) {
@@ -65,18 +51,9 @@ export async function suspendCampusForOverdue(
  * overdue receipt of theirs is still unpaid, queue the restore (the provisioning job does the HTTP).
  */
 export async function restoreCampusOnPayment(tx: DbOrTx, receipt: { id: string; studentId: string }): Promise<boolean> {
-  const [stillOverdue] = await tx
-    .select({ id: receipts.id })
-    .from(receipts)
-    .where(and(eq(receipts.studentId, receipt.studentId), eq(receipts.status, "pending"), isNotNull(receipts.overdueAt), ne(receipts.id, receipt.id)))
-    .limit(1);
-  if (stillOverdue) return false;
-  const restored = await tx
-    .update(campusAccounts)
-    .set({ status: "pending", lastError: null })
-    .where(and(eq(campusAccounts.studentId, receipt.studentId), eq(campusAccounts.provider, "moodle"), eq(campusAccounts.status, "suspended")))
-    .returning({ id: campusAccounts.id });
-  if (restored.length === 0) return false;
+  if (await hasOtherOverdueReceipt(tx, { studentId: receipt.studentId, exceptReceiptId: receipt.id })) return false;
+  const restored = await requeueSuspendedCampusAccount(tx, { studentId: receipt.studentId, provider: "moodle" });
+  if (restored === 0) return false;
   await recordAudit(tx, { source: "system", action: "campus.restore_queued", receiptId: receipt.id, data: { provider: "moodle" } });
   return true;
 }

@@ -3,11 +3,9 @@
 // lib/enrollment/holds.ts), so capacity can never drop below the seats taken at that instant,
 // and writes an audit line with the staff member's id.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { seatTakingAt } from "@/db/queries/catalog";
-import { courses, enrollments } from "@/db/schema";
+import { countSeatsTaken, insertCourse, lockCourseCapacity, lockCourseForEdit, updateCourseRow } from "@/db/queries/courses";
 import { offerSeatToWaitingList } from "@/lib/enrollment/holds";
 import { courseCurrency, type CourseInput } from "./schema";
 
@@ -31,24 +29,12 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** Seats counted under the course lock: confirmed plus pending holds still running. */
-async function seatsTaken(tx: Tx, courseId: string, now: Date): Promise<number> {
-  const [row] = await tx
-    .select({ taken: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, courseId), seatTakingAt(now)));
-  return Number(row?.taken ?? 0);
-}
-
 export async function createCourse(db: Db, input: { course: CourseInput; staffUserId: string }): Promise<{ courseId: string }> {
   try {
     return await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(courses)
-        .values({ ...input.course, currency: courseCurrency })
-        .returning({ id: courses.id });
-      await recordAudit(tx, { source: "staff", action: "course.created", staffUserId: input.staffUserId, data: { courseId: row!.id, ...input.course } });
-      return { courseId: row!.id };
+      const courseId = await insertCourse(tx, { ...input.course, currency: courseCurrency });
+      await recordAudit(tx, { source: "staff", action: "course.created", staffUserId: input.staffUserId, data: { courseId, ...input.course } });
+      return { courseId };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new CourseError("code_taken", `course code ${input.course.code} exists`);
@@ -63,9 +49,9 @@ export async function updateCourse(
   const now = input.now ?? new Date();
   try {
     return await db.transaction(async (tx) => {
-      const [current] = await tx.select().from(courses).where(eq(courses.id, input.courseId)).for("update");
+      const current = await lockCourseForEdit(tx, input.courseId);
       if (!current) throw new CourseError("course_not_found", `no course ${input.courseId}`);
-      const taken = await seatsTaken(tx, input.courseId, now);
+      const taken = await countSeatsTaken(tx, { courseId: input.courseId, now });
       if (input.course.capacity < taken) {
         throw new CourseError("capacity_below_taken", `capacity ${input.course.capacity} is below the ${taken} seats taken`, { taken });
       }
@@ -75,10 +61,7 @@ export async function updateCourse(
       }
       const changed = Object.keys(changes);
       if (changed.length === 0) return { changed };
-      await tx
-        .update(courses)
-        .set({ ...input.course, updatedAt: now })
-        .where(eq(courses.id, input.courseId));
+      await updateCourseRow(tx, input.courseId, { ...input.course, updatedAt: now });
       await recordAudit(tx, { source: "staff", action: "course.updated", staffUserId: input.staffUserId, data: { courseId: input.courseId, changes } });
       return { changed };
     });
@@ -95,9 +78,9 @@ export async function updateCourse(
 export async function offerFreeSeat(db: Db, input: { courseId: string; staffUserId: string; now?: Date }): Promise<void> {
   const now = input.now ?? new Date();
   await db.transaction(async (tx) => {
-    const [course] = await tx.select({ capacity: courses.capacity }).from(courses).where(eq(courses.id, input.courseId)).for("update");
+    const course = await lockCourseCapacity(tx, input.courseId);
     if (!course) throw new CourseError("course_not_found", `no course ${input.courseId}`);
-    const taken = await seatsTaken(tx, input.courseId, now);
+    const taken = await countSeatsTaken(tx, { courseId: input.courseId, now });
     if (taken >= course.capacity) throw new CourseError("no_free_seat", "the course is full");
     const offered = await offerSeatToWaitingList(tx, input.courseId, now);
     if (!offered) throw new CourseError("waiting_list_empty", "nobody is waiting");

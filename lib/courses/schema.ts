@@ -2,8 +2,16 @@
 // typed course out, or the names of the fields to fix (the page words them in es/en).
 // Fees are typed in euros ("85,50") and stored as integer cents, parsed exactly.
 import { z } from "zod";
-import { courseStatus } from "@/db/schema/enums";
+import type { courseStatus } from "@/db/schema/enums";
 import { parseAmountInput } from "./amount";
+
+type CourseStatus = (typeof courseStatus.enumValues)[number];
+
+/** The database's course_status values, listed here so the form (and its bundle) needs no Drizzle. */
+const courseStatuses = ["draft", "open", "closed"] as const satisfies readonly CourseStatus[];
+// A status added to the enum and not here fails to compile.
+type IsTrue<T extends true> = T;
+type EveryCourseStatusListed = IsTrue<[Exclude<CourseStatus, (typeof courseStatuses)[number]>] extends [never] ? true : false>;
 
 export const courseFields = [
   "code",
@@ -71,7 +79,7 @@ export const courseFormSchema = z
     capacity: z.coerce.number().int().min(1).max(1000),
     enrollmentFee: fee,
     monthlyFee: fee,
-    status: z.enum(courseStatus.enumValues),
+    status: z.enum(courseStatuses),
     minAge: age,
     maxAge: age,
     campusCourseId: optional(64),

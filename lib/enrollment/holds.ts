@@ -6,6 +6,7 @@ import { and, asc, eq, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { seatTakingAt } from "@/db/queries/catalog";
+import { markReceiptCancelled } from "@/db/queries/receipts";
 import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
 import { env } from "@/lib/env";
@@ -13,6 +14,7 @@ import { defaultLocale, isLocale, type Locale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { issuePaymentLink } from "@/lib/receipts/payment-links";
+import { cancelEnrollmentStatus, offerSeat } from "./status";
 import { defaultHoldMinutes } from "./submit";
 
 export type HoldExpiryReport = { expired: number; offered: number };
@@ -51,10 +53,8 @@ async function expireOne(tx: Tx, enrollmentId: string, courseId: string, now: Da
   if (!enrollment || enrollment.status !== "pending_payment" || !enrollment.holdExpiresAt || enrollment.holdExpiresAt >= now) return { expired: false, offered: false };
   if (receipt && receipt.status !== "pending") return { expired: false, offered: false };
 
-  await tx.update(enrollments).set({ status: "cancelled", cancelledAt: now, cancelReason: "hold_expired", holdExpiresAt: null, updatedAt: now }).where(eq(enrollments.id, enrollmentId));
-  if (receipt) {
-    await tx.update(receipts).set({ status: "cancelled", cancelledAt: now, cancelReason: "hold_expired", updatedAt: now }).where(eq(receipts.id, receipt.id));
-  }
+  await cancelEnrollmentStatus(tx, enrollmentId, { at: now, reason: "hold_expired" });
+  if (receipt) await markReceiptCancelled(tx, receipt.id, { cancelledAt: now, cancelReason: "hold_expired" });
   await recordAudit(
     tx,
     { source: "system", action: "enrollment.hold_expired", enrollmentId, receiptId: receipt?.id },
@@ -88,7 +88,7 @@ export async function offerSeatToWaitingList(tx: Tx, courseId: string, now: Date
   const method = next.method === "bizum" || next.method === "stripe" || next.method === "paypal" ? next.method : "redsys";
   // A seat offered from the waiting list is held longer: the family has to read the e-mail first.
   const holdExpiresAt = new Date(now.getTime() + Math.max(defaultHoldMinutes[method], 48 * 60) * 60_000);
-  await tx.update(enrollments).set({ status: "pending_payment", holdExpiresAt, updatedAt: now }).where(eq(enrollments.id, next.id));
+  await offerSeat(tx, next.id, { at: now, holdExpiresAt });
   const payer = await payerOf(tx, next.studentId);
   const amount = course.enrollmentFee + (course.firstMonthOnEnrollment ? course.monthlyFee : 0);
   const concept = course.firstMonthOnEnrollment ? `Matrícula y primera mensualidad — ${course.name}` : `Matrícula — ${course.name}`;

@@ -10,10 +10,8 @@ import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 import { lockReceipt } from "@/db/queries/payments";
 import { paymentProvider } from "@/lib/payments/providers";
-import type { Provider } from "@/lib/payments/types";
+import { LATE_PAYMENT_REFUND, type Provider } from "@/lib/payments/types";
 
-/** The reason that marks a refund as the return of a late payment (the receipt stays cancelled). */
-export const LATE_PAYMENT_REFUND = "late_payment_no_seat";
 
 export async function scheduleLatePaymentRefund(
   tx: Tx,

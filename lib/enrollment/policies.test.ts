@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { applyProviderEvent } from "@/lib/payments/apply";
+import { applyProviderEvent } from "@/lib/after-payment";
 import type { ProviderOutcome } from "@/lib/payments/types";
 import { openTestDatabase } from "@/scripts/testing/postgres";
 import { expireHolds } from "./holds";

@@ -8,6 +8,7 @@ import type { Tx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
 import { settingKeys } from "@/lib/academy";
 import { seatTakingAt } from "@/db/queries/catalog";
+import { markReceiptCancelled } from "@/db/queries/receipts";
 import { readSetting } from "@/db/queries/settings";
 import { courses, enrollments, receipts, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
@@ -15,6 +16,7 @@ import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 import { issuePaymentLink } from "@/lib/receipts/payment-links";
 import { offerSeatToWaitingList } from "./holds";
+import { cancelEnrollmentStatus, reinstateEnrollment } from "./status";
 
 export const enrollmentPoliciesSchema = z.object({
   /** keep_hold: the seat stays held until the hold expires and a retry link is sent; cancel: at once. */
@@ -42,8 +44,8 @@ export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment
 
   if (policies.onPaymentFailure === "cancel") {
     await tx.select({ id: courses.id }).from(courses).where(eq(courses.id, enrollment.courseId)).for("update");
-    await tx.update(enrollments).set({ status: "cancelled", cancelledAt: now, cancelReason: "payment_failed", holdExpiresAt: null, updatedAt: now }).where(eq(enrollments.id, failed.enrollmentId));
-    await tx.update(receipts).set({ status: "cancelled", cancelledAt: now, cancelReason: "payment_failed", updatedAt: now }).where(and(eq(receipts.id, failed.receiptId), eq(receipts.status, "pending")));
+    await cancelEnrollmentStatus(tx, failed.enrollmentId, { at: now, reason: "payment_failed" });
+    await markReceiptCancelled(tx, failed.receiptId, { cancelledAt: now, cancelReason: "payment_failed" });
     await recordAudit(
       tx,
       { source: failed.source, action: "enrollment.cancelled", enrollmentId: failed.enrollmentId, receiptId: failed.receiptId, attemptId: failed.attemptId, data: { reason: "payment_failed", policy: "cancel" } },
@@ -84,11 +86,7 @@ export async function reclaimSeatForLatePayment(tx: Tx, enrollmentId: string, so
   if (!course || taken >= course.capacity) return false;
   // Back to pending for an instant, holding the seat: the payment then confirms it through the
   // usual path, with its e-mails and campus account.
-  const now = new Date();
-  await tx
-    .update(enrollments)
-    .set({ status: "pending_payment", holdExpiresAt: new Date(now.getTime() + 60_000), cancelledAt: null, cancelReason: null, updatedAt: now })
-    .where(eq(enrollments.id, enrollmentId));
+  await reinstateEnrollment(tx, enrollmentId);
   await recordAudit(tx, { source, action: "enrollment.reinstated_late_payment", enrollmentId });
   return true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   consentsStepSchema,
   courseStepSchema,
@@ -48,7 +48,7 @@ function submission(overrides: Record<string, unknown> = {}) {
   };
 }
 
-function errorsOf(schema: z.ZodType, input: unknown): Record<string, string[]> {
+function errorsOf(schema: z.ZodMiniType, input: unknown): Record<string, string[]> {
   const result = schema.safeParse(input);
   if (result.success) throw new Error(`expected a failure, got ${JSON.stringify(result.data)}`);
   return fieldErrors(result.error);
@@ -230,6 +230,20 @@ describe("enrollmentSubmissionSchema", () => {
     ).toEqual({ "guardian.documentNumber": ["guardian_same_document"] });
   });
 
+  it("answers a crafted request with field errors, never an exception", () => {
+    expect(errorsOf(schema, {})).toEqual({
+      submissionKey: ["submission_key"],
+      courseId: ["course_required"],
+      student: ["required"],
+      consents: ["required"],
+      method: ["required"],
+    });
+    expect(errorsOf(schema, submission({ student: null }))).toEqual({ student: ["required"] });
+    expect(errorsOf(schema, submission({ student: minor, guardian: "x" }))).toEqual({ guardian: ["required"] });
+    expect(errorsOf(studentStepSchema(today), false)).toEqual({ _form: ["required"] });
+    expect(errorsOf(guardianStepSchema, null)).toEqual({ _form: ["required"] });
+  });
+
   it("fails missing consents and a bad idempotency key", () => {
     expect(errorsOf(schema, submission({ consents: { imageRights: "on" }, submissionKey: "twice" }))).toEqual({
       submissionKey: ["submission_key"],
@@ -246,7 +260,7 @@ describe("enrollmentSubmissionSchema", () => {
 
 describe("fieldErrors", () => {
   it("joins paths, dedupes and never passes zod's prose through", () => {
-    const error = new z.ZodError([
+    const error = new z.core.$ZodError([
       { code: "custom", message: "dni_letter", path: ["student", "documentNumber"], input: "" },
       { code: "custom", message: "dni_letter", path: ["student", "documentNumber"], input: "" },
       { code: "custom", message: "Invalid input: expected object", path: [], input: "" },

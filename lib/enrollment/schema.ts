@@ -2,7 +2,9 @@
 // the client form and the server action. Every message is an error key from ./messages (never
 // prose) so the UI can show it in the user's language; fieldErrors() turns a ZodError into
 // `{ "student.documentNumber": ["dni_letter"] }`.
-import { z } from "zod";
+// Written with zod/mini, whose functions tree-shake: the wizard ships these schemas to the phone,
+// and classic zod's method-chaining API would bring the whole library (~25 KB gzipped) with them.
+import * as z from "zod/mini";
 import { ageOn, isMinor, validateBirthDate } from "./birth-date";
 import { documentTypes, normaliseDocument, validateDocument, type DocumentType } from "./documents";
 import { isEnrollmentErrorKey, type EnrollmentErrorKey } from "./messages";
@@ -30,7 +32,7 @@ function requiredOr(other: EnrollmentErrorKey) {
 // field reports "required" alone: a pipe stops at the first stage with issues. (`abort: true`
 // would do the same but also stops every object-level rule, such as the document check.)
 function text(max: number) {
-  return z.string(requiredOr("invalid")).trim().min(1, "required").max(max, "too_long");
+  return z.string(requiredOr("invalid")).check(z.trim(), z.minLength(1, "required"), z.maxLength(max, "too_long"));
 }
 
 // Names end up in lists, e-mails and PDFs: markup and control characters are refused, not stored.
@@ -39,7 +41,7 @@ const NOT_IN_A_NAME = /[<>{}[\]\\\/=@#$%^*_|~`"]|\p{Cc}|\p{Cf}/u;
 const isPlainText = (value: string) => !/[<>]|\p{Cc}|\p{Cf}/u.test(value);
 
 function personName(max: number) {
-  return text(max).pipe(z.string().refine((value) => !NOT_IN_A_NAME.test(value) && /\p{L}/u.test(value), "name_characters"));
+  return z.pipe(text(max), z.string().check(z.refine((value) => !NOT_IN_A_NAME.test(value) && /\p{L}/u.test(value), "name_characters")));
 }
 
 /** Each text field's length limit, for the message that says it ("at most 100 characters"). */
@@ -56,30 +58,33 @@ export const fieldLimits: Record<string, number> = {
 
 function optionalText(max: number) {
   // FormData sends an untouched optional input as "": treat it as absent.
-  return z.preprocess(
-    (input) => (isBlank(input) ? undefined : input),
-    z.string({ error: "invalid" }).trim().max(max, "too_long").optional(),
+  return z.pipe(
+    z.transform((input: unknown) => (isBlank(input) ? undefined : input)),
+    z.optional(z.string({ error: "invalid" }).check(z.trim(), z.maxLength(max, "too_long"))),
   );
 }
 
 // Lower-cased so the server can match an existing student by e-mail whatever the capitals.
-const email = text(254).toLowerCase().pipe(z.email({ error: "email" }));
+const email = z.pipe(text(254).check(z.toLowerCase()), z.email({ error: "email" }));
 
-const phone = text(40).transform((value, ctx) => {
-  const e164 = normalisePhone(value);
-  if (e164 === undefined) {
-    ctx.issues.push({ code: "custom", message: "phone", input: value });
-    return z.NEVER;
-  }
-  return e164;
-});
+const phone = z.pipe(
+  text(40),
+  z.transform((value: string, ctx) => {
+    const e164 = normalisePhone(value);
+    if (e164 === undefined) {
+      ctx.issues.push({ code: "custom", message: "phone", input: value });
+      return z.NEVER;
+    }
+    return e164;
+  }),
+);
 
-const postcode = text(10).pipe(z.string().refine(isSpanishPostcode, "postcode").transform(normalisePostcode));
+const postcode = z.pipe(text(10), z.pipe(z.string().check(z.refine(isSpanishPostcode, "postcode")), z.transform(normalisePostcode)));
 
 const documentType = z.enum(documentTypes, requiredOr("invalid_option"));
 // Separators are dropped here, before the type-specific check, so the stored number is canonical.
 // The field cannot see the chosen type, which is fine: every type drops the same separators.
-const documentNumber = text(30).transform((value) => normaliseDocument("passport", value));
+const documentNumber = z.pipe(text(30), z.transform((value: string) => normaliseDocument("passport", value)));
 
 const documentErrors: Record<DocumentType, { format: EnrollmentErrorKey; check_letter: EnrollmentErrorKey }> = {
   dni: { format: "dni_format", check_letter: "dni_letter" },
@@ -93,19 +98,25 @@ const birthDateErrors: Record<"format" | "future" | "too_old", EnrollmentErrorKe
   too_old: "birth_too_old",
 };
 
-type ParsePayload = { issues: ReadonlyArray<{ path?: ReadonlyArray<PropertyKey> }> };
+type ParsePayload = { value: unknown; issues: ReadonlyArray<{ path?: ReadonlyArray<PropertyKey> }> };
 
-/** Run an object-level rule only when the fields it reads parsed cleanly, whatever the others did. */
+/**
+ * Run an object-level rule only when the fields it reads parsed cleanly, whatever the others did,
+ * and never on something that is not an object at all (a crafted `student: null` gets a field
+ * error, not an exception).
+ */
 function whenFieldsValid(...fields: string[]) {
   return {
     when: (payload: ParsePayload) =>
+      typeof payload.value === "object" &&
+      payload.value !== null &&
       !payload.issues.some((issue) => issue.path !== undefined && fields.includes(String(issue.path[0]))),
   };
 }
 
 function checkDocument(
   value: { documentType: DocumentType; documentNumber: string },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   const result = validateDocument(value.documentType, value.documentNumber);
   if (!result.ok) {
@@ -142,41 +153,49 @@ export function studentNeedsDocument(birthDate: unknown, today: string): boolean
 const blankToUndefined = (input: unknown) => (isBlank(input) ? undefined : input);
 
 export function studentStepSchema(today: string) {
-  return z
+  const fields = z
     .object(
       {
         firstName: personName(fieldLimits.firstName!),
         lastName: personName(fieldLimits.lastName!),
         // Optional here; required below for anyone 14 or over (see the refinement).
-        documentType: z.preprocess(blankToUndefined, documentType.optional()),
-        documentNumber: z.preprocess(blankToUndefined, documentNumber.optional()),
-        birthDate: text(10).pipe(
-          z.string().superRefine((value, ctx) => {
-            const result = validateBirthDate(value, today);
-            if (!result.ok) ctx.addIssue({ code: "custom", message: birthDateErrors[result.reason] });
-          }),
+        documentType: z.pipe(z.transform(blankToUndefined), z.optional(documentType)),
+        documentNumber: z.pipe(z.transform(blankToUndefined), z.optional(documentNumber)),
+        birthDate: z.pipe(
+          text(10),
+          z.string().check(
+            z.superRefine((value, ctx) => {
+              const result = validateBirthDate(value, today);
+              if (!result.ok) ctx.addIssue({ code: "custom", message: birthDateErrors[result.reason] });
+            }),
+          ),
         ),
         email,
         phone,
-        address: optionalText(fieldLimits.address!).refine((value) => value === undefined || isPlainText(value), "plain_text"),
+        address: optionalText(fieldLimits.address!).check(z.refine((value) => value === undefined || isPlainText(value), "plain_text")),
         postcode,
-        city: text(fieldLimits.city!).pipe(z.string().refine(isPlainText, "plain_text")),
+        city: z.pipe(text(fieldLimits.city!), z.string().check(z.refine(isPlainText, "plain_text"))),
       },
       { error: "required" },
     )
-    .superRefine((value, ctx) => {
-      if (value.documentNumber === undefined) {
-        if (studentNeedsDocument(value.birthDate, today)) ctx.addIssue({ code: "custom", message: "required", path: ["documentNumber"] });
-        return;
-      }
-      if (value.documentType === undefined) {
-        ctx.addIssue({ code: "custom", message: "required", path: ["documentType"] });
-        return;
-      }
-      checkDocument({ documentType: value.documentType, documentNumber: value.documentNumber }, ctx);
-    }, whenFieldsValid("documentType", "documentNumber"))
-    // No number, no type: a child without a document has neither.
-    .transform((value) => (value.documentNumber === undefined ? { ...value, documentType: undefined } : value));
+    .check(
+      z.superRefine((value, ctx) => {
+        if (value.documentNumber === undefined) {
+          if (studentNeedsDocument(value.birthDate, today)) ctx.addIssue({ code: "custom", message: "required", path: ["documentNumber"] });
+          return;
+        }
+        if (value.documentType === undefined) {
+          ctx.addIssue({ code: "custom", message: "required", path: ["documentType"] });
+          return;
+        }
+        checkDocument({ documentType: value.documentType, documentNumber: value.documentNumber }, ctx);
+      }, whenFieldsValid("documentType", "documentNumber")),
+    );
+  // No number, no type: a child without a document has neither.
+  return z.pipe(
+    fields,
+    z.transform((value: z.output<typeof fields>) => (value.documentNumber === undefined ? { ...value, documentType: undefined } : value)),
+  );
 }
 
 export const guardianStepSchema = z
@@ -192,13 +211,13 @@ export const guardianStepSchema = z
     },
     { error: "required" },
   )
-  .superRefine(checkDocument, whenFieldsValid("documentType", "documentNumber"));
+  .check(z.superRefine(checkDocument, whenFieldsValid("documentType", "documentNumber")));
 
 export const consentsStepSchema = z.object(
   {
-    dataProtection: z.preprocess(formBoolean, z.literal(true, { error: "consent_required" })),
-    terms: z.preprocess(formBoolean, z.literal(true, { error: "consent_required" })),
-    imageRights: z.preprocess(formBoolean, z.boolean({ error: "invalid" })),
+    dataProtection: z.pipe(z.transform(formBoolean), z.literal(true, { error: "consent_required" })),
+    terms: z.pipe(z.transform(formBoolean), z.literal(true, { error: "consent_required" })),
+    imageRights: z.pipe(z.transform(formBoolean), z.boolean({ error: "invalid" })),
   },
   { error: "required" },
 );
@@ -228,53 +247,58 @@ function isAbsent(guardian: unknown): boolean {
  * back button or a second tab send the same key and the server can refuse a second enrollment.
  */
 export function enrollmentSubmissionSchema(today: string) {
-  return z
+  const whole = z
     .object({
       submissionKey: z.uuid({ error: "submission_key" }),
       // The one-field steps are spread flat (`courseId`, `method`) so their error paths are
       // the same in the step and in the submission, and the result fits submitEnrollment().
       ...courseStepSchema.shape,
       student: studentStepSchema(today),
-      guardian: z.unknown().optional(),
+      guardian: z.optional(z.unknown()),
       consents: consentsStepSchema,
       ...paymentStepSchema.shape,
     })
-    .superRefine(
-      (value, ctx) => {
-        // Runs even when other steps failed, so every field error shows at once. The student may
-        // be only partly valid here, hence reading it as unknown.
-        const student: unknown = value.student;
-        const birthDate = field(student, "birthDate");
-        if (typeof birthDate !== "string" || !validateBirthDate(birthDate, today).ok) return;
-        if (!isMinor(birthDate, today)) return;
-        if (isAbsent(value.guardian)) {
-          ctx.addIssue({ code: "custom", message: "minor_needs_guardian", path: ["guardian"] });
-          return;
-        }
-        const guardian = guardianStepSchema.safeParse(value.guardian);
-        if (!guardian.success) {
-          for (const issue of guardian.error.issues) {
-            ctx.addIssue({ code: "custom", message: issue.message, path: ["guardian", ...issue.path] });
+    .check(
+      z.superRefine(
+        (value, ctx) => {
+          // Runs even when other steps failed, so every field error shows at once. The student may
+          // be only partly valid here, hence reading it as unknown.
+          const student: unknown = value.student;
+          const birthDate = field(student, "birthDate");
+          if (typeof birthDate !== "string" || !validateBirthDate(birthDate, today).ok) return;
+          if (!isMinor(birthDate, today)) return;
+          if (isAbsent(value.guardian)) {
+            ctx.addIssue({ code: "custom", message: "minor_needs_guardian", path: ["guardian"] });
+            return;
           }
-          return;
-        }
-        const studentType = field(student, "documentType");
-        const studentNumber = field(student, "documentNumber");
-        if (
-          guardian.data.documentType === studentType &&
-          typeof studentNumber === "string" &&
-          guardian.data.documentNumber === normaliseDocument(guardian.data.documentType, studentNumber)
-        ) {
-          ctx.addIssue({ code: "custom", message: "guardian_same_document", path: ["guardian", "documentNumber"] });
-        }
-      },
-      { when: (payload) => typeof payload.value === "object" && payload.value !== null },
-    )
-    .transform(({ guardian, ...rest }) => {
+          const guardian = guardianStepSchema.safeParse(value.guardian);
+          if (!guardian.success) {
+            for (const issue of guardian.error.issues) {
+              ctx.addIssue({ code: "custom", message: issue.message, path: ["guardian", ...issue.path] });
+            }
+            return;
+          }
+          const studentType = field(student, "documentType");
+          const studentNumber = field(student, "documentNumber");
+          if (
+            guardian.data.documentType === studentType &&
+            typeof studentNumber === "string" &&
+            guardian.data.documentNumber === normaliseDocument(guardian.data.documentType, studentNumber)
+          ) {
+            ctx.addIssue({ code: "custom", message: "guardian_same_document", path: ["guardian", "documentNumber"] });
+          }
+        },
+        { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+      ),
+    );
+  return z.pipe(
+    whole,
+    z.transform(({ guardian, ...rest }: z.output<typeof whole>) => {
       if (!isMinor(rest.student.birthDate, today)) return { ...rest, guardian: undefined };
       // The refinement above already proved this parses.
       return { ...rest, guardian: guardianStepSchema.parse(guardian) };
-    });
+    }),
+  );
 }
 
 export type CourseStep = z.output<typeof courseStepSchema>;
@@ -289,7 +313,7 @@ export type EnrollmentSubmission = z.output<ReturnType<typeof enrollmentSubmissi
  * A message that is not one of our keys (zod's own text for something unforeseen) becomes
  * "invalid", so the UI never has to show raw zod prose.
  */
-export function fieldErrors(error: z.ZodError): Record<string, EnrollmentErrorKey[]> {
+export function fieldErrors(error: z.core.$ZodError): Record<string, EnrollmentErrorKey[]> {
   const result: Record<string, EnrollmentErrorKey[]> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || formErrorPath;

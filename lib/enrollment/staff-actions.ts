@@ -14,16 +14,17 @@ import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { seatTakingAt } from "@/db/queries/catalog";
-import { lockAttempt, lockReceipt, updateReceipt } from "@/db/queries/payments";
+import { lockAttempt, lockReceipt } from "@/db/queries/payments";
+import { markReceiptCancelled } from "@/db/queries/receipts";
 import { attentionItems, courses, enrollments, paymentAttempts, paymentLinks, receipts, refunds } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
-import { applyProviderEvent } from "@/lib/payments/apply";
-import { afterReceiptPaid } from "@/lib/payments/effects";
-import type { ManualMethod } from "@/lib/payments/manual";
+import { applyProviderEvent, runPaymentOutcomes } from "@/lib/after-payment";
+import { payByHand, type ManualMethod } from "@/lib/payments/manual";
 import { paymentProvider } from "@/lib/payments/providers";
 import { transitionReceipt } from "@/lib/payments/receipt-machine";
 import { EXTRA_PAYMENT_REFUND, PaymentError } from "@/lib/payments/types";
 import { offerSeatToWaitingList } from "./holds";
+import { cancelEnrollmentStatus, reinstateEnrollment, withdrawEnrollmentStatus } from "./status";
 
 export type StaffActionErrorCode =
   | "not_found"
@@ -114,27 +115,7 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
       if (!input.method) throw new StaffActionError("method_required", "how was it paid?");
       const move = transitionReceipt(receipt, { type: "payment_succeeded", paid: { amount: receipt.amount, currency: receipt.currency } });
       if (move.kind !== "moved") throw new StaffActionError("receipt_not_payable", `receipt is ${receipt.status}`);
-      const [inserted] = await tx
-        .insert(paymentAttempts)
-        .values({
-          receiptId: receipt.id,
-          provider: "manual",
-          method: input.method,
-          mode: "live",
-          amount: receipt.amount,
-          currency: receipt.currency,
-          status: "succeeded",
-          finalizedBy: "staff",
-          finalizedAt: now,
-        })
-        .returning({ id: paymentAttempts.id });
-      attempt = await lockAttempt(tx, inserted!.id);
-      await updateReceipt(tx, receipt.id, { status: "paid", paidAt: now, paidMethod: input.method, paidAttemptId: attempt!.id });
-      await recordAudit(
-        tx,
-        { source: "staff", action: "attempt.succeeded", receiptId: receipt.id, attemptId: attempt!.id, staffUserId: input.staffUserId, data: { from: "created", provider: "manual", method: input.method, note } },
-        { source: "staff", action: "receipt.paid", receiptId: receipt.id, attemptId: attempt!.id, staffUserId: input.staffUserId, data: { amount: receipt.amount, currency: receipt.currency, method: input.method, note } },
-      );
+      attempt = (await payByHand(tx, receipt, { method: input.method, note, staffUserId: input.staffUserId, paidAt: now })).attempt;
       paidNow = true;
     } else if (receipt.status === "paid") {
       const [paid] = await tx
@@ -153,11 +134,8 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
 
     // The payment path confirms pending enrollments only: a cancelled one goes back to pending
     // for this transaction, holding the seat checked above.
-    await tx
-      .update(enrollments)
-      .set({ status: "pending_payment", holdExpiresAt: new Date(now.getTime() + 60_000), cancelledAt: null, cancelReason: null, updatedAt: now })
-      .where(eq(enrollments.id, enrollment.id));
-    await afterReceiptPaid(tx, { receipt, attempt: attempt!, source: "staff", paidAt });
+    await reinstateEnrollment(tx, enrollment.id, now);
+    await runPaymentOutcomes(tx, [{ type: "receipt_paid", receipt, attempt: attempt!, source: "staff", paidAt }]);
     await recordAudit(tx, {
       source: "staff",
       action: "enrollment.confirmed_by_staff",
@@ -195,13 +173,10 @@ export async function cancelEnrollment(db: Db, input: { enrollmentId: string; re
       throw new StaffActionError("not_allowed", `enrollment is ${enrollment.status}`);
     }
     if (receipt && receipt.status !== "pending" && receipt.status !== "cancelled") throw new StaffActionError("receipt_paid", `receipt is ${receipt.status}`);
-    await tx
-      .update(enrollments)
-      .set({ status: "cancelled", cancelledAt: now, cancelReason: reason, holdExpiresAt: null, updatedAt: now })
-      .where(eq(enrollments.id, enrollment.id));
+    await cancelEnrollmentStatus(tx, enrollment.id, { at: now, reason });
     await recordAudit(tx, { source: "staff", action: "enrollment.cancelled", enrollmentId: enrollment.id, receiptId: receipt?.id, staffUserId: input.staffUserId, data: { reason, from: enrollment.status } });
     if (receipt?.status === "pending") {
-      await updateReceipt(tx, receipt.id, { status: "cancelled", cancelledAt: now, cancelReason: reason });
+      await markReceiptCancelled(tx, receipt.id, { cancelledAt: now, cancelReason: reason });
       await revokeLinks(tx, receipt.id, now);
       await recordAudit(tx, { source: "staff", action: "receipt.cancelled", receiptId: receipt.id, enrollmentId: enrollment.id, staffUserId: input.staffUserId, data: { reason } });
     }
@@ -224,10 +199,7 @@ export async function withdrawEnrollment(
   return db.transaction(async (tx) => {
     const { enrollment, course } = await lockEnrollment(tx, input.enrollmentId);
     if (enrollment.status !== "confirmed") throw new StaffActionError("not_allowed", `enrollment is ${enrollment.status}`);
-    await tx
-      .update(enrollments)
-      .set({ status: "withdrawn", cancelledAt: now, cancelReason: reason, updatedAt: now })
-      .where(eq(enrollments.id, enrollment.id));
+    await withdrawEnrollmentStatus(tx, enrollment.id, { at: now, reason });
     const future = await tx
       .select({ id: receipts.id })
       .from(receipts)
@@ -235,7 +207,7 @@ export async function withdrawEnrollment(
       .orderBy(receipts.period)
       .for("update");
     for (const row of future) {
-      await updateReceipt(tx, row.id, { status: "cancelled", cancelledAt: now, cancelReason: "withdrawn" });
+      await markReceiptCancelled(tx, row.id, { cancelledAt: now, cancelReason: "withdrawn" });
       await revokeLinks(tx, row.id, now);
     }
     await recordAudit(

@@ -9,7 +9,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { demoAcademy } from "@/db/seed";
+import { demoAcademy } from "@/lib/demo/seed";
 import { settingKeys } from "@/lib/academy";
 import { lookUpPaymentLink } from "@/lib/receipts/payment-links";
 import { createTestDatabase } from "@/scripts/testing/postgres";

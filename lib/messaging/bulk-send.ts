@@ -27,6 +27,7 @@ import {
   listOpenBulkSendIds,
   lockBulkSend,
   lockBulkSendPeriod,
+  markBulkSendRunning,
   nextBulkSendReceipts,
   replacePaymentLinks,
   updateBulkSend,
@@ -34,7 +35,6 @@ import {
   type BulkSendStatus,
 } from "@/db/queries/messages-dashboard";
 import { recordAudit } from "@/db/queries/audit";
-import { sql } from "drizzle-orm";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { hashLinkToken, paymentUrl } from "@/lib/receipts/payment-links";
 import { getAcademyOrProvisional } from "@/lib/settings";
@@ -139,7 +139,7 @@ async function enqueueNextChunk(db: Db, bulkSendId: string, chunkSize: number): 
       await updateBulkSend(tx, send.id, { status: "failed", finishedAt: new Date(), lastError: `unknown bulk send kind ${send.kind}` });
       return { kind: "closed", status: "failed" };
     }
-    if (send.status === "queued") await updateBulkSend(tx, send.id, { status: "running", startedAt: sql`coalesce(started_at, now())` });
+    if (send.status === "queued") await markBulkSendRunning(tx, send.id);
 
     const batch = await nextBulkSendReceipts(tx, { id: send.id, period: send.period }, chunkSize);
     if (batch.length === 0) {

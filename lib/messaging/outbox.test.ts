@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openDatabase, type Database } from "@/db/client";
 import { claimDueMessages, getMessage, listMessagesForReceipt, markMessageSent, requeueMessage } from "@/db/queries/messages";
 import { messages, receipts, settings, students } from "@/db/schema";
-import { demoAcademy } from "@/db/seed";
+import { demoAcademy } from "@/lib/demo/seed";
 import { settingKeys } from "@/lib/academy";
 import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from "@/scripts/testing/smtp-server";

@@ -1,9 +1,10 @@
 // The email templates in both languages: amounts and dates formatted per locale, the link, the
 // academy's identity in every message, and escaping of everything interpolated into HTML.
 import { describe, expect, it } from "vitest";
-import { demoAcademy } from "@/db/seed";
+import { demoAcademy } from "@/lib/demo/seed";
 import type { Locale } from "@/lib/i18n/config";
-import { emailCopy, escapeHtml, renderTemplate, templateNames, type EmailCopy, type TemplateData, type TemplateName } from "./templates";
+import { messages } from "@/lib/i18n/translator";
+import { escapeHtml, renderTemplate, templateNames, type EmailMessages, type TemplateData, type TemplateName } from "./templates";
 
 /** Intl puts a no-break space between amount and symbol; compare with plain spaces. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -205,20 +206,30 @@ describe("the other templates", () => {
   });
 });
 
-describe("the copy dictionaries", () => {
+describe("the copy dictionaries (the message files' email namespace)", () => {
   it("have the same keys in both languages", () => {
-    const keys = (copy: EmailCopy) =>
+    const keys = (copy: EmailMessages) =>
       Object.entries(copy)
         .flatMap(([k, v]) => (typeof v === "object" ? Object.keys(v).map((inner) => `${k}.${inner}`) : [k]))
         .sort();
-    expect(keys(emailCopy.en)).toEqual(keys(emailCopy.es));
+    expect(keys(messages.en.email)).toEqual(keys(messages.es.email));
   });
 
   it("fail the type check when a key is missing (checked by tsc)", () => {
-    const { payment_link: _dropped, ...incomplete } = emailCopy.en;
-    // @ts-expect-error an English dictionary without payment_link is not an EmailCopy
-    const broken: EmailCopy = incomplete;
+    const { payment_link: _dropped, ...incomplete } = messages.en.email;
+    // @ts-expect-error an English dictionary without payment_link is not the email copy
+    const broken: EmailMessages = incomplete;
     expect(broken).not.toHaveProperty("payment_link");
+  });
+});
+
+describe("values are text, never ICU", () => {
+  it("prints braces, apostrophes and # typed by a payer as they are", () => {
+    const concept = "Curso {amount} '{x}' # {count, plural, other {#}}";
+    const mail = render("payment_link", "es", { ...samples.payment_link, concept });
+    expect(mail.subject).toBe(`Tu recibo: ${concept} · Academia Sol de Idiomas`);
+    expect(mail.text).toContain(`Concepto: ${concept}`);
+    expect(mail.html).toContain(escapeHtml(concept));
   });
 });
 

@@ -1,19 +1,21 @@
-// The emails the academy sends, in Spanish and English: their copy (one dictionary per locale,
-// typed so a key missing in one language fails the type check) and their rendering to a subject,
-// a plain-text body and a simple inline-styled HTML body. Every message carries the academy's
-// identity (name, legal name, tax id, address, contact). Every interpolated value is HTML-escaped,
-// and links must be http(s), so data typed by a payer cannot inject markup or a javascript: link.
+// The emails the academy sends, in Spanish and English: what each one says (its copy lives in the
+// message files, namespace `email`) and their rendering to a subject, a plain-text body and a
+// simple inline-styled HTML body. Every message carries the academy's identity (name, legal name,
+// tax id, address, contact). Every interpolated value is HTML-escaped, and links must be http(s),
+// so data typed by a payer cannot inject markup or a javascript: link.
+import type { PaymentMethod } from "@/db/queries/messages";
 import type { Academy } from "@/lib/academy";
-import type { paymentMethod } from "@/db/schema/enums";
 import { formattingLocale, type Locale } from "@/lib/i18n/config";
+import { serverTranslator, type Messages } from "@/lib/i18n/translator";
 import { formatMoney } from "@/lib/money";
+
+export type { PaymentMethod };
 
 export type AcademyIdentity = Pick<
   Academy,
   "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "timeZone"
 >;
 
-export type PaymentMethod = (typeof paymentMethod.enumValues)[number];
 export type ReminderStage = "upcoming" | "due_today" | "overdue";
 
 /** A calendar date as PostgreSQL's `date` gives it: YYYY-MM-DD. */
@@ -107,253 +109,15 @@ export type RenderedMail = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Copy. Functions receive values already formatted for the locale, and return plain text: the
-// renderer escapes it for HTML, so no string here may contain markup.
+// Copy: the `email` namespace of the message files (lib/i18n/messages), in ICU syntax. Values are
+// passed already formatted for the locale and come back as plain text: the HTML renderer escapes
+// every block as a whole, so no message may contain markup.
 
-type Labels = Record<
-  "concept" | "amount" | "dueDate" | "method" | "paidAt" | "receiptNumber" | "student" | "course" | "startDate" | "schedule" | "reason" | "linkExpires",
-  string
->;
+const translators = { es: serverTranslator("es", "email"), en: serverTranslator("en", "email") };
+type EmailTranslator = (typeof translators)[Locale];
 
-/** The copy of every email in one language; each locale's dictionary must have every key. */
-export type EmailCopy = {
-  greeting(name: string | undefined): string;
-  signOff: string;
-  taxId: string;
-  why(academy: string): string;
-  buttonFallback: string;
-  labels: Labels;
-  methods: Record<PaymentMethod, string>;
-  payment_link: {
-    subject(p: { concept: string }): string;
-    intro(p: { concept: string; amount: string; dueDate: string }): string;
-    action(p: { amount: string }): string;
-    note: string;
-  };
-  payment_received: {
-    subject(p: { concept: string }): string;
-    intro(p: { concept: string; amount: string }): string;
-    attached: string;
-    download: string;
-  };
-  payment_failed: {
-    subject(p: { concept: string }): string;
-    intro(p: { concept: string; amount: string }): string;
-    next: string;
-    action: string;
-  };
-  reminder: {
-    subject: Record<ReminderStage, (p: { concept: string; dueDate: string }) => string>;
-    intro: Record<ReminderStage, (p: { concept: string; amount: string; dueDate: string }) => string>;
-    action: string;
-    alreadyPaid: string;
-  };
-  enrollment_confirmed: {
-    subject(p: { course: string }): string;
-    intro(p: { student: string; course: string }): string;
-    outro(p: { email: string }): string;
-  };
-  hold_expired: {
-    subject(p: { course: string }): string;
-    intro(p: { student: string; course: string }): string;
-    action: string;
-    outro(p: { email: string }): string;
-  };
-  late_payment_refunded: {
-    subject(p: { concept: string }): string;
-    intro(p: { concept: string; amount: string }): string;
-    outro(p: { email: string }): string;
-  };
-  overdue_digest: {
-    subject(p: { count: number }): string;
-    intro(p: { count: number }): string;
-    row(p: { concept: string; amount: string; dueDate: string }): string;
-    action: string;
-  };
-};
-
-export const emailCopy = {
-  es: {
-    greeting: (name) => (name ? `Hola, ${name}:` : "Hola:"),
-    signOff: "Un saludo,",
-    taxId: "NIF",
-    why: (academy) => `Recibes este correo porque tienes una matrícula o un recibo con ${academy}.`,
-    buttonFallback: "Si el botón no funciona, copia este enlace en el navegador:",
-    labels: {
-      concept: "Concepto",
-      amount: "Importe",
-      dueDate: "Vencimiento",
-      method: "Forma de pago",
-      paidAt: "Fecha de pago",
-      receiptNumber: "Número de recibo",
-      student: "Alumno/a",
-      course: "Curso",
-      startDate: "Fecha de inicio",
-      schedule: "Horario",
-      reason: "Motivo",
-      linkExpires: "Enlace válido hasta",
-    },
-    methods: {
-      stripe: "Tarjeta",
-      paypal: "PayPal",
-      redsys: "Tarjeta",
-      bizum: "Bizum",
-      cash: "Efectivo",
-      transfer: "Transferencia bancaria",
-      other: "Otro",
-    },
-    payment_link: {
-      subject: ({ concept }) => `Tu recibo: ${concept}`,
-      intro: ({ concept, amount, dueDate }) =>
-        `Te enviamos el recibo de ${concept} por ${amount}, con vencimiento el ${dueDate}. Puedes pagarlo en línea desde este enlace seguro.`,
-      action: ({ amount }) => `Pagar ${amount}`,
-      note: "El enlace es personal: no lo compartas. Si ya has pagado este recibo, no tienes que hacer nada.",
-    },
-    payment_received: {
-      subject: ({ concept }) => `Pago recibido: ${concept}`,
-      intro: ({ concept, amount }) => `Hemos recibido tu pago de ${amount} por ${concept}. ¡Gracias!`,
-      attached: "Adjuntamos el recibo en PDF.",
-      download: "Descargar el recibo",
-    },
-    payment_failed: {
-      subject: ({ concept }) => `No se ha completado el pago: ${concept}`,
-      intro: ({ concept, amount }) => `El pago de ${amount} por ${concept} no se ha podido completar.`,
-      next: "El recibo sigue pendiente. Puedes intentarlo de nuevo con el mismo método o con otro.",
-      action: "Reintentar el pago",
-    },
-    reminder: {
-      subject: {
-        upcoming: ({ concept, dueDate }) => `Recordatorio: ${concept} vence el ${dueDate}`,
-        due_today: ({ concept }) => `Recordatorio: ${concept} vence hoy`,
-        overdue: ({ concept, dueDate }) => `Recibo vencido: ${concept} (venció el ${dueDate})`,
-      },
-      intro: {
-        upcoming: ({ concept, amount, dueDate }) =>
-          `Te recordamos que el recibo de ${concept} por ${amount} vence el ${dueDate}.`,
-        due_today: ({ concept, amount }) => `Te recordamos que el recibo de ${concept} por ${amount} vence hoy.`,
-        overdue: ({ concept, amount, dueDate }) =>
-          `El recibo de ${concept} por ${amount} venció el ${dueDate} y todavía figura como pendiente.`,
-      },
-      action: "Pagar ahora",
-      alreadyPaid: "Si ya lo has pagado, no tienes que hacer nada: gracias.",
-    },
-    enrollment_confirmed: {
-      subject: ({ course }) => `Matrícula confirmada: ${course}`,
-      intro: ({ student, course }) => `La matrícula de ${student} en ${course} está confirmada. ¡Bienvenida/o!`,
-      outro: ({ email }) => `Si tienes cualquier duda, escríbenos a ${email}.`,
-    },
-    hold_expired: {
-      subject: ({ course }) => `Plaza liberada: ${course}`,
-      intro: ({ student, course }) =>
-        `No hemos recibido a tiempo el pago de la matrícula de ${student} en ${course}, así que hemos liberado la plaza reservada. No se ha cobrado nada.`,
-      action: "Volver a inscribirme",
-      outro: ({ email }) => `Si ya habías pagado o crees que es un error, escríbenos a ${email}.`,
-    },
-    late_payment_refunded: {
-      subject: ({ concept }) => `Te hemos devuelto el pago: ${concept}`,
-      intro: ({ concept, amount }) =>
-        `Tu pago de ${amount} por ${concept} llegó cuando la plaza ya se había liberado y el curso está completo, así que te lo hemos devuelto. Lo verás en tu cuenta en unos días.`,
-      outro: ({ email }) => `Si quieres apuntarte a la lista de espera o tienes dudas, escríbenos a ${email}.`,
-    },
-    overdue_digest: {
-      subject: ({ count }) => (count === 1 ? "1 recibo ha vencido sin pagar" : `${count} recibos han vencido sin pagar`),
-      intro: ({ count }) =>
-        count === 1
-          ? "Este recibo ha pasado a vencido y sigue pendiente de pago:"
-          : `Estos ${count} recibos han pasado a vencidos y siguen pendientes de pago:`,
-      row: ({ concept, amount, dueDate }) => `${concept} · ${amount} · vencía el ${dueDate}`,
-      action: "Ver los recibos",
-    },
-  },
-  en: {
-    greeting: (name) => (name ? `Dear ${name},` : "Hello,"),
-    signOff: "Kind regards,",
-    taxId: "Tax ID",
-    why: (academy) => `You are receiving this email because you have an enrolment or a receipt with ${academy}.`,
-    buttonFallback: "If the button does not work, copy this link into your browser:",
-    labels: {
-      concept: "Concept",
-      amount: "Amount",
-      dueDate: "Due date",
-      method: "Payment method",
-      paidAt: "Paid on",
-      receiptNumber: "Receipt number",
-      student: "Student",
-      course: "Course",
-      startDate: "Start date",
-      schedule: "Schedule",
-      reason: "Reason",
-      linkExpires: "Link valid until",
-    },
-    methods: {
-      stripe: "Card",
-      paypal: "PayPal",
-      redsys: "Card",
-      bizum: "Bizum",
-      cash: "Cash",
-      transfer: "Bank transfer",
-      other: "Other",
-    },
-    payment_link: {
-      subject: ({ concept }) => `Your receipt: ${concept}`,
-      intro: ({ concept, amount, dueDate }) =>
-        `Here is your receipt for ${concept}, ${amount}, due on ${dueDate}. You can pay it online through this secure link.`,
-      action: ({ amount }) => `Pay ${amount}`,
-      note: "This link is personal: please do not share it. If you have already paid this receipt, there is nothing else to do.",
-    },
-    payment_received: {
-      subject: ({ concept }) => `Payment received: ${concept}`,
-      intro: ({ concept, amount }) => `We have received your payment of ${amount} for ${concept}. Thank you!`,
-      attached: "Your receipt is attached as a PDF.",
-      download: "Download the receipt",
-    },
-    payment_failed: {
-      subject: ({ concept }) => `Your payment was not completed: ${concept}`,
-      intro: ({ concept, amount }) => `Your payment of ${amount} for ${concept} could not be completed.`,
-      next: "The receipt is still pending. You can try again with the same payment method or another one.",
-      action: "Try again",
-    },
-    reminder: {
-      subject: {
-        upcoming: ({ concept, dueDate }) => `Reminder: ${concept} is due on ${dueDate}`,
-        due_today: ({ concept }) => `Reminder: ${concept} is due today`,
-        overdue: ({ concept, dueDate }) => `Overdue: ${concept} (due on ${dueDate})`,
-      },
-      intro: {
-        upcoming: ({ concept, amount, dueDate }) => `This is a reminder that your receipt for ${concept}, ${amount}, is due on ${dueDate}.`,
-        due_today: ({ concept, amount }) => `This is a reminder that your receipt for ${concept}, ${amount}, is due today.`,
-        overdue: ({ concept, amount, dueDate }) =>
-          `Your receipt for ${concept}, ${amount}, was due on ${dueDate} and is still pending.`,
-      },
-      action: "Pay now",
-      alreadyPaid: "If you have already paid it, there is nothing else to do: thank you.",
-    },
-    enrollment_confirmed: {
-      subject: ({ course }) => `Enrolment confirmed: ${course}`,
-      intro: ({ student, course }) => `The enrolment of ${student} in ${course} is confirmed. Welcome!`,
-      outro: ({ email }) => `If you have any questions, write to us at ${email}.`,
-    },
-    hold_expired: {
-      subject: ({ course }) => `Seat released: ${course}`,
-      intro: ({ student, course }) =>
-        `We did not receive the enrolment payment for ${student} in ${course} in time, so the seat we held has been released. Nothing was charged.`,
-      action: "Enrol again",
-      outro: ({ email }) => `If you had paid, or think this is a mistake, write to us at ${email}.`,
-    },
-    late_payment_refunded: {
-      subject: ({ concept }) => `Your payment has been refunded: ${concept}`,
-      intro: ({ concept, amount }) =>
-        `Your payment of ${amount} for ${concept} arrived after the seat had been released and the course is full, so we have refunded it. You will see it in your account within a few days.`,
-      outro: ({ email }) => `If you would like to join the waiting list or have any questions, write to us at ${email}.`,
-    },
-    overdue_digest: {
-      subject: ({ count }) => (count === 1 ? "1 receipt is now overdue" : `${count} receipts are now overdue`),
-      intro: ({ count }) => (count === 1 ? "This receipt is now overdue and still unpaid:" : `These ${count} receipts are now overdue and still unpaid:`),
-      row: ({ concept, amount, dueDate }) => `${concept} · ${amount} · was due on ${dueDate}`,
-      action: "See the receipts",
-    },
-  },
-} satisfies Record<Locale, EmailCopy>;
+/** The e-mail copy of one language, as the message files hold it. */
+export type EmailMessages = Messages["email"];
 
 // ---------------------------------------------------------------------------------------------
 // What each template says, as plain text blocks; `render` turns them into text and HTML.
@@ -368,54 +132,54 @@ type Content = {
   outro: string[];
 };
 
-type Context = { t: EmailCopy; locale: Locale; academy: AcademyIdentity };
+type Context = { t: EmailTranslator; locale: Locale; academy: AcademyIdentity };
 
 const builders: { [K in TemplateName]: (data: TemplateData[K], ctx: Context) => Content } = {
   payment_link(d, { t, locale, academy }) {
     const amount = money(d, locale);
     const dueDate = formatDate(d.dueDate, locale);
     const details: Content["details"] = [
-      [t.labels.concept, d.concept],
-      [t.labels.amount, amount],
-      [t.labels.dueDate, dueDate],
+      [t("labels.concept"), d.concept],
+      [t("labels.amount"), amount],
+      [t("labels.dueDate"), dueDate],
     ];
-    if (d.linkExpiresAt) details.push([t.labels.linkExpires, formatDateTime(d.linkExpiresAt, locale, academy.timeZone)]);
+    if (d.linkExpiresAt) details.push([t("labels.linkExpires"), formatDateTime(d.linkExpiresAt, locale, academy.timeZone)]);
     return {
-      subject: t.payment_link.subject({ concept: d.concept }),
-      intro: [t.payment_link.intro({ concept: d.concept, amount, dueDate })],
+      subject: t("payment_link.subject", { concept: d.concept }),
+      intro: [t("payment_link.intro", { concept: d.concept, amount, dueDate })],
       details,
-      action: { label: t.payment_link.action({ amount }), url: checkedLink(d.link) },
-      outro: [t.payment_link.note],
+      action: { label: t("payment_link.action", { amount }), url: checkedLink(d.link) },
+      outro: [t("payment_link.note")],
     };
   },
   payment_received(d, { t, locale, academy }) {
     const amount = money(d, locale);
     return {
-      subject: t.payment_received.subject({ concept: d.concept }),
-      intro: [t.payment_received.intro({ concept: d.concept, amount })],
+      subject: t("payment_received.subject", { concept: d.concept }),
+      intro: [t("payment_received.intro", { concept: d.concept, amount })],
       details: [
-        [t.labels.receiptNumber, d.receiptNumber],
-        [t.labels.concept, d.concept],
-        [t.labels.amount, amount],
-        [t.labels.method, t.methods[d.method]],
-        [t.labels.paidAt, formatDateTime(d.paidAt, locale, academy.timeZone)],
+        [t("labels.receiptNumber"), d.receiptNumber],
+        [t("labels.concept"), d.concept],
+        [t("labels.amount"), amount],
+        [t("labels.method"), t(`methods.${d.method}`)],
+        [t("labels.paidAt"), formatDateTime(d.paidAt, locale, academy.timeZone)],
       ],
-      action: d.receiptLink ? { label: t.payment_received.download, url: checkedLink(d.receiptLink) } : undefined,
-      outro: d.receiptAttached ? [t.payment_received.attached] : [],
+      action: d.receiptLink ? { label: t("payment_received.download"), url: checkedLink(d.receiptLink) } : undefined,
+      outro: d.receiptAttached ? [t("payment_received.attached")] : [],
     };
   },
   payment_failed(d, { t, locale }) {
     const amount = money(d, locale);
     const details: Content["details"] = [
-      [t.labels.concept, d.concept],
-      [t.labels.amount, amount],
+      [t("labels.concept"), d.concept],
+      [t("labels.amount"), amount],
     ];
-    if (d.reason) details.push([t.labels.reason, d.reason]);
+    if (d.reason) details.push([t("labels.reason"), d.reason]);
     return {
-      subject: t.payment_failed.subject({ concept: d.concept }),
-      intro: [t.payment_failed.intro({ concept: d.concept, amount }), t.payment_failed.next],
+      subject: t("payment_failed.subject", { concept: d.concept }),
+      intro: [t("payment_failed.intro", { concept: d.concept, amount }), t("payment_failed.next")],
       details,
-      action: { label: t.payment_failed.action, url: checkedLink(d.retryLink) },
+      action: { label: t("payment_failed.action"), url: checkedLink(d.retryLink) },
       outro: [],
     };
   },
@@ -423,64 +187,65 @@ const builders: { [K in TemplateName]: (data: TemplateData[K], ctx: Context) => 
     const amount = money(d, locale);
     const dueDate = formatDate(d.dueDate, locale);
     return {
-      subject: t.reminder.subject[d.stage]({ concept: d.concept, dueDate }),
-      intro: [t.reminder.intro[d.stage]({ concept: d.concept, amount, dueDate })],
+      subject: t(`reminder.subject.${d.stage}`, { concept: d.concept, dueDate }),
+      intro: [t(`reminder.intro.${d.stage}`, { concept: d.concept, amount, dueDate })],
       details: [
-        [t.labels.concept, d.concept],
-        [t.labels.amount, amount],
-        [t.labels.dueDate, dueDate],
+        [t("labels.concept"), d.concept],
+        [t("labels.amount"), amount],
+        [t("labels.dueDate"), dueDate],
       ],
-      action: { label: t.reminder.action, url: checkedLink(d.link) },
-      outro: [t.reminder.alreadyPaid],
+      action: { label: t("reminder.action"), url: checkedLink(d.link) },
+      outro: [t("reminder.alreadyPaid")],
     };
   },
   enrollment_confirmed(d, { t, locale, academy }) {
     return {
-      subject: t.enrollment_confirmed.subject({ course: d.course }),
-      intro: [t.enrollment_confirmed.intro({ student: d.studentName, course: d.course })],
+      subject: t("enrollment_confirmed.subject", { course: d.course }),
+      intro: [t("enrollment_confirmed.intro", { student: d.studentName, course: d.course })],
       details: [
-        [t.labels.student, d.studentName],
-        [t.labels.course, d.course],
-        [t.labels.startDate, formatDate(d.startDate, locale)],
-        [t.labels.schedule, d.schedule],
+        [t("labels.student"), d.studentName],
+        [t("labels.course"), d.course],
+        [t("labels.startDate"), formatDate(d.startDate, locale)],
+        [t("labels.schedule"), d.schedule],
       ],
-      outro: [t.enrollment_confirmed.outro({ email: academy.email })],
+      outro: [t("enrollment_confirmed.outro", { email: academy.email })],
     };
   },
   late_payment_refunded(d, { t, locale, academy }) {
     const amount = money(d, locale);
     return {
-      subject: t.late_payment_refunded.subject({ concept: d.concept }),
-      intro: [t.late_payment_refunded.intro({ concept: d.concept, amount })],
+      subject: t("late_payment_refunded.subject", { concept: d.concept }),
+      intro: [t("late_payment_refunded.intro", { concept: d.concept, amount })],
       details: [
-        [t.labels.concept, d.concept],
-        [t.labels.amount, amount],
+        [t("labels.concept"), d.concept],
+        [t("labels.amount"), amount],
       ],
-      outro: [t.late_payment_refunded.outro({ email: academy.email })],
+      outro: [t("late_payment_refunded.outro", { email: academy.email })],
     };
   },
   overdue_digest(d, { t, locale }) {
+    const count = d.receipts.length;
     return {
-      subject: t.overdue_digest.subject({ count: d.receipts.length }),
-      intro: [t.overdue_digest.intro({ count: d.receipts.length })],
+      subject: t("overdue_digest.subject", { count }),
+      intro: [t("overdue_digest.intro", { count })],
       details: d.receipts.map((r) => [
-        `${r.number} · ${r.payerName}`,
-        t.overdue_digest.row({ concept: r.concept, amount: money(r, locale), dueDate: formatDate(r.dueDate, locale) }),
+        t("overdue_digest.receipt", { number: r.number, payer: r.payerName }),
+        t("overdue_digest.row", { concept: r.concept, amount: money(r, locale), dueDate: formatDate(r.dueDate, locale) }),
       ]),
-      action: { label: t.overdue_digest.action, url: checkedLink(d.dashboardLink) },
+      action: { label: t("overdue_digest.action"), url: checkedLink(d.dashboardLink) },
       outro: [],
     };
   },
   hold_expired(d, { t, academy }) {
     return {
-      subject: t.hold_expired.subject({ course: d.course }),
-      intro: [t.hold_expired.intro({ student: d.studentName, course: d.course })],
+      subject: t("hold_expired.subject", { course: d.course }),
+      intro: [t("hold_expired.intro", { student: d.studentName, course: d.course })],
       details: [
-        [t.labels.student, d.studentName],
-        [t.labels.course, d.course],
+        [t("labels.student"), d.studentName],
+        [t("labels.course"), d.course],
       ],
-      action: { label: t.hold_expired.action, url: checkedLink(d.enrollLink) },
-      outro: [t.hold_expired.outro({ email: academy.email })],
+      action: { label: t("hold_expired.action"), url: checkedLink(d.enrollLink) },
+      outro: [t("hold_expired.outro", { email: academy.email })],
     };
   },
 };
@@ -492,12 +257,13 @@ export function renderTemplate<T extends TemplateName>(
   data: TemplateData[T],
   academy: AcademyIdentity,
 ): RenderedMail {
-  const t: EmailCopy = emailCopy[locale];
+  const t = translators[locale];
   const build: (data: TemplateData[T], ctx: Context) => Content = builders[template];
   const content = build(data, { t, locale, academy });
-  const greeting = t.greeting(data.recipientName?.trim() || undefined);
+  const name = data.recipientName?.trim();
+  const greeting = name ? t("greeting.named", { name }) : t("greeting.anonymous");
   // A newline in a subject would be folded into the header by the mailer; keep it one line.
-  const subject = oneLine(`${content.subject} · ${academy.name}`);
+  const subject = oneLine(t("subject", { subject: content.subject, academy: academy.name }));
   return {
     subject,
     text: renderText(content, greeting, t, academy),
@@ -508,20 +274,23 @@ export function renderTemplate<T extends TemplateName>(
 // ---------------------------------------------------------------------------------------------
 // Rendering.
 
-function footerLines(t: EmailCopy, academy: AcademyIdentity): string[] {
+function footerLines(t: EmailTranslator, academy: AcademyIdentity): string[] {
   const contact = [academy.email, academy.phone, academy.website].filter((v) => v.trim() !== "");
   const place = [academy.address, [academy.postcode, academy.city].filter(Boolean).join(" ")].filter((v) => v.trim() !== "");
-  return [`${academy.legalName} · ${t.taxId}: ${academy.taxId}`, place.join(", "), contact.join(" · "), t.why(academy.name)].filter(
-    (line) => line.trim() !== "",
-  );
+  return [
+    t("footer.legal", { legalName: academy.legalName, taxId: academy.taxId }),
+    place.join(", "),
+    contact.join(" · "),
+    t("footer.why", { academy: academy.name }),
+  ].filter((line) => line.trim() !== "");
 }
 
-function renderText(content: Content, greeting: string, t: EmailCopy, academy: AcademyIdentity): string {
+function renderText(content: Content, greeting: string, t: EmailTranslator, academy: AcademyIdentity): string {
   const blocks: string[] = [greeting, ...content.intro];
-  if (content.details.length) blocks.push(content.details.map(([label, value]) => `${label}: ${value}`).join("\n"));
-  if (content.action) blocks.push(`${content.action.label}: ${content.action.url}`);
+  if (content.details.length) blocks.push(content.details.map(([label, value]) => t("detail", { label, value })).join("\n"));
+  if (content.action) blocks.push(t("actionLink", { label: content.action.label, url: content.action.url }));
   blocks.push(...content.outro);
-  blocks.push(`${t.signOff}\n${academy.name}`);
+  blocks.push(`${t("signOff")}\n${academy.name}`);
   blocks.push(`--\n${footerLines(t, academy).join("\n")}`);
   return `${blocks.join("\n\n")}\n`;
 }
@@ -529,7 +298,7 @@ function renderText(content: Content, greeting: string, t: EmailCopy, academy: A
 const font = "font-family:Arial,Helvetica,sans-serif;";
 const paragraph = `margin:0 0 16px;${font}font-size:16px;line-height:1.5;color:#1f2937;`;
 
-function renderHtml(content: Content, subject: string, greeting: string, t: EmailCopy, locale: Locale, academy: AcademyIdentity): string {
+function renderHtml(content: Content, subject: string, greeting: string, t: EmailTranslator, locale: Locale, academy: AcademyIdentity): string {
   const p = (text: string) => `<p style="${paragraph}">${escapeHtml(text)}</p>`;
   const rows = content.details
     .map(
@@ -540,7 +309,7 @@ function renderHtml(content: Content, subject: string, greeting: string, t: Emai
     .join("");
   const action = content.action
     ? `<p style="margin:24px 0 8px;"><a href="${escapeHtml(content.action.url)}" style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:12px 22px;border-radius:6px;${font}font-size:16px;font-weight:bold;">${escapeHtml(content.action.label)}</a></p>` +
-      `<p style="margin:0 0 16px;${font}font-size:13px;line-height:1.5;color:#4b5563;">${escapeHtml(t.buttonFallback)}<br><a href="${escapeHtml(content.action.url)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(content.action.url)}</a></p>`
+      `<p style="margin:0 0 16px;${font}font-size:13px;line-height:1.5;color:#4b5563;">${escapeHtml(t("buttonFallback"))}<br><a href="${escapeHtml(content.action.url)}" style="color:#1d4ed8;word-break:break-all;">${escapeHtml(content.action.url)}</a></p>`
     : "";
   const footer = footerLines(t, academy).map(escapeHtml).join("<br>");
   return [
@@ -556,7 +325,7 @@ function renderHtml(content: Content, subject: string, greeting: string, t: Emai
     rows ? `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:0 0 16px;">${rows}</table>` : "",
     action,
     ...content.outro.map(p),
-    `<p style="${paragraph}">${escapeHtml(t.signOff)}<br>${escapeHtml(academy.name)}</p>`,
+    `<p style="${paragraph}">${escapeHtml(t("signOff"))}<br>${escapeHtml(academy.name)}</p>`,
     `</td></tr>`,
     `<tr><td style="padding:16px 28px 24px;border-top:1px solid #e5e7eb;${font}font-size:12px;line-height:1.6;color:#6b7280;">${footer}</td></tr>`,
     `</table></td></tr></table></body></html>`,

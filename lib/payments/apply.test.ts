@@ -7,7 +7,7 @@ import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { openTestDatabase } from "@/scripts/testing/postgres";
-import { applyProviderEvent } from "./apply";
+import { applyProviderEvent } from "@/lib/after-payment";
 import type { ProviderEvent, ProviderOutcome } from "./types";
 
 let database: Database;

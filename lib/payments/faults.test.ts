@@ -15,7 +15,7 @@ import { createMailTransport } from "@/lib/messaging/transport";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { createTestDatabase, startOwnTestPostgres, type OwnTestPostgres } from "@/scripts/testing/postgres";
 import { startTestSmtpServer, type TestSmtpServer } from "@/scripts/testing/smtp-server";
-import { applyProviderEvent } from "./apply";
+import { applyProviderEvent } from "@/lib/after-payment";
 import type { ProviderEvent } from "./types";
 
 const run = promisify(execFile);

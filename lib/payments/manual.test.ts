@@ -6,7 +6,8 @@ import { openDatabase, type Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { createTestDatabase } from "@/scripts/testing/postgres";
-import { cancelReceipt, recordManualPayment, resendPaymentLink } from "./manual";
+import { resendPaymentLink } from "@/lib/receipts/resend-link";
+import { cancelReceipt, recordManualPayment } from "./manual";
 
 let database: Database;
 let studentId: string;

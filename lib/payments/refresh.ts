@@ -7,7 +7,7 @@ import type { Db } from "@/db/client";
 import type { AuditSource } from "@/db/queries/audit";
 import { listStaleAttempts } from "@/db/queries/payments";
 import { paymentAttempts } from "@/db/schema";
-import { applyProviderEvent } from "./apply";
+import { applyProviderEvent } from "@/lib/after-payment";
 import { isFinalAttempt } from "./attempt-machine";
 import { currentPaymentsConfig, paymentProvider } from "./providers";
 import type { ProviderOutcome } from "./types";

@@ -8,7 +8,7 @@ import type { Db } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
 import { lockReceipt } from "@/db/queries/payments";
 import { attentionItems, paymentAttempts, refunds } from "@/db/schema";
-import { applyProviderEvent } from "./apply";
+import { applyProviderEvent } from "@/lib/after-payment";
 import { paymentProvider } from "./providers";
 import { isPaidReceipt } from "./receipt-machine";
 import { PaymentError } from "./types";

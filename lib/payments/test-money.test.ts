@@ -8,7 +8,7 @@ import * as t from "@/db/schema";
 import { createTestDatabase } from "@/scripts/testing/postgres";
 
 let database: Database;
-let apply: typeof import("./apply");
+let apply: typeof import("./apply") & typeof import("@/lib/after-payment");
 let issue: typeof import("@/lib/receipts/issue");
 let studentId: string;
 const nodeEnv = process.env.NODE_ENV;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_test_money");
   // env() is parsed once per module graph: set it before the first module that reads it loads.
   Object.assign(process.env, { NODE_ENV: "production", DATABASE_URL: url, DATABASE_DRIVER: "pg", AUTH_SECRET: "x".repeat(32), APP_ENCRYPTION_KEY: "0".repeat(64), ALLOW_TEST_PAYMENTS: "" });
-  apply = await import("./apply");
+  apply = { ...(await import("./apply")), ...(await import("@/lib/after-payment")) };
   issue = await import("@/lib/receipts/issue");
   database = await (await import("@/db/client")).database();
   await database.migrate();

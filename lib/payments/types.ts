@@ -11,6 +11,8 @@ export function providerOf(method: OnlineMethod): Provider {
 
 /** The reason on a refund that returns money which never paid its receipt (a second payment). */
 export const EXTRA_PAYMENT_REFUND = "extra_payment";
+/** The reason that marks a refund as the return of a late payment (the receipt stays cancelled). */
+export const LATE_PAYMENT_REFUND = "late_payment_no_seat";
 
 /** Which of the academy's method lists applies to paying a receipt: the enrollment's or the receipts'. */
 export type PaymentFlow = "enrollment" | "receipts";

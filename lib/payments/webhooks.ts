@@ -3,7 +3,7 @@
 // provider tries again.
 import "server-only";
 import { getDb } from "@/db/client";
-import { applyProviderEvent } from "./apply";
+import { applyProviderEvent } from "@/lib/after-payment";
 import { paymentProvider } from "./providers";
 import { WebhookRejected } from "./providers/provider";
 import { PaymentError, type Provider } from "./types";

@@ -1,6 +1,6 @@
 // The HTTP answer that hands a receipt PDF to a browser, shared by the payer's and the staff's
-// download routes: a file download named recibo-<number>.pdf that no cache keeps and that sends
-// no Referer (the payer's URL carries their payment-link token).
+// download routes: a file download named recibo-<number>.pdf (receipt-<number>.pdf in English)
+// that no cache keeps and that sends no Referer (the payer's URL carries their payment-link token).
 import "server-only";
 
 export function receiptPdfResponse(pdf: { filename: string; bytes: Uint8Array }): Response {

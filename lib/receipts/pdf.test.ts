@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { demoAcademy } from "@/db/seed";
+import { demoAcademy } from "@/lib/demo/seed";
 import { settingKeys } from "@/lib/academy";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { openTestDatabase } from "@/scripts/testing/postgres";
@@ -149,6 +149,11 @@ describe("helpers", () => {
     expect(formatPeriod("2027-01", "en")).toBe("January 2027");
     expect(receiptPdfFilename("2026-000123")).toBe("recibo-2026-000123.pdf");
     expect(receiptPdfFilename("A/B 7")).toBe("recibo-A-B-7.pdf");
+  });
+
+  it("names the file in the student's language", () => {
+    expect(receiptPdfFilename("2026-000123", "es")).toBe("recibo-2026-000123.pdf");
+    expect(receiptPdfFilename("A/B 7", "en")).toBe("receipt-A-B-7.pdf");
   });
 });
 

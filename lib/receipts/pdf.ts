@@ -3,16 +3,18 @@
 // prints. Only a paid receipt has one (also after a refund, which it then shows): a pending or
 // cancelled receipt proves no payment, so the loader returns undefined and the routes answer 404.
 //
-// One A4 page in Spanish, or in English when the student's language is English. It uses the PDF
-// standard fonts (Helvetica, WinAnsi encoding), which cover Spanish and the other Western European
-// languages and the € sign with nothing to embed; a character outside that set (e.g. a name in
-// Cyrillic) is printed without its accent when it has one, or as "?" (see `winAnsiText`).
+// One A4 page in Spanish, or in English when the student's language is English; the copy is the
+// `pdf` namespace of the message files. It uses the PDF standard fonts (Helvetica, WinAnsi
+// encoding), which cover Spanish and the other Western European languages and the € sign with
+// nothing to embed; a character outside that set (e.g. a name in Cyrillic) is printed without its
+// accent when it has one, or as "?" (see `winAnsiText`).
 import "server-only";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
 import type { DbOrTx } from "@/db/client";
 import { getReceiptForPdf } from "@/db/queries/receipt-pdf";
 import type { Academy } from "@/lib/academy";
 import { formattingLocale, isLocale, defaultLocale, type Locale } from "@/lib/i18n/config";
+import { serverTranslator } from "@/lib/i18n/translator";
 import type { PaymentMethod } from "@/lib/messaging/templates";
 import { formatMoney } from "@/lib/money";
 import { getAcademyOrProvisional } from "@/lib/settings";
@@ -55,9 +57,12 @@ export type ReceiptPdfData = {
   student: { name: string; document: { kind: DocumentKind; number: string } | null };
 };
 
-/** recibo-2026-000123.pdf (the number's characters that are unsafe in a file name become "-"). */
-export function receiptPdfFilename(number: string): string {
-  return `recibo-${number.replace(/[^A-Za-z0-9._-]+/g, "-")}.pdf`;
+/**
+ * recibo-2026-000123.pdf, or receipt-2026-000123.pdf in English. Characters that are unsafe in a
+ * file name (or in the Content-Disposition header that carries it) become "-".
+ */
+export function receiptPdfFilename(number: string, locale: Locale = defaultLocale): string {
+  return translators[locale]("filename", { number }).replace(/[^A-Za-z0-9._-]+/g, "-");
 }
 
 /** What the PDF of a receipt prints, or undefined when the receipt does not exist or proves no payment. */
@@ -93,107 +98,13 @@ export async function receiptPdfData(db: DbOrTx, receiptId: string): Promise<Rec
 export async function loadReceiptPdf(db: DbOrTx, receiptId: string): Promise<{ filename: string; bytes: Uint8Array } | undefined> {
   const data = await receiptPdfData(db, receiptId);
   if (!data) return undefined;
-  return { filename: receiptPdfFilename(data.receipt.number), bytes: await renderReceiptPdf(data) };
+  return { filename: receiptPdfFilename(data.receipt.number, data.locale), bytes: await renderReceiptPdf(data) };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Copy.
+// Copy: the `pdf` namespace of the message files (lib/i18n/messages), in ICU syntax.
 
-type Copy = {
-  title: string;
-  number: string;
-  issuedAt: string;
-  taxId: string;
-  payer: string;
-  student: string;
-  document: Record<DocumentKind, string>;
-  payerDocument: string;
-  concept: string;
-  period: string;
-  amount: string;
-  discount: string;
-  total: string;
-  refunded: string;
-  net: string;
-  payment: string;
-  method: string;
-  paidAt: string;
-  status: Record<ReceiptPdfStatus, string>;
-  methods: Record<PaymentMethod, string>;
-  statement(p: { academy: string; payer: string; amount: string; concept: string }): string;
-  notInvoice: string;
-  noPeriod: string;
-};
-
-const copy: Record<Locale, Copy> = {
-  es: {
-    title: "RECIBO",
-    number: "Nº",
-    issuedAt: "Fecha de emisión",
-    taxId: "NIF",
-    payer: "Pagador",
-    student: "Alumno/a",
-    document: { dni: "DNI", nie: "NIE", passport: "Pasaporte", other: "Documento" },
-    payerDocument: "Documento",
-    concept: "Concepto",
-    period: "Periodo",
-    amount: "Importe",
-    discount: "Descuento",
-    total: "Total pagado",
-    refunded: "Devuelto",
-    net: "Importe neto cobrado",
-    payment: "Pago",
-    method: "Forma de pago",
-    paidAt: "Fecha de pago",
-    status: { paid: "PAGADO", partially_refunded: "DEVUELTO EN PARTE", refunded: "DEVUELTO" },
-    methods: {
-      stripe: "Tarjeta",
-      paypal: "PayPal",
-      redsys: "Tarjeta",
-      bizum: "Bizum",
-      cash: "Efectivo",
-      transfer: "Transferencia bancaria",
-      other: "Otro",
-    },
-    statement: ({ academy, payer, amount, concept }) =>
-      `${academy} declara haber recibido de ${payer} la cantidad de ${amount} en concepto de ${concept}.`,
-    notInvoice: "Este documento es un recibo de pago; no es una factura.",
-    noPeriod: "—",
-  },
-  en: {
-    title: "RECEIPT",
-    number: "No.",
-    issuedAt: "Issue date",
-    taxId: "Tax ID (NIF)",
-    payer: "Payer",
-    student: "Student",
-    document: { dni: "DNI", nie: "NIE", passport: "Passport", other: "ID document" },
-    payerDocument: "ID document",
-    concept: "Description",
-    period: "Period",
-    amount: "Amount",
-    discount: "Discount",
-    total: "Total paid",
-    refunded: "Refunded",
-    net: "Net amount received",
-    payment: "Payment",
-    method: "Payment method",
-    paidAt: "Payment date",
-    status: { paid: "PAID", partially_refunded: "PARTLY REFUNDED", refunded: "REFUNDED" },
-    methods: {
-      stripe: "Card",
-      paypal: "PayPal",
-      redsys: "Card",
-      bizum: "Bizum",
-      cash: "Cash",
-      transfer: "Bank transfer",
-      other: "Other",
-    },
-    statement: ({ academy, payer, amount, concept }) => `${academy} confirms receipt from ${payer} of ${amount} for ${concept}.`,
-    notInvoice: "This document is a payment receipt, not an invoice.",
-    noPeriod: "—",
-  },
-};
+const translators = { es: serverTranslator("es", "pdf"), en: serverTranslator("en", "pdf") };
 
 // ---------------------------------------------------------------------------------------------
 // Formatting.
@@ -332,7 +243,7 @@ class Canvas {
 /** Renders the receipt as a one-page A4 PDF. */
 export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array> {
   const { locale, academy, receipt, payer, student } = data;
-  const t = copy[locale];
+  const t = translators[locale];
   const fmt = (amount: number) => money(amount, receipt.currency, locale);
 
   const doc = await PDFDocument.create();
@@ -343,7 +254,7 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
   const c = new Canvas(page, { regular, bold, charset });
 
   // Fixed metadata (no "now"): the same receipt always gives the same bytes.
-  doc.setTitle(c.clean(`${t.title.charAt(0)}${t.title.slice(1).toLowerCase()} ${receipt.number} · ${academy.name}`));
+  doc.setTitle(c.clean(t("documentTitle", { number: receipt.number, academy: academy.name })));
   doc.setAuthor(c.clean(academy.legalName || academy.name));
   doc.setSubject(c.clean(receipt.concept));
   doc.setLanguage(formattingLocale[locale]);
@@ -367,7 +278,7 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
   ay -= 2;
   const identity = [
     academy.legalName !== academy.name ? academy.legalName : "",
-    academy.taxId ? `${t.taxId}: ${academy.taxId}` : "",
+    academy.taxId ? t("taxId", { taxId: academy.taxId }) : "",
     academy.address,
     [academy.postcode, academy.city].filter((v) => v.trim()).join(" "),
     [academy.email, academy.phone].filter((v) => v.trim()).join(" · "),
@@ -375,12 +286,12 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
   ].filter((line) => line.trim() !== "");
   for (const line of identity) ay = c.paragraph(line, left, ay, academyWidth, { size: 9, color: colors.muted, leading: 12.5 });
 
-  c.text(t.title, right, y - 4, { size: 24, bold: true, color: colors.accent, align: "right" });
-  c.text(`${t.number} ${receipt.number}`, right, y - 26, { size: 12, bold: true, color: colors.ink, align: "right" });
-  c.text(`${t.issuedAt}: ${longDate(receipt.issuedAt, locale, academy.timeZone)}`, right, y - 42, { size: 9, color: colors.muted, align: "right" });
+  c.text(t("title"), right, y - 4, { size: 24, bold: true, color: colors.accent, align: "right" });
+  c.text(t("number", { number: receipt.number }), right, y - 26, { size: 12, bold: true, color: colors.ink, align: "right" });
+  c.text(t("issuedAt", { date: longDate(receipt.issuedAt, locale, academy.timeZone) }), right, y - 42, { size: 9, color: colors.muted, align: "right" });
 
   // Status badge under the number.
-  const statusText = t.status[receipt.status];
+  const statusText = t(`status.${receipt.status}`);
   const badgeTone = receipt.status === "paid" ? { fg: colors.ok, bg: colors.okSoft } : { fg: colors.warn, bg: colors.warnSoft };
   const badgeWidth = c.width(statusText, 10, true) + 20;
   c.rect(right - badgeWidth, y - 70, badgeWidth, 20, badgeTone.bg, badgeTone.fg);
@@ -398,8 +309,8 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
     for (const e of extra) lines.push(...c.wrap(e, 9.5, boxWidth - 24).map((text) => ({ text, bold: false })));
     return lines;
   };
-  const payerLines = partyLines(payer.name, [payer.document ? `${t.payerDocument}: ${payer.document}` : "", payer.email].filter(Boolean));
-  const studentLines = partyLines(student.name, student.document ? [`${t.document[student.document.kind]}: ${student.document.number}`] : []);
+  const payerLines = partyLines(payer.name, [payer.document ? t("payerDocument", { number: payer.document }) : "", payer.email].filter(Boolean));
+  const studentLines = partyLines(student.name, student.document ? [t(`document.${student.document.kind}`, { number: student.document.number })] : []);
   const boxHeight = 30 + Math.max(payerLines.length, studentLines.length) * 14 + 8;
   const drawParty = (x: number, label: string, lines: { text: string; bold: boolean }[]) => {
     c.rect(x, y - boxHeight, boxWidth, boxHeight, colors.panel, colors.rule);
@@ -410,8 +321,8 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
       ly -= 14;
     }
   };
-  drawParty(left, t.payer, payerLines);
-  drawParty(left + boxWidth + gap, t.student, studentLines);
+  drawParty(left, t("payer"), payerLines);
+  drawParty(left + boxWidth + gap, t("student"), studentLines);
   y -= boxHeight + 30;
 
   // The detail table: concept, period, amount.
@@ -419,14 +330,14 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
   const periodWidth = contentWidth * 0.22;
   const conceptWidth = periodX - left - 24;
   c.rect(left, y - 8, contentWidth, 24, colors.accentSoft);
-  c.text(t.concept.toUpperCase(), left + 10, y, { size: 8, bold: true, color: colors.accent });
-  c.text(t.period.toUpperCase(), periodX, y, { size: 8, bold: true, color: colors.accent });
-  c.text(t.amount.toUpperCase(), right - 10, y, { size: 8, bold: true, color: colors.accent, align: "right" });
+  c.text(t("concept").toUpperCase(), left + 10, y, { size: 8, bold: true, color: colors.accent });
+  c.text(t("period").toUpperCase(), periodX, y, { size: 8, bold: true, color: colors.accent });
+  c.text(t("amount").toUpperCase(), right - 10, y, { size: 8, bold: true, color: colors.accent, align: "right" });
   y -= 30;
 
   const gross = receipt.amount + receipt.discountAmount;
   const conceptLines = c.wrap(receipt.concept, 10.5, conceptWidth);
-  const periodText = receipt.period ? formatPeriod(receipt.period, locale) : t.noPeriod;
+  const periodText = receipt.period ? formatPeriod(receipt.period, locale) : t("noPeriod");
   const periodLines = c.wrap(periodText, 10.5, periodWidth);
   c.text(fmt(gross), right - 10, y, { size: 10.5, color: colors.ink, align: "right" });
   let cy = y;
@@ -451,25 +362,25 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
     y -= o.strong ? 24 : 18;
   };
   if (receipt.discountAmount > 0) {
-    totalRow(t.discount, fmt(-receipt.discountAmount));
+    totalRow(t("discount"), fmt(-receipt.discountAmount));
     y -= 6;
   }
   c.rect(labelX - 10, y - 9, right - labelX + 10, 26, colors.accentSoft);
-  totalRow(t.total, fmt(receipt.amount), { strong: true, color: colors.ink });
+  totalRow(t("total"), fmt(receipt.amount), { strong: true, color: colors.ink });
   if (receipt.refundedAmount > 0) {
-    totalRow(t.refunded, fmt(-receipt.refundedAmount), { color: colors.warn });
-    totalRow(t.net, fmt(receipt.amount - receipt.refundedAmount));
+    totalRow(t("refunded"), fmt(-receipt.refundedAmount), { color: colors.warn });
+    totalRow(t("net"), fmt(receipt.amount - receipt.refundedAmount));
   }
   y -= 14;
 
   // The payment itself.
-  c.text(t.payment.toUpperCase(), left, y, { size: 8, bold: true, color: colors.muted });
+  c.text(t("payment").toUpperCase(), left, y, { size: 8, bold: true, color: colors.muted });
   y -= 8;
   c.line(left, y, right);
   y -= 18;
   const facts: [string, string][] = [
-    [t.method, receipt.method ? t.methods[receipt.method] : "—"],
-    [t.paidAt, longDateTime(receipt.paidAt, locale, academy.timeZone)],
+    [t("method"), receipt.method ? t(`methods.${receipt.method}`) : t("noMethod")],
+    [t("paidAt"), longDateTime(receipt.paidAt, locale, academy.timeZone)],
   ];
   for (const [label, value] of facts) {
     c.text(label, left, y, { size: 10, color: colors.muted });
@@ -479,14 +390,14 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
   y -= 16;
 
   // The statement of receipt, in words.
-  const statement = t.statement({ academy: academy.legalName || academy.name, payer: payer.name, amount: fmt(receipt.amount), concept: receipt.concept });
+  const statement = t("statement", { academy: academy.legalName || academy.name, payer: payer.name, amount: fmt(receipt.amount), concept: receipt.concept });
   y = c.paragraph(statement, left, y, contentWidth, { size: 10.5, color: colors.text, leading: 15 });
 
   // Footer.
   const footerY = MARGIN - 8;
   c.line(left, footerY + 30, right);
-  c.text(t.notInvoice, left, footerY + 16, { size: 8, color: colors.muted });
-  const footerLine = [academy.legalName, academy.taxId ? `${t.taxId} ${academy.taxId}` : "", [academy.address, [academy.postcode, academy.city].filter(Boolean).join(" ")].filter((v) => v.trim()).join(", ")]
+  c.text(t("notInvoice"), left, footerY + 16, { size: 8, color: colors.muted });
+  const footerLine = [academy.legalName, academy.taxId ? t("footerTaxId", { taxId: academy.taxId }) : "", [academy.address, [academy.postcode, academy.city].filter(Boolean).join(" ")].filter((v) => v.trim()).join(", ")]
     .filter((v) => v.trim())
     .join(" · ");
   c.paragraph(footerLine, left, footerY + 4, contentWidth, { size: 8, color: colors.muted, leading: 10 });

@@ -18,6 +18,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { Db, DbOrTx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
+import { cancelQueuedReminders, lockReceiptForReminder, markOverdue, messageExists, pendingReceiptsDueBy } from "@/db/queries/reminders";
 import type { ReminderSettings } from "@/lib/academy";
 import { calendarDate } from "@/lib/dates";
 import { env } from "@/lib/env";
@@ -27,7 +28,6 @@ import type { ReminderStage } from "@/lib/messaging/templates";
 import { hashLinkToken, issuePaymentLink } from "@/lib/receipts/payment-links";
 import { getAcademyOrProvisional, getReminderSettings } from "@/lib/settings";
 import { restoreCampusOnPayment, suspendCampusForOverdue, type SuspensionOptions } from "@/lib/campus/suspension";
-import { cancelQueuedReminders, lockReceiptForReminder, markOverdue, messageExists, pendingReceiptsDueBy } from "./queries";
 
 const DAY_MS = 86_400_000;
 
@@ -154,7 +154,7 @@ async function queueReminder(db: Db, receiptId: string, offset: number): Promise
 }
 
 /**
- * Called in the payment's transaction (lib/payments/effects.ts): reminders still waiting in the
+ * Called in the payment's transaction (lib/after-payment/receipt-paid.ts): reminders still waiting in the
  * outbox are not sent, and a campus access suspended for this receipt is queued for restoring.
  */
 export async function onReceiptPaid(tx: DbOrTx, receipt: { id: string; studentId: string; kind: string; overdueAt: Date | null }): Promise<void> {

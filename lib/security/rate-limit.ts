@@ -2,9 +2,8 @@
 // key (e.g. `signin-email:ana@…`), counted by one atomic statement per hit, so two instances
 // (or two requests) hitting the same key at once both count. Old windows are pruned on the fly.
 import "server-only";
-import { lt, sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "@/db/client";
-import { rateLimits } from "@/db/schema";
+import type { DbOrTx } from "@/db/client";
+import { countRateLimitHit, deleteRateLimit, deleteRateLimitsBefore, takeBackRateLimitHit } from "@/db/queries/rate-limits";
 
 export type RateLimit = { limit: number; windowSeconds: number; now?: Date };
 export type RateLimitResult = {
@@ -31,40 +30,24 @@ function secondsLeft(windowStartedAt: Date, windowSeconds: number, now: Date): n
 
 /** Counts one hit on `key` and says whether it is allowed. */
 export async function hit(db: DbOrTx, key: string, { limit, windowSeconds, now = new Date() }: RateLimit): Promise<RateLimitResult> {
-  const at = now.toISOString();
-  // A window that has run out starts again at `now` with this hit as its first.
-  const expired = sql`${rateLimits.windowStartedAt} <= ${at}::timestamptz - make_interval(secs => ${windowSeconds})`;
-  const [row] = await queryRows<{ window_started_at: string | Date; hits: number }>(
-    db,
-    sql`insert into ${rateLimits} (key, window_started_at, hits) values (${key}, ${at}::timestamptz, 1)
-        on conflict (key) do update set
-          window_started_at = case when ${expired} then excluded.window_started_at else ${rateLimits.windowStartedAt} end,
-          hits = case when ${expired} then 1 else least(${rateLimits.hits} + 1, ${MAX_HITS}) end
-        returning window_started_at, hits`,
-  );
-  if (!row) throw new Error("rate limit upsert returned no row");
+  const { windowStartedAt, hits } = await countRateLimitHit(db, { key, at: now, windowSeconds, maxHits: MAX_HITS });
   if (Math.random() < PRUNE_PROBABILITY) await pruneRateLimits(db, now);
-  const hits = Number(row.hits);
   const allowed = hits <= limit;
-  const resetSeconds = secondsLeft(new Date(row.window_started_at), windowSeconds, now);
+  const resetSeconds = secondsLeft(windowStartedAt, windowSeconds, now);
   return { allowed, hits, retryAfterSeconds: allowed ? 0 : resetSeconds, resetSeconds };
 }
 
 /** Takes back one hit counted on `key` (an attempt that turned out to be legitimate). */
 export async function undoHit(db: DbOrTx, key: string): Promise<void> {
-  await db.execute(sql`update ${rateLimits} set hits = greatest(${rateLimits.hits} - 1, 0) where ${rateLimits.key} = ${key}`);
+  await takeBackRateLimitHit(db, key);
 }
 
 /** Forgets a key (e.g. after the owner proved who they are). */
 export async function resetRateLimit(db: DbOrTx, key: string): Promise<void> {
-  await db.delete(rateLimits).where(sql`${rateLimits.key} = ${key}`);
+  await deleteRateLimit(db, key);
 }
 
 /** Deletes windows that ended long ago. Returns how many rows went. */
 export async function pruneRateLimits(db: DbOrTx, now: Date = new Date()): Promise<number> {
-  const deleted = await db
-    .delete(rateLimits)
-    .where(lt(rateLimits.windowStartedAt, new Date(now.getTime() - KEEP_SECONDS * 1000)))
-    .returning({ key: rateLimits.key });
-  return deleted.length;
+  return deleteRateLimitsBefore(db, new Date(now.getTime() - KEEP_SECONDS * 1000));
 }

@@ -8,10 +8,16 @@
 // Either way the caller's answer is the one a newcomer gets, so nobody learns from it whether a
 // document is enrolled anywhere.
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { flagForAttention } from "@/db/queries/payments";
-import { guardians, students } from "@/db/schema";
+import {
+  findPayingGuardians,
+  findStudentsByDocument,
+  findStudentsByEmailAndName,
+  insertGuardian,
+  insertStudent,
+  lockStudentDocument,
+} from "@/db/queries/students";
 
 type DocumentType = "dni" | "nie" | "passport";
 
@@ -63,13 +69,9 @@ export async function matchOrCreateStudent(tx: Tx, details: StudentDetails, sour
   }
 
   // Submissions naming the same document take turns, so two at once cannot both create it.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`student-document:${documentNumber}`}))`);
+  await lockStudentDocument(tx, documentNumber);
   // By number whatever the type: a DNI given as a passport is still that DNI.
-  const holders = await tx
-    .select({ id: students.id, firstName: students.firstName, lastName: students.lastName, email: students.email, phone: students.phone, birthDate: students.birthDate, city: students.city })
-    .from(students)
-    .where(eq(students.documentNumber, documentNumber))
-    .orderBy(asc(students.createdAt), asc(students.id));
+  const holders = await findStudentsByDocument(tx, documentNumber);
   const candidates = holders.filter(
     (s) => lower(s.email) === lower(details.email) && (!s.birthDate || !details.birthDate || s.birthDate === details.birthDate),
   );
@@ -111,10 +113,7 @@ export async function flagIdentityConflict(tx: Tx, match: MatchedStudent, receip
  */
 async function sameGuardian<T extends { id: string }>(tx: Tx, candidates: T[], guardian: GuardianDetails | undefined): Promise<T | undefined> {
   if (candidates.length === 0) return undefined;
-  const onRecord = await tx
-    .select({ studentId: guardians.studentId, email: guardians.email, documentNumber: guardians.documentNumber })
-    .from(guardians)
-    .where(and(inArray(guardians.studentId, candidates.map((c) => c.id)), eq(guardians.isPayer, true)));
+  const onRecord = await findPayingGuardians(tx, candidates.map((c) => c.id));
   return candidates.find((c) => {
     const theirs = onRecord.filter((g) => g.studentId === c.id);
     if (!guardian) return theirs.length === 0;
@@ -123,33 +122,23 @@ async function sameGuardian<T extends { id: string }>(tx: Tx, candidates: T[], g
 }
 
 async function findByEmailAndName(tx: Tx, details: StudentDetails): Promise<{ id: string }[]> {
-  return tx
-    .select({ id: students.id })
-    .from(students)
-    .where(
-      sql`lower(${students.email}) = ${lower(details.email)} and lower(${students.firstName}) = ${lower(details.firstName)} and lower(${students.lastName}) = ${lower(details.lastName)}`,
-    )
-    .orderBy(asc(students.createdAt), asc(students.id))
-    .limit(20);
+  return findStudentsByEmailAndName(tx, { email: lower(details.email), firstName: lower(details.firstName), lastName: lower(details.lastName) });
 }
 
 async function createStudent(tx: Tx, details: StudentDetails, guardian?: GuardianDetails): Promise<string> {
-  const [created] = await tx
-    .insert(students)
-    .values({
-      firstName: details.firstName,
-      lastName: details.lastName,
-      email: details.email,
-      phone: details.phone ?? null,
-      documentType: details.documentType ?? null,
-      documentNumber: details.documentNumber ?? null,
-      birthDate: details.birthDate ?? null,
-      address: details.address ?? null,
-      postcode: details.postcode ?? null,
-      city: details.city ?? null,
-      ...(details.locale && { locale: details.locale }),
-    })
-    .returning({ id: students.id });
-  if (guardian) await tx.insert(guardians).values({ studentId: created!.id, ...guardian, isPayer: true });
-  return created!.id;
+  const id = await insertStudent(tx, {
+    firstName: details.firstName,
+    lastName: details.lastName,
+    email: details.email,
+    phone: details.phone ?? null,
+    documentType: details.documentType ?? null,
+    documentNumber: details.documentNumber ?? null,
+    birthDate: details.birthDate ?? null,
+    address: details.address ?? null,
+    postcode: details.postcode ?? null,
+    city: details.city ?? null,
+    ...(details.locale && { locale: details.locale }),
+  });
+  if (guardian) await insertGuardian(tx, { studentId: id, ...guardian, isPayer: true });
+  return id;
 }

@@ -2,7 +2,7 @@
 // delivery of anything it queued), for the crash test in lib/payments/faults.test.ts.
 // Run with: tsx --conditions=react-server scripts/testing/apply-then-crash.ts <database url> <event json>
 import { openDatabase } from "@/db/client";
-import { applyProviderEvent } from "@/lib/payments/apply";
+import { applyProviderEvent } from "@/lib/after-payment";
 import type { ProviderEvent } from "@/lib/payments/types";
 
 const [url, eventJson] = process.argv.slice(2);

@@ -12,7 +12,8 @@ import { getReceiptCurrency, getReceiptEnrollment } from "@/db/queries/dashboard
 import { retryProvisioning } from "@/lib/campus/provision";
 import { requireStaff, type StaffSession } from "@/lib/auth/guard";
 import type { StaffRole } from "@/lib/auth/config";
-import { cancelReceipt, manualMethods, recordManualPayment, resendPaymentLink } from "@/lib/payments/manual";
+import { cancelReceipt, manualMethods, recordManualPayment } from "@/lib/payments/manual";
+import { resendPaymentLink } from "@/lib/receipts/resend-link";
 import { requestRefund } from "@/lib/payments/refunds";
 import { PaymentError } from "@/lib/payments/types";
 import { parseDecimalString } from "@/lib/money";

@@ -1,7 +1,7 @@
 // The demo academy: what the README and the e2e specs promise about it.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "./client";
+import { openDatabase, queryRows, type Database } from "@/db/client";
 import { isSeeded, seedDemo } from "./seed";
 
 let database: Database;

@@ -1,6 +1,7 @@
-// Data access for reminders and the overdue policy (kept beside them: nothing else reads these).
+// Data access for reminders and the overdue policy (lib/reminders/reminders.ts), and the check
+// campus suspension makes before restoring access (lib/campus/suspension.ts).
 import "server-only";
-import { and, eq, inArray, isNull, like, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, like, lte, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { messages, receipts, students } from "@/db/schema";
 
@@ -75,4 +76,14 @@ export async function cancelQueuedReminders(tx: DbOrTx, receiptId: string): Prom
     .where(and(eq(messages.receiptId, receiptId), eq(messages.status, "queued"), like(messages.dedupeKey, "reminder:%")))
     .returning({ id: messages.id });
   return rows.length;
+}
+
+/** Whether the student has an overdue receipt still unpaid other than this one. */
+export async function hasOtherOverdueReceipt(db: DbOrTx, params: { studentId: string; exceptReceiptId: string }): Promise<boolean> {
+  const [stillOverdue] = await db
+    .select({ id: receipts.id })
+    .from(receipts)
+    .where(and(eq(receipts.studentId, params.studentId), eq(receipts.status, "pending"), isNotNull(receipts.overdueAt), ne(receipts.id, params.exceptReceiptId)))
+    .limit(1);
+  return stillOverdue !== undefined;
 }

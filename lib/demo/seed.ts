@@ -1,10 +1,25 @@
 // The demo academy: identity, six courses (one nearly full, one full), forty students (minors
 // with guardians), their enrollments and a year of receipts in every state, two staff users
 // and an API key. Deterministic for a given date, so tests can reason about it.
-import { eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
+import {
+  insertDemoApiKey,
+  insertDemoAuditEvents,
+  insertDemoCourses,
+  insertDemoEnrollments,
+  insertDemoGuardians,
+  insertDemoPaymentAttempts,
+  insertDemoReceipts,
+  insertDemoRefunds,
+  insertDemoSettings,
+  insertDemoStaffUsers,
+  insertDemoStudents,
+  linkDemoPaidAttempts,
+  lockDemoSeed,
+  settingExists,
+} from "@/db/queries/demo";
 import { allocateReceiptNumbers } from "@/db/queries/receipts";
-import * as t from "@/db/schema";
+import type * as t from "@/db/schema";
 import { settingKeys, type Academy } from "@/lib/academy";
 import { apiKeyPrefix, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
 import { hashPassword } from "@/lib/auth/password";
@@ -204,8 +219,7 @@ function providerOf(method: Method): "redsys" | "stripe" | "paypal" | "manual" {
 export type SeedResult = { apiKey: string; students: number; receipts: number };
 
 export async function isSeeded(db: Db): Promise<boolean> {
-  const rows = await db.select({ key: t.settings.key }).from(t.settings).where(eq(t.settings.key, settingKeys.academy));
-  return rows.length > 0;
+  return settingExists(db, settingKeys.academy);
 }
 
 /**
@@ -231,25 +245,21 @@ async function seedIn(db: Db, options: { now?: Date; apiKey?: string }, once: bo
   ]);
   return db.transaction(async (tx) => {
     if (once) {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('demo-seed'))`);
-      const seeded = await tx.select({ key: t.settings.key }).from(t.settings).where(eq(t.settings.key, settingKeys.academy));
-      if (seeded.length > 0) return undefined;
+      await lockDemoSeed(tx);
+      if (await settingExists(tx, settingKeys.academy)) return undefined;
     }
-    const [admin] = await tx
-      .insert(t.staffUsers)
-      .values([
-        { email: demoCredentials.admin.email, name: demoCredentials.admin.name, passwordHash: adminHash, role: "admin" },
-        { email: demoCredentials.staff.email, name: demoCredentials.staff.name, passwordHash: staffHash, role: "staff" },
-      ])
-      .returning({ id: t.staffUsers.id });
-    await tx.insert(t.settings).values([
+    const [admin] = await insertDemoStaffUsers(tx, [
+      { email: demoCredentials.admin.email, name: demoCredentials.admin.name, passwordHash: adminHash, role: "admin" },
+      { email: demoCredentials.staff.email, name: demoCredentials.staff.name, passwordHash: staffHash, role: "staff" },
+    ]);
+    await insertDemoSettings(tx, [
       { key: settingKeys.academy, value: demoAcademy },
       {
         key: settingKeys.paymentMethods,
         value: { enrollment: ["redsys", "bizum", "paypal", "stripe"], receipts: ["redsys", "bizum", "paypal", "stripe"] },
       },
     ]);
-    await tx.insert(t.apiKeys).values({
+    await insertDemoApiKey(tx, {
       name: "Demo",
       prefix: apiKeyPrefix(apiKey),
       keyHash: hashApiKey(apiKey),
@@ -267,28 +277,26 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
   const courseStart = isoDate(firstMonth);
   const courseEnd = isoDate(new Date(Date.UTC(now.getUTCFullYear() + 1, 5, 30)));
 
-  const courseRows = await tx
-    .insert(t.courses)
-    .values(
-      courseSpecs.map((c) => ({
-        code: c.code,
-        name: c.name,
-        description: c.description,
-        level: c.level,
-        schedule: c.schedule,
-        startDate: courseStart,
-        endDate: courseEnd,
-        capacity: c.capacity,
-        enrollmentFee: c.enrollmentFee,
-        monthlyFee: c.monthlyFee,
-        status: "open" as const,
-        // The children's course says so: 10 to 13 years old when it starts.
-        minAge: c.minors ? 10 : null,
-        maxAge: c.minors ? 13 : null,
-        campusCourseId: `moodle-${c.code.toLowerCase()}`,
-      })),
-    )
-    .returning({ id: t.courses.id, code: t.courses.code });
+  const courseRows = await insertDemoCourses(
+    tx,
+    courseSpecs.map((c) => ({
+      code: c.code,
+      name: c.name,
+      description: c.description,
+      level: c.level,
+      schedule: c.schedule,
+      startDate: courseStart,
+      endDate: courseEnd,
+      capacity: c.capacity,
+      enrollmentFee: c.enrollmentFee,
+      monthlyFee: c.monthlyFee,
+      status: "open" as const,
+      // The children's course says so: 10 to 13 years old when it starts.
+      minAge: c.minors ? 10 : null,
+      maxAge: c.minors ? 13 : null,
+      campusCourseId: `moodle-${c.code.toLowerCase()}`,
+    })),
+  );
   const courseId = new Map(courseRows.map((c) => [c.code, c.id]));
 
   // Forty students; the kids' course takes the minors, a few adults take two courses.
@@ -332,7 +340,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
       locale: foreign && i % 2 === 1 ? "en" : "es",
     };
   });
-  const students = await tx.insert(t.students).values(studentValues).returning({ id: t.students.id });
+  const students = await insertDemoStudents(tx, studentValues);
 
   const guardianValues = studentValues.slice(0, 9).map((s, i) => {
     const first = rng.pick(firstNames);
@@ -348,7 +356,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
       isPayer: true,
     };
   });
-  await tx.insert(t.guardians).values(guardianValues);
+  await insertDemoGuardians(tx, guardianValues);
 
   // Assign seats: minors to the kids' course first, then adults round the rest.
   const minorsIdx = Array.from({ length: 9 }, (_, i) => i);
@@ -362,45 +370,36 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
     assignments.push({ student, seat });
   }
 
-  const enrollmentRows = await tx
-    .insert(t.enrollments)
-    .values(
-      assignments.map(({ student, seat }, i) => {
-        const monthsAgo = seat.status === "confirmed" ? rng.int(1, 12) : seat.status === "cancelled" ? rng.int(1, 6) : 0;
-        const created =
-          seat.status === "pending_payment"
-            ? new Date(now.getTime() - 20 * 60 * 1000)
-            : seat.status === "waitlisted"
-              ? new Date(now.getTime() - rng.int(2, 20) * day)
-              : new Date(monthStart(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo).getTime() + rng.int(0, 20) * day);
-        const createdAt = created > now ? new Date(now.getTime() - day) : created;
-        return {
-          studentId: students[student]!.id,
-          courseId: courseId.get(seat.spec.code)!,
-          status: seat.status,
-          holdExpiresAt: seat.status === "pending_payment" ? new Date(now.getTime() + 40 * 60 * 1000) : null,
-          paymentMethod: seat.status === "waitlisted" ? null : rng.pick(onlineMethods),
-          discountKind: i % 11 === 5 ? ("percent" as const) : null,
-          discountValue: i % 11 === 5 ? 10 : null,
-          dataProtectionAcceptedAt: createdAt,
-          termsAcceptedAt: createdAt,
-          imageRightsAccepted: rng.next() < 0.7,
-          confirmedAt: seat.status === "confirmed" ? createdAt : null,
-          cancelledAt: seat.status === "cancelled" ? new Date(createdAt.getTime() + 2 * 60 * 60 * 1000) : null,
-          cancelReason: seat.status === "cancelled" ? "hold_expired" : null,
-          createdAt,
-          updatedAt: createdAt,
-        };
-      }),
-    )
-    .returning({
-      id: t.enrollments.id,
-      studentId: t.enrollments.studentId,
-      status: t.enrollments.status,
-      createdAt: t.enrollments.createdAt,
-      paymentMethod: t.enrollments.paymentMethod,
-      discountValue: t.enrollments.discountValue,
-    });
+  const enrollmentRows = await insertDemoEnrollments(
+    tx,
+    assignments.map(({ student, seat }, i) => {
+      const monthsAgo = seat.status === "confirmed" ? rng.int(1, 12) : seat.status === "cancelled" ? rng.int(1, 6) : 0;
+      const created =
+        seat.status === "pending_payment"
+          ? new Date(now.getTime() - 20 * 60 * 1000)
+          : seat.status === "waitlisted"
+            ? new Date(now.getTime() - rng.int(2, 20) * day)
+            : new Date(monthStart(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo).getTime() + rng.int(0, 20) * day);
+      const createdAt = created > now ? new Date(now.getTime() - day) : created;
+      return {
+        studentId: students[student]!.id,
+        courseId: courseId.get(seat.spec.code)!,
+        status: seat.status,
+        holdExpiresAt: seat.status === "pending_payment" ? new Date(now.getTime() + 40 * 60 * 1000) : null,
+        paymentMethod: seat.status === "waitlisted" ? null : rng.pick(onlineMethods),
+        discountKind: i % 11 === 5 ? ("percent" as const) : null,
+        discountValue: i % 11 === 5 ? 10 : null,
+        dataProtectionAcceptedAt: createdAt,
+        termsAcceptedAt: createdAt,
+        imageRightsAccepted: rng.next() < 0.7,
+        confirmedAt: seat.status === "confirmed" ? createdAt : null,
+        cancelledAt: seat.status === "cancelled" ? new Date(createdAt.getTime() + 2 * 60 * 60 * 1000) : null,
+        cancelReason: seat.status === "cancelled" ? "hold_expired" : null,
+        createdAt,
+        updatedAt: createdAt,
+      };
+    }),
+  );
 
   // Receipts: the enrollment fee (with the first month) and one per month since.
   type Draft = {
@@ -495,48 +494,37 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
       ? new Date(d.issuedAt.getTime() + 15 * 60 * 1000)
       : new Date(Math.min(new Date(d.dueDate).getTime() + rng.int(-3, 6) * day + rng.int(8, 20) * 3600_000, now.getTime() - 3600_000));
 
-  const receiptRows = await tx
-    .insert(t.receipts)
-    .values(
-      drafts.map((d, i) => {
-        const enrollment = enrollmentRows[d.enrollmentIndex]!;
-        const studentIndex = assignments[d.enrollmentIndex]!.student;
-        const paid = d.status === "paid" || d.status === "refunded" || d.status === "partially_refunded";
-        return {
-          number: formatReceiptNumber(numbers[i]!.year, numbers[i]!.seq),
-          seriesYear: numbers[i]!.year,
-          seriesNumber: numbers[i]!.seq,
-          kind: d.kind,
-          studentId: enrollment.studentId,
-          enrollmentId: enrollment.id,
-          period: d.period,
-          concept: d.concept,
-          amount: d.amount,
-          discountAmount: d.discount,
-          currency: "EUR",
-          dueDate: d.dueDate,
-          status: d.status,
-          ...payerOf(studentIndex),
-          paidAt: paid ? paidAtOf(d) : null,
-          paidMethod: paid ? d.method : null,
-          refundedAmount: d.refunded,
-          cancelledAt: d.status === "cancelled" ? new Date(d.issuedAt.getTime() + 2 * 3600_000) : null,
-          cancelReason: d.status === "cancelled" ? (d.kind === "enrollment" ? "hold_expired" : "Baja temporal acordada con la familia") : null,
-          issuedAt: d.issuedAt,
-          updatedAt: d.issuedAt,
-        };
-      }),
-    )
-    .returning({
-      id: t.receipts.id,
-      status: t.receipts.status,
-      amount: t.receipts.amount,
-      paidAt: t.receipts.paidAt,
-      paidMethod: t.receipts.paidMethod,
-      issuedAt: t.receipts.issuedAt,
-      refundedAmount: t.receipts.refundedAmount,
-      number: t.receipts.number,
-    });
+  const receiptRows = await insertDemoReceipts(
+    tx,
+    drafts.map((d, i) => {
+      const enrollment = enrollmentRows[d.enrollmentIndex]!;
+      const studentIndex = assignments[d.enrollmentIndex]!.student;
+      const paid = d.status === "paid" || d.status === "refunded" || d.status === "partially_refunded";
+      return {
+        number: formatReceiptNumber(numbers[i]!.year, numbers[i]!.seq),
+        seriesYear: numbers[i]!.year,
+        seriesNumber: numbers[i]!.seq,
+        kind: d.kind,
+        studentId: enrollment.studentId,
+        enrollmentId: enrollment.id,
+        period: d.period,
+        concept: d.concept,
+        amount: d.amount,
+        discountAmount: d.discount,
+        currency: "EUR",
+        dueDate: d.dueDate,
+        status: d.status,
+        ...payerOf(studentIndex),
+        paidAt: paid ? paidAtOf(d) : null,
+        paidMethod: paid ? d.method : null,
+        refundedAmount: d.refunded,
+        cancelledAt: d.status === "cancelled" ? new Date(d.issuedAt.getTime() + 2 * 3600_000) : null,
+        cancelReason: d.status === "cancelled" ? (d.kind === "enrollment" ? "hold_expired" : "Baja temporal acordada con la familia") : null,
+        issuedAt: d.issuedAt,
+        updatedAt: d.issuedAt,
+      };
+    }),
+  );
 
   // Payment attempts, refunds and the timeline for each receipt.
   const attempts: (typeof t.paymentAttempts.$inferInsert)[] = [];
@@ -629,12 +617,11 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
       audit.push({ receiptId: r.id, source: "system", action: "receipt.cancelled", occurredAt: r.issuedAt, data: {} });
     }
   });
-  for (let i = 0; i < attempts.length; i += 500) await tx.insert(t.paymentAttempts).values(attempts.slice(i, i + 500));
+  await insertDemoPaymentAttempts(tx, attempts);
   // Each paid receipt names the payment that paid it (the one successful attempt above).
-  await tx.execute(sql`update ${t.receipts} r set paid_attempt_id = a.id from ${t.paymentAttempts} a
-    where a.receipt_id = r.id and a.status = 'succeeded' and r.paid_at is not null and r.paid_attempt_id is null`);
-  if (refundRows.length) await tx.insert(t.refunds).values(refundRows);
-  for (let i = 0; i < audit.length; i += 500) await tx.insert(t.auditEvents).values(audit.slice(i, i + 500));
+  await linkDemoPaidAttempts(tx);
+  await insertDemoRefunds(tx, refundRows);
+  await insertDemoAuditEvents(tx, audit);
 
   return { students: students.length, receipts: receiptRows.length };
 }

@@ -1,13 +1,13 @@
-// What follows a payment, inside the same transaction as the payment itself, so it happens
-// exactly once or not at all: the enrollment it pays is confirmed and the payer is told
-// (the e-mail goes through the outbox; its dedupe key makes a replay harmless).
+// What follows a paid receipt, inside the same transaction as the payment itself: the
+// enrollment it pays is confirmed, the payer is told and the campus account is queued.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
 import type { LockedAttempt, LockedReceipt } from "@/db/queries/payments";
 import { courses, enrollments, students } from "@/db/schema";
 import { enqueueCampusProvisioning } from "@/lib/campus/provision";
+import { confirmEnrollment } from "@/lib/enrollment/status";
 import { isLocale, defaultLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 import { onReceiptPaid } from "@/lib/reminders/reminders";
@@ -19,12 +19,7 @@ export async function afterReceiptPaid(
   // Reminders still in the outbox are not sent; campus access suspended while overdue is restored.
   await onReceiptPaid(tx, receipt);
   if (receipt.kind === "enrollment" && receipt.enrollmentId) {
-    const confirmed = await tx
-      .update(enrollments)
-      .set({ status: "confirmed", confirmedAt: new Date(), holdExpiresAt: null, updatedAt: new Date() })
-      .where(and(eq(enrollments.id, receipt.enrollmentId), sql`${enrollments.status} = 'pending_payment'`))
-      .returning({ id: enrollments.id });
-    if (confirmed.length > 0) {
+    if (await confirmEnrollment(tx, receipt.enrollmentId)) {
       await recordAudit(tx, { source, action: "enrollment.confirmed", receiptId: receipt.id, attemptId: attempt.id, enrollmentId: receipt.enrollmentId });
       await confirmationSideEffects(tx, receipt, receipt.enrollmentId);
     }
