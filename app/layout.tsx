@@ -6,7 +6,12 @@ import "./globals.css";
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("home");
   // The icon itself is app/icon.svg; the files in public/ serve phones and installed shortcuts.
-  return { title: { default: t("title"), template: "%s" }, description: t("intro"), manifest: "/site.webmanifest", icons: { icon: "/icon.svg", apple: "/apple-touch-icon.png" } };
+  return {
+    title: { default: t("title"), template: "%s" },
+    description: t("intro"),
+    manifest: "/site.webmanifest",
+    icons: { icon: "/icon.svg", apple: "/apple-touch-icon.png" },
+  };
 }
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
@@ -17,7 +22,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang={locale}>
       <body className="min-h-screen font-sans antialiased">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
           {t("skipToContent")}
         </a>
         <NextIntlClientProvider>{children}</NextIntlClientProvider>

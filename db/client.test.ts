@@ -187,8 +187,7 @@ describe("node-postgres against PostgreSQL", () => {
 describe("Neon serverless over WebSocket to PostgreSQL", () => {
   let proxy: Awaited<ReturnType<typeof startNeonWsProxy>> | undefined;
   let url = "";
-  const open = (databaseUrl: string) =>
-    openDatabase(config("neon", { DATABASE_URL: databaseUrl, NEON_WS_PROXY: proxy?.host }));
+  const open = (databaseUrl: string) => openDatabase(config("neon", { DATABASE_URL: databaseUrl, NEON_WS_PROXY: proxy?.host }));
   beforeAll(async () => {
     proxy = await startNeonWsProxy();
     url = await createTestDatabase(serverUrl(), "academy_test_driver_neon");

@@ -83,9 +83,7 @@ function claimDataFolder(dir: string): () => void {
     }
     const owner = Number(readFileSync(lockFile, "utf8").trim());
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(
-        `The embedded database in ${dir} is in use by process ${owner}. Stop it first (only one process may own the folder).`,
-      );
+      throw new Error(`The embedded database in ${dir} is in use by process ${owner}. Stop it first (only one process may own the folder).`);
     }
     // Left behind by a process that is gone (or by this one): take it over.
     rmSync(lockFile, { force: true });
@@ -127,7 +125,11 @@ async function openNodePostgres(url: string): Promise<Database> {
   return {
     db,
     driver: "pg",
-    migrate: () => withMigrationLock(() => pool.connect(), (client) => migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER })),
+    migrate: () =>
+      withMigrationLock(
+        () => pool.connect(),
+        (client) => migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER }),
+      ),
     close: () => pool.end(),
   };
 }
@@ -151,7 +153,11 @@ async function openNeon(url: string, localProxy: string | undefined): Promise<Da
   return {
     db,
     driver: "neon",
-    migrate: () => withMigrationLock(() => pool.connect(), (client) => migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER })),
+    migrate: () =>
+      withMigrationLock(
+        () => pool.connect(),
+        (client) => migrate(drizzle({ client, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER }),
+      ),
     close: () => pool.end(),
   };
 }

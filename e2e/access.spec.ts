@@ -124,7 +124,9 @@ async function expectSentToSignIn(response: APIResponse, what: string) {
  */
 async function fingerprint(): Promise<Record<string, string>> {
   const jobTables = new Set(["rate_limits", "messages", "payment_attempts", "provider_events", "audit_events"]);
-  const tables = await rows<{ name: string }>(`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like '__drizzle%' order by 1`);
+  const tables = await rows<{ name: string }>(
+    `select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like '__drizzle%' order by 1`,
+  );
   const result: Record<string, string> = {};
   for (const { name } of tables.filter((t) => !jobTables.has(t.name))) {
     const [row] = await rows<{ n: number; digest: string }>(
@@ -134,7 +136,9 @@ async function fingerprint(): Promise<Record<string, string>> {
   }
   const [staffAudit] = await rows<{ n: number }>(`select count(*)::int as n from audit_events where source = 'staff'`);
   result.audit_events_by_staff = String(staffAudit!.n);
-  const [users] = await rows<{ digest: string }>(`select md5(string_agg(concat_ws(',', id, email, name, role, active, password_hash, password_changed_at), '|' order by id)) as digest from staff_users`);
+  const [users] = await rows<{ digest: string }>(
+    `select md5(string_agg(concat_ws(',', id, email, name, role, active, password_hash, password_changed_at), '|' order by id)) as digest from staff_users`,
+  );
   result.staff_users = users!.digest;
   return result;
 }
@@ -146,11 +150,15 @@ test.describe.configure({ mode: "serial" });
 test("the manifests list the actions and doors (the enumeration works)", () => {
   expect(actions.length).toBeGreaterThan(5);
   expect(actions.map((a) => a.door)).toEqual(expect.arrayContaining([...publicActions].filter((door) => actions.some((a) => a.door === door))));
-  expect(guardedActions.map((a) => a.door)).toEqual(expect.arrayContaining(["app/admin/(dashboard)/users/actions.ts#createUserAction", "app/admin/(dashboard)/account/actions.ts#changePasswordAction"]));
+  expect(guardedActions.map((a) => a.door)).toEqual(
+    expect.arrayContaining(["app/admin/(dashboard)/users/actions.ts#createUserAction", "app/admin/(dashboard)/account/actions.ts#changePasswordAction"]),
+  );
   expect(doors.map((d) => d.url)).toEqual(expect.arrayContaining(["/admin", "/admin/users", "/admin/account"]));
   expect(doors.some((d) => d.kind === "route" && d.url.startsWith("/api/cron"))).toBe(true);
   expect(adminSections).toEqual(expect.arrayContaining(["/admin/users"]));
-  expect(actions.filter(adminOnlyAction).map((a) => a.name)).toEqual(expect.arrayContaining(["createUserAction", "changeRoleAction", "setActiveAction", "resetPasswordAction"]));
+  expect(actions.filter(adminOnlyAction).map((a) => a.name)).toEqual(
+    expect.arrayContaining(["createUserAction", "changeRoleAction", "setActiveAction", "resetPasswordAction"]),
+  );
   // Each public door in the allowlist is a real action (a stale entry would hide nothing, but says the list rotted).
   for (const door of publicActions) expect(read(door.split("#")[0]!), door).toMatch(new RegExp(`export async function ${door.split("#")[1]}\\b`));
 });
@@ -180,7 +188,10 @@ test("anonymous callers are refused by every staff page, route and server action
 test("a deactivated user's still-signed session is refused by every page, route and action themselves", async ({ browser }) => {
   const email = `desactivada-${Date.now()}@academiasol.es`;
   const password = "Clave-De-Prueba-Acceso-1";
-  await rows(`insert into staff_users (email, name, password_hash, role) values ($1, 'Acceso desactivada', $2, 'admin')`, [email, await hashPassword(password)]);
+  await rows(`insert into staff_users (email, name, password_hash, role) values ($1, 'Acceso desactivada', $2, 'admin')`, [
+    email,
+    await hashPassword(password),
+  ]);
   const context = await browser.newContext();
   try {
     const page = await context.newPage();

@@ -24,7 +24,11 @@ async function payAtProvider(method: "redsys" | "stripe" | "paypal", action: { t
     return paid.headers.get("location");
   }
   const orderId = new URL(action.url).searchParams.get("token");
-  const approved = await fetch(`${sandbox}/paypal/checkoutnow/${orderId}`, { method: "POST", body: new URLSearchParams({ choice: "approve" }), redirect: "manual" });
+  const approved = await fetch(`${sandbox}/paypal/checkoutnow/${orderId}`, {
+    method: "POST",
+    body: new URLSearchParams({ choice: "approve" }),
+    redirect: "manual",
+  });
   return approved.headers.get("location");
 }
 
@@ -118,11 +122,17 @@ test.describe("REST API v1", () => {
       expect(tooMuch.body).toMatchObject({ error: { code: "refund_not_allowed" } });
 
       const key = `partial-${receipt.id}`;
-      const partial = await api(`/receipts/${receipt.id}/refunds`, { body: { amount: 2500, reason: "Clase no impartida" }, headers: { "idempotency-key": key } });
+      const partial = await api(`/receipts/${receipt.id}/refunds`, {
+        body: { amount: 2500, reason: "Clase no impartida" },
+        headers: { "idempotency-key": key },
+      });
       expect(partial.status, JSON.stringify(partial.body)).toBe(201);
       expect(partial.body).toMatchObject({ status: "succeeded", amount: 2500 });
       // The same request again is the same refund, not a second one.
-      const replay = await api(`/receipts/${receipt.id}/refunds`, { body: { amount: 2500, reason: "Clase no impartida" }, headers: { "idempotency-key": key } });
+      const replay = await api(`/receipts/${receipt.id}/refunds`, {
+        body: { amount: 2500, reason: "Clase no impartida" },
+        headers: { "idempotency-key": key },
+      });
       expect(replay.body).toMatchObject({ id: partial.body.id, status: "succeeded" });
       await expect.poll(async () => receiptState(receipt.id)).toMatchObject({ status: "partially_refunded", refundedAmount: 2500 });
 

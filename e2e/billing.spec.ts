@@ -4,7 +4,7 @@
 // and a second issue says there was nothing new. Rows this spec relies on are its own: a
 // student enrolled with a fixed discount; other counts are read from the database, never assumed.
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { signIn, staff } from "./support/auth";
 import { money, rows } from "./support/db";
 import { screenshots } from "./support/screens";
@@ -33,10 +33,9 @@ async function enrolledWithDiscount(period: string, discount: number) {
   expect(course, `a seeded course runs in ${period}`).toBeDefined();
   const tag = randomUUID().slice(0, 8);
   // "Aaa…" sorts first among the course's students, so the preview's first rows show this one.
-  const [student] = await rows<{ id: string }>(
-    `insert into students (first_name, last_name, email) values ('Berta', 'Aaa Facturación', $1) returning id`,
-    [`berta.${tag}@correo.test`],
-  );
+  const [student] = await rows<{ id: string }>(`insert into students (first_name, last_name, email) values ('Berta', 'Aaa Facturación', $1) returning id`, [
+    `berta.${tag}@correo.test`,
+  ]);
   const [enrollment] = await rows<{ id: string }>(
     `insert into enrollments (student_id, course_id, status, discount_kind, discount_value, confirmed_at)
      values ($1, $2, 'confirmed', 'fixed', $3, now()) returning id`,
@@ -129,7 +128,9 @@ test("staff preview next month, issue it (the database matches the preview), and
 test("the months already issued are listed from their receipts, however they were issued", async ({ page }) => {
   await signIn(page, staff);
   await page.goto("/admin/billing");
-  const months = await rows<{ period: string; n: number }>(`select period, count(*)::int as n from receipts where kind = 'monthly' group by period order by period desc limit 12`);
+  const months = await rows<{ period: string; n: number }>(
+    `select period, count(*)::int as n from receipts where kind = 'monthly' group by period order by period desc limit 12`,
+  );
   expect(months.length).toBeGreaterThan(0);
   for (const month of months) {
     await expect(page.locator(`[data-testid=issued-month][data-period="${month.period}"]`)).toHaveAttribute("data-count", String(month.n));

@@ -25,9 +25,7 @@ test("the home page lists the seeded open courses in Spanish with fees and seats
     await expect(card.getByTestId("enrollment-fee")).toHaveText(money(course.enrollment_fee));
     await expect(card.getByTestId("monthly-fee")).toHaveText(`${money(course.monthly_fee)} al mes`);
     const left = course.capacity - course.taken;
-    await expect(card.getByTestId("seats")).toHaveText(
-      left === 0 ? "Completo · lista de espera" : left === 1 ? "Queda 1 plaza" : `Quedan ${left} plazas`,
-    );
+    await expect(card.getByTestId("seats")).toHaveText(left === 0 ? "Completo · lista de espera" : left === 1 ? "Queda 1 plaza" : `Quedan ${left} plazas`);
   }
   // The seed promises one nearly full course and one full one.
   await expect(page.getByTestId("seats").filter({ hasText: "Completo" })).toHaveCount(1);

@@ -24,11 +24,13 @@ type DashboardRoute = { key: string; route: string; signedOut: boolean };
 function dashboardRoutes(): DashboardRoute[] {
   if (!existsSync(manifestPath)) return [];
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, string>;
-  return Object.entries(manifest)
-    .filter(([key, route]) => key.endsWith("/page") && (route === "/admin" || route.startsWith("/admin/")))
-    // Pages outside the (dashboard) group are the signed-out doors (sign-in); the rest need a session.
-    .map(([key, route]) => ({ key, route, signedOut: !key.startsWith("/admin/(dashboard)/") }))
-    .sort((a, b) => a.route.localeCompare(b.route));
+  return (
+    Object.entries(manifest)
+      .filter(([key, route]) => key.endsWith("/page") && (route === "/admin" || route.startsWith("/admin/")))
+      // Pages outside the (dashboard) group are the signed-out doors (sign-in); the rest need a session.
+      .map(([key, route]) => ({ key, route, signedOut: !key.startsWith("/admin/(dashboard)/") }))
+      .sort((a, b) => a.route.localeCompare(b.route))
+  );
 }
 
 const routes = dashboardRoutes();
@@ -62,7 +64,13 @@ async function sentMessage() {
   await rows(
     `insert into messages (template, locale, to_address, subject, body_text, receipt_id, dedupe_key, status, attempts, sent_at, delivery_note)
      values ('payment_received', 'es', $1, $2, $3, $4, $5, 'sent', 1, now(), 'e2e: dashboard-pages')`,
-    [receipt!.email, `Pago recibido: recibo ${receipt!.number}`, `Hemos recibido el pago del recibo ${receipt!.number}. Gracias.`, receipt!.id, `e2e-dashboard-pages:${randomUUID()}`],
+    [
+      receipt!.email,
+      `Pago recibido: recibo ${receipt!.number}`,
+      `Hemos recibido el pago del recibo ${receipt!.number}. Gracias.`,
+      receipt!.id,
+      `e2e-dashboard-pages:${randomUUID()}`,
+    ],
   );
 }
 
@@ -138,7 +146,10 @@ async function widestElements(page: Page): Promise<string[]> {
 async function expectNoSidewaysScroll(page: Page) {
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   // Fonts and late layout settle first; only a page that still overflows fails.
-  await expect.poll(overflow, { timeout: 3_000 }).toBeLessThanOrEqual(0).catch(() => undefined);
+  await expect
+    .poll(overflow, { timeout: 3_000 })
+    .toBeLessThanOrEqual(0)
+    .catch(() => undefined);
   const extra = await overflow();
   if (extra > 0) {
     const widest = await widestElements(page);
@@ -228,8 +239,13 @@ for (const { route, signedOut } of routes) {
       record.outcome = "passed";
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // eslint-disable-next-line no-control-regex
-      record.outcome = `FAILED: ${message.replace(/\u001b\[[0-9;]*m/g, "").split("\n").filter(Boolean).slice(0, 4).join(" ").slice(0, 400)}`;
+      record.outcome = `FAILED: ${message
+        .replace(/\u001b\[[0-9;]*m/g, "")
+        .split("\n")
+        .filter(Boolean)
+        .slice(0, 4)
+        .join(" ")
+        .slice(0, 400)}`;
       throw error;
     } finally {
       mkdirSync(dir, { recursive: true });
@@ -238,4 +254,3 @@ for (const { route, signedOut } of routes) {
     }
   });
 }
-

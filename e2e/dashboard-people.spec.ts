@@ -10,7 +10,7 @@ import { api, createReceipt, receiptState } from "./support/api";
 import { admin, signIn, staff } from "./support/auth";
 import { money, rows } from "./support/db";
 import { appUrl } from "./support/ports";
-import { desktop, phone, screenshots } from "./support/screens";
+import { screenshots } from "./support/screens";
 
 const tag = randomUUID().slice(0, 6).toUpperCase();
 
@@ -106,7 +106,9 @@ test("staff create and edit a course, find a student, cancel an enrollment and o
   await edit.getByLabel("Mensualidad (€)").fill("90,25");
   await edit.getByRole("button", { name: "Guardar cambios" }).click();
   await expect(page.getByTestId("course-form-outcome")).toHaveText("Cambios guardados.");
-  await expect.poll(async () => (await rows<{ capacity: number; monthly_fee: number }>(`select capacity, monthly_fee from courses where id = $1`, [courseId]))[0]).toEqual({ capacity: 2, monthly_fee: 9025 });
+  await expect
+    .poll(async () => (await rows<{ capacity: number; monthly_fee: number }>(`select capacity, monthly_fee from courses where id = $1`, [courseId]))[0])
+    .toEqual({ capacity: 2, monthly_fee: 9025 });
   await expect(page.getByTestId("seats-capacity")).toHaveText("2");
 
   // Two students hold the two seats; a third waits.
@@ -206,14 +208,23 @@ test("staff create and edit a course, find a student, cancel an enrollment and o
 /** A receipt paid twice at the Stripe sandbox (two tabs, two payments): the second is flagged. */
 async function receiptPaidTwice(amount: number) {
   const receipt = await createReceipt({ amount, concept: `Curso de verano ${tag} (e2e)` });
-  const tabs = [await api(`/receipts/${receipt.id}/checkout`, { body: { method: "stripe" } }), await api(`/receipts/${receipt.id}/checkout`, { body: { method: "stripe" } })];
+  const tabs = [
+    await api(`/receipts/${receipt.id}/checkout`, { body: { method: "stripe" } }),
+    await api(`/receipts/${receipt.id}/checkout`, { body: { method: "stripe" } }),
+  ];
   for (const started of tabs) {
     expect(started.status).toBe(201);
-    const paid = await fetch((started.body.action as { url: string }).url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    const paid = await fetch((started.body.action as { url: string }).url, {
+      method: "POST",
+      body: new URLSearchParams({ outcome: "pay" }),
+      redirect: "manual",
+    });
     const back = paid.headers.get("location");
     if (back) await fetch(back);
   }
-  await expect.poll(async () => (await rows(`select 1 from attention_items where kind = 'double_payment' and receipt_id = $1`, [receipt.id])).length, { timeout: 10_000 }).toBe(1);
+  await expect
+    .poll(async () => (await rows(`select 1 from attention_items where kind = 'double_payment' and receipt_id = $1`, [receipt.id])).length, { timeout: 10_000 })
+    .toBe(1);
   expect((await receiptState(receipt.id)).status).toBe("paid");
   return receipt;
 }
@@ -221,10 +232,10 @@ async function receiptPaidTwice(amount: number) {
 test("staff resolve an attention item with a note; returning a double payment is for admins only", async ({ page, browser }) => {
   // An amount mismatch for staff to resolve, and a double payment (its money taken at the Stripe sandbox).
   const mismatched = await createReceipt({ amount: 5000, concept: `Libro ${tag} (e2e)` });
-  const [mismatch] = await rows<{ id: string }>(
-    `insert into attention_items (kind, receipt_id, evidence) values ('amount_mismatch', $1, $2) returning id`,
-    [mismatched.id, JSON.stringify({ asked: { amount: 5000, currency: "EUR" }, paid: { amount: 500, currency: "EUR" }, paymentRef: `pi_e2e_${tag}`, provider: "stripe" })],
-  );
+  const [mismatch] = await rows<{ id: string }>(`insert into attention_items (kind, receipt_id, evidence) values ('amount_mismatch', $1, $2) returning id`, [
+    mismatched.id,
+    JSON.stringify({ asked: { amount: 5000, currency: "EUR" }, paid: { amount: 500, currency: "EUR" }, paymentRef: `pi_e2e_${tag}`, provider: "stripe" }),
+  ]);
   const doubled = await receiptPaidTwice(7000);
   const [double] = await rows<{ id: string }>(`select id from attention_items where kind = 'double_payment' and receipt_id = $1`, [doubled.id]);
 
@@ -264,7 +275,9 @@ test("staff resolve an attention item with a note; returning a double payment is
   expect(resolvedAudit).toHaveLength(1);
   await page.getByTestId("tab-resolved").click();
   await expect(page).toHaveURL(/tab=resolved/);
-  await expect(page.locator(`[data-testid="attention-item"][data-item-id="${mismatch!.id}"]`).getByTestId("resolution")).toContainText("Cobrado el resto en secretaría");
+  await expect(page.locator(`[data-testid="attention-item"][data-item-id="${mismatch!.id}"]`).getByTestId("resolution")).toContainText(
+    "Cobrado el resto en secretaría",
+  );
   await screenshots(page, "admin-attention-resolved");
 
   // The admin returns the extra payment through Stripe; the receipt stays paid.
@@ -285,11 +298,16 @@ test("staff resolve an attention item with a note; returning a double payment is
   } finally {
     await adminContext.close();
   }
-  const refunds = await rows<{ status: string; amount: number; provider_ref: string | null }>(`select status, amount, provider_ref from refunds where receipt_id = $1`, [doubled.id]);
+  const refunds = await rows<{ status: string; amount: number; provider_ref: string | null }>(
+    `select status, amount, provider_ref from refunds where receipt_id = $1`,
+    [doubled.id],
+  );
   expect(refunds).toHaveLength(1);
   expect(refunds[0]).toMatchObject({ status: "succeeded", amount: 7000 });
   expect(refunds[0]!.provider_ref).toBeTruthy();
-  expect((await rows<{ resolved: boolean }>(`select resolved_at is not null as resolved from attention_items where id = $1`, [double!.id]))[0]!.resolved).toBe(true);
+  expect((await rows<{ resolved: boolean }>(`select resolved_at is not null as resolved from attention_items where id = $1`, [double!.id]))[0]!.resolved).toBe(
+    true,
+  );
   // The provider's answer went through the webhook path as money that never paid the receipt:
   // the receipt was paid once and stays paid, with nothing refunded on it, and no "late payment" mail.
   expect(await rows(`select 1 from audit_events where receipt_id = $1 and action = 'refund.extra_payment_returned'`, [doubled.id])).toHaveLength(1);
@@ -298,7 +316,12 @@ test("staff resolve an attention item with a note; returning a double payment is
 
   // The same call sent by the staff user is refused by the action itself.
   const forged = await page.request.post(request.url(), {
-    headers: { "next-action": request.headers()["next-action"]!, "content-type": request.headers()["content-type"]!, accept: "text/x-component", origin: appUrl },
+    headers: {
+      "next-action": request.headers()["next-action"]!,
+      "content-type": request.headers()["content-type"]!,
+      accept: "text/x-component",
+      origin: appUrl,
+    },
     data: request.postDataBuffer()!,
   });
   expect(await forged.text()).toContain('"error":"forbidden"');

@@ -48,7 +48,10 @@ test("the list shows the seeded receipts, newest first, with totals that match t
     await page.getByLabel("Estado", { exact: true }).selectOption(status);
     await page.getByRole("button", { name: "Filtrar" }).click();
     await expect(page).toHaveURL(new RegExp(`status=${status}`));
-    const [expected] = await rows<{ n: number; amount: number }>(`select count(*)::int as n, coalesce(sum(amount), 0)::int as amount from receipts where status = $1`, [status]);
+    const [expected] = await rows<{ n: number; amount: number }>(
+      `select count(*)::int as n, coalesce(sum(amount), 0)::int as amount from receipts where status = $1`,
+      [status],
+    );
     expect(expected!.n, `the seed has ${status} receipts`).toBeGreaterThan(0);
     await expect(page.getByTestId("totals-count")).toHaveAttribute("data-count", String(expected!.n));
     await expect(page.getByTestId("totals-amount")).toHaveText(money(expected!.amount));
@@ -61,7 +64,8 @@ test("the list shows the seeded receipts, newest first, with totals that match t
   // the list's order. Background jobs of the running app (and earlier specs' sends) may change a
   // few receipts meanwhile, so the walk is compared with the receipts pending both before and
   // after it: all of those, no receipt twice, nothing that was never pending.
-  const pendingNow = async () => (await rows<{ id: string }>(`select id from receipts where status = 'pending' order by issued_at desc, id desc`)).map((r) => r.id);
+  const pendingNow = async () =>
+    (await rows<{ id: string }>(`select id from receipts where status = 'pending' order by issued_at desc, id desc`)).map((r) => r.id);
   const before = await pendingNow();
   const seen: string[] = [];
   for (;;) {

@@ -24,10 +24,21 @@ async function figures(page: Page) {
     const amount = (await page.getByTestId("totals-amount").count()) > 0 ? cents((await page.getByTestId("totals-amount").first().textContent()) ?? "0") : 0;
     return { count, amount };
   };
-  const list = { pending: await totals("pending"), paid: await totals("paid"), partiallyRefunded: await totals("partially_refunded"), cancelled: await totals("cancelled") };
+  const list = {
+    pending: await totals("pending"),
+    paid: await totals("paid"),
+    partiallyRefunded: await totals("partially_refunded"),
+    cancelled: await totals("cancelled"),
+  };
   await page.goto("/admin/reports");
   const month = page.getByTestId("collected-table").locator(`tr[data-month="${thisMonth()}"]`);
-  const collected = async (method: string) => cents((await month.locator(`td[data-method="${method}"]`).textContent({ timeout: 5_000 }).catch(() => "0")) ?? "0");
+  const collected = async (method: string) =>
+    cents(
+      (await month
+        .locator(`td[data-method="${method}"]`)
+        .textContent({ timeout: 5_000 })
+        .catch(() => "0")) ?? "0",
+    );
   const pendingRow = page.getByTestId("open-table").locator('tr[data-figure="pending"]');
   const charts = {
     cash: await collected("cash"),

@@ -76,7 +76,12 @@ const providerPage: Record<Method, string> = { redsys: "#pan", bizum: "#bizum-ph
  */
 async function enroll(
   page: Page,
-  e: { course: string; method: Method; student: { first: string; last: string; email: string; birthDate: string }; guardian?: { first: string; last: string; email: string } },
+  e: {
+    course: string;
+    method: Method;
+    student: { first: string; last: string; email: string; birthDate: string };
+    guardian?: { first: string; last: string; email: string };
+  },
   shots?: { info: TestInfo; name: string },
 ) {
   await page.goto(`/inscripcion/${e.course}`);
@@ -116,7 +121,9 @@ const cases: { who: "adult" | "minor"; method: Method; course: string; courseNam
 ];
 
 for (const { who, method, course, courseName } of cases) {
-  test(`${who === "adult" ? "an adult on a desktop" : "a minor with a guardian, on a phone,"} enrolls and goes to pay with ${method} in one click`, async ({ page }, info) => {
+  test(`${who === "adult" ? "an adult on a desktop" : "a minor with a guardian, on a phone,"} enrolls and goes to pay with ${method} in one click`, async ({
+    page,
+  }, info) => {
     await page.setViewportSize(who === "minor" ? phone : desktop);
     if (method === "stripe") await cardsServedBy("stripe");
     const stamp = `${Date.now()}${seq}`;
@@ -127,7 +134,12 @@ for (const { who, method, course, courseName } of cases) {
       {
         course,
         method,
-        student: { first: who === "minor" ? "Pau" : "Olga", last: `Prueba ${stamp}`, email: studentEmail, birthDate: who === "minor" ? "2014-06-15" : "1988-06-15" },
+        student: {
+          first: who === "minor" ? "Pau" : "Olga",
+          last: `Prueba ${stamp}`,
+          email: studentEmail,
+          birthDate: who === "minor" ? "2014-06-15" : "1988-06-15",
+        },
         guardian: who === "minor" ? { first: "Clara", last: `Tutora ${stamp}`, email: payerEmail } : undefined,
       },
       { info, name: `wizard-${who}-${method}-${who === "minor" ? "phone" : "desktop"}` },
@@ -136,7 +148,9 @@ for (const { who, method, course, courseName } of cases) {
     await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });
     // What happens next: the place is confirmed, when classes start, what comes by e-mail.
     await expect(page.getByTestId("what-next")).toContainText(`Tu plaza en ${courseName} está confirmada`);
-    const [{ started } = { started: false }] = await rows<{ started: boolean }>(`select start_date <= current_date as started from courses where code = $1`, [course]);
+    const [{ started } = { started: false }] = await rows<{ started: boolean }>(`select start_date <= current_date as started from courses where code = $1`, [
+      course,
+    ]);
     await expect(page.getByTestId("what-next")).toContainText(started ? "Las clases empezaron el" : "Las clases empiezan el");
 
     const [enrollment] = await rows<{ status: string; receipt_status: string; payer_email: string }>(
@@ -173,7 +187,11 @@ test("a campus failure shows on the receipt page and staff retry it", async ({ p
   const stamp = `${Date.now()}`;
   const email = `campus.${stamp}@correo.test`;
   const setMoodleFaults = (failNext: number) =>
-    fetch(`${sandbox}/_control/moodle/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ failNext, mode: "http503" }) });
+    fetch(`${sandbox}/_control/moodle/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ failNext, mode: "http503" }),
+    });
   await enroll(page, { course: "ALE-A2", method: "bizum", student: { first: "Teo", last: `Campus ${stamp}`, email: email, birthDate: "1979-03-03" } });
   await payAtProvider(page, "bizum");
   await expect(page.getByRole("heading", { name: "¡Pago recibido!" })).toBeVisible({ timeout: 15_000 });

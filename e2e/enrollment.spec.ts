@@ -5,7 +5,7 @@ import { rows } from "./support/db";
 
 let seq = 0;
 function dni(): string {
-  const n = 30_000_000 + Date.now() % 1_000_000 * 10 + seq++;
+  const n = 30_000_000 + (Date.now() % 1_000_000) * 10 + seq++;
   return `${n}${"TRWAGMYFPDXBNJZSQVHLCKE"[n % 23]}`;
 }
 
@@ -133,7 +133,10 @@ test("a 12-year-old enrolls without a document (the guardian gives theirs); an a
   await page.getByRole("button", { name: "Continuar" }).click();
   await page.getByRole("button", { name: /Inscribirme y pagar/ }).click();
   await expect(page.locator("#bizum-phone")).toBeVisible({ timeout: 15_000 });
-  const [student] = await rows<{ document_number: string | null; document_type: string | null }>(`select document_number, document_type from students where email = $1`, [childEmail]);
+  const [student] = await rows<{ document_number: string | null; document_type: string | null }>(
+    `select document_number, document_type from students where email = $1`,
+    [childEmail],
+  );
   expect(student).toEqual({ document_number: null, document_type: null });
 });
 
@@ -167,7 +170,10 @@ test("a payer who leaves the provider and enrolls again with another method goes
     [email],
   );
   expect(attempts.map((a) => a.method)).toEqual(["paypal", "redsys"]);
-  const [{ n } = { n: 0 }] = await rows<{ n: number }>(`select count(*)::int as n from enrollments e join students s on s.id = e.student_id where s.email = $1`, [email]);
+  const [{ n } = { n: 0 }] = await rows<{ n: number }>(
+    `select count(*)::int as n from enrollments e join students s on s.id = e.student_id where s.email = $1`,
+    [email],
+  );
   expect(n).toBe(1);
 });
 

@@ -3,12 +3,12 @@
 // server with a /pay link that opens the receipt, the emails in the message list and on their
 // own page, screenshots on desktop and phone without sideways scroll.
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startTestSmtpServer, type TestSmtpServer } from "../scripts/testing/smtp-server";
 import { signIn, staff } from "./support/auth";
 import { rows } from "./support/db";
 import { appUrl, ports } from "./support/ports";
-import { desktop, expectNoSidewaysScroll, phone, screenshots } from "./support/screens";
+import { expectNoSidewaysScroll, screenshots } from "./support/screens";
 
 let smtp: TestSmtpServer;
 test.beforeAll(async () => {
@@ -27,16 +27,29 @@ async function monthWithPayers(count: number) {
   const payers: { email: string; receiptId: string; concept: string }[] = [];
   for (let i = 0; i <= count; i++) {
     const email = `bulk-${run}-${i}@familia.test`;
-    const [student] = await rows<{ id: string }>(
-      `insert into students (first_name, last_name, email) values ($1, $2, $3) returning id`,
-      [`Alumno ${i}`, `Envío ${run}`, email],
-    );
+    const [student] = await rows<{ id: string }>(`insert into students (first_name, last_name, email) values ($1, $2, $3) returning id`, [
+      `Alumno ${i}`,
+      `Envío ${run}`,
+      email,
+    ]);
     const paid = i === count;
     const concept = `Mensualidad ${period} (e2e ${run})`;
     const [receipt] = await rows<{ id: string }>(
       `insert into receipts (number, series_year, series_number, kind, student_id, period, concept, amount, currency, due_date, status, paid_at, payer_name, payer_email)
        values ($1, 2099, $2, 'monthly', $3, $4, $5, $6, 'EUR', $7, $8, $9, $10, $11) returning id`,
-      [`E2E-${run}-${i}`, base + i, student!.id, period, concept, 8950 + i, `${period}-10`, paid ? "paid" : "pending", paid ? new Date() : null, `Familia ${i}`, email],
+      [
+        `E2E-${run}-${i}`,
+        base + i,
+        student!.id,
+        period,
+        concept,
+        8950 + i,
+        `${period}-10`,
+        paid ? "paid" : "pending",
+        paid ? new Date() : null,
+        `Familia ${i}`,
+        email,
+      ],
     );
     if (!paid) payers.push({ email, receiptId: receipt!.id, concept });
   }
@@ -108,7 +121,9 @@ test("a month's links sent in bulk: progress to 100 %, one email per payer with 
   }
 
   // Progress counted from the messages: every one of them sent.
-  const statuses = await rows<{ status: string; n: number }>(`select status, count(*)::int as n from messages where bulk_send_id = $1 group by status`, [send!.id]);
+  const statuses = await rows<{ status: string; n: number }>(`select status, count(*)::int as n from messages where bulk_send_id = $1 group by status`, [
+    send!.id,
+  ]);
   expect(statuses).toEqual([{ status: "sent", n: 3 }]);
   // The progress route itself: staff get the counts, an unknown send is a 404.
   const progress = await page.request.get(`/admin/messages/bulk/${send!.id}/progress`);
@@ -125,7 +140,9 @@ test("a month's links sent in bulk: progress to 100 %, one email per payer with 
   await page.goto(`/admin/messages?q=bulk-${run}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Correos");
   await expect(page.getByTestId("message-row")).toHaveCount(3);
-  expect((await page.getByTestId("message-row").evaluateAll((els) => els.map((el) => el.getAttribute("data-to")))).sort()).toEqual(payers.map((p) => p.email).sort());
+  expect((await page.getByTestId("message-row").evaluateAll((els) => els.map((el) => el.getAttribute("data-to")))).sort()).toEqual(
+    payers.map((p) => p.email).sort(),
+  );
   await page.goto(`/admin/messages?bulk=${send!.id}&status=sent`);
   await expect(page.getByTestId("message-row")).toHaveCount(3);
   await page.goto(`/admin/messages?q=bulk-${run}&status=failed`);

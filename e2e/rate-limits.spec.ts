@@ -17,7 +17,15 @@ test.describe.configure({ timeout: 120_000 });
 
 test.beforeAll(async () => {
   server = spawn("node", ["scripts/start.mjs", "--port", String(port)], {
-    env: { ...process.env, ...e2eServerEnv, APP_URL: `http://localhost:${port}`, DATABASE_URL: process.env.E2E_DATABASE_URL!, DEMO_SEED: "never", JOBS_MODE: "cron", RATE_LIMIT_PAY_PER_MINUTE: "5" },
+    env: {
+      ...process.env,
+      ...e2eServerEnv,
+      APP_URL: `http://localhost:${port}`,
+      DATABASE_URL: process.env.E2E_DATABASE_URL!,
+      DEMO_SEED: "never",
+      JOBS_MODE: "cron",
+      RATE_LIMIT_PAY_PER_MINUTE: "5",
+    },
     stdio: "ignore",
   });
   await expect.poll(async () => (await get("127.0.0.1", "/api/health").catch(() => ({ status: 0 }))).status, { timeout: 90_000 }).toBe(200);
@@ -50,7 +58,9 @@ test("a flood from one address, whatever X-Forwarded-For it sends, does not stop
   const other = await get("127.0.0.3", path);
   expect(other.status).toBe(200);
   expect(other.body).toContain(receipt.number);
-  const keys = await rows<{ key: string; hits: number }>(`select key, hits from rate_limits where key like 'pay:%' and (key like '%127.0.0.%' or key like '%198.51.100.%') order by key`);
+  const keys = await rows<{ key: string; hits: number }>(
+    `select key, hits from rate_limits where key like 'pay:%' and (key like '%127.0.0.%' or key like '%198.51.100.%') order by key`,
+  );
   expect(keys.filter((k) => k.key.includes("198.51.100."))).toEqual([]);
   expect(keys.find((k) => k.key.endsWith("127.0.0.2"))?.hits).toBe(12);
 });

@@ -26,13 +26,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ";") line.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") line.push(cell), lines.push(line), (cell = ""), (line = []), i++;
-    else cell += c;
+    else if (c === ";") {
+      line.push(cell);
+      cell = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      line.push(cell);
+      lines.push(line);
+      cell = "";
+      line = [];
+      i++;
+    } else cell += c;
   }
   expect(cell, "the file ends with CRLF").toBe("");
   return lines;
@@ -75,8 +84,22 @@ test("staff download the CSV of a filter and it holds the database's rows", asyn
   const lines = await download(page, () => link.click());
   const [header, ...data] = lines;
   expect(header).toEqual([
-    "Número", "Fecha emisión", "Vencimiento", "Alumno", "Documento", "Pagador", "Concepto", "Periodo", "Importe",
-    "Descuento", "Moneda", "Estado", "Método", "Fecha pago", "Reembolsado", "Referencia proveedor",
+    "Número",
+    "Fecha emisión",
+    "Vencimiento",
+    "Alumno",
+    "Documento",
+    "Pagador",
+    "Concepto",
+    "Periodo",
+    "Importe",
+    "Descuento",
+    "Moneda",
+    "Estado",
+    "Método",
+    "Fecha pago",
+    "Reembolsado",
+    "Referencia proveedor",
   ]);
   const expected = await rows<{ number: string; amount: number; currency: string }>(
     `select number, amount, currency from receipts where status = 'pending' order by issued_at desc, id desc`,

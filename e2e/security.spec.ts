@@ -58,7 +58,9 @@ test("the client bundle holds none of the server's secrets nor anything shaped l
 
 test("served pages, error pages and API answers hold no secret", async ({ request }) => {
   const secrets = e2eSecretValues();
-  expect(secrets.map((s) => s.name)).toEqual(expect.arrayContaining(["AUTH_SECRET", "APP_ENCRYPTION_KEY", "STRIPE_SECRET_KEY", "REDSYS_SECRET_KEY", "CRON_SECRET"]));
+  expect(secrets.map((s) => s.name)).toEqual(
+    expect.arrayContaining(["AUTH_SECRET", "APP_ENCRYPTION_KEY", "STRIPE_SECRET_KEY", "REDSYS_SECRET_KEY", "CRON_SECRET"]),
+  );
   const answers = [
     await request.get("/"),
     await request.get("/admin/sign-in"),

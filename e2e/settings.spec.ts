@@ -27,14 +27,20 @@ const touched = ["academy", "payment_methods", "payment_providers"];
 let before: Record<string, SavedRow> = {};
 
 test.beforeAll(async () => {
-  const found = await rows<{ key: string; value: unknown; updated_by: string | null }>(`select key, value, updated_by from settings where key = any($1)`, [touched]);
+  const found = await rows<{ key: string; value: unknown; updated_by: string | null }>(`select key, value, updated_by from settings where key = any($1)`, [
+    touched,
+  ]);
   before = Object.fromEntries(touched.map((key) => [key, found.find((r) => r.key === key)]));
 });
 
 test.afterAll(async () => {
   for (const key of touched) {
     const row = before[key];
-    if (row) await rows(`insert into settings (key, value, updated_by) values ($1, $2, $3) on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`, [key, JSON.stringify(row.value), row.updated_by]);
+    if (row)
+      await rows(
+        `insert into settings (key, value, updated_by) values ($1, $2, $3) on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
+        [key, JSON.stringify(row.value), row.updated_by],
+      );
     else await rows(`delete from settings where key = $1`, [key]);
   }
 });
@@ -71,7 +77,9 @@ test("the admin renames the academy and the public catalog shows the new name", 
   await nameField.fill(renamed);
   await form.getByRole("button", { name: "Guardar" }).click();
   await expect(form.getByTestId("academy-form-outcome")).toHaveText("Cambios guardados.");
-  const [stored] = await rows<{ name: string; by: string }>(`select s.value->>'name' as name, u.email as by from settings s join staff_users u on u.id = s.updated_by where s.key = 'academy'`);
+  const [stored] = await rows<{ name: string; by: string }>(
+    `select s.value->>'name' as name, u.email as by from settings s join staff_users u on u.id = s.updated_by where s.key = 'academy'`,
+  );
   expect(stored).toEqual({ name: renamed, by: admin.email });
 
   await page.goto("/");
@@ -143,7 +151,10 @@ test("a method switched off for receipts is no longer offered on the pay page, a
   await expect(card("stripe")).toHaveCount(1);
   await expect(card("redsys")).toHaveCount(0);
   await page.goto("/admin/settings/methods");
-  await page.getByTestId("card-provider").getByLabel(/Redsys/).check();
+  await page
+    .getByTestId("card-provider")
+    .getByLabel(/Redsys/)
+    .check();
   await page.getByTestId("methods-form").getByRole("button", { name: "Guardar" }).click();
   await expect(page.getByTestId("methods-form-outcome")).toHaveText("Cambios guardados.");
 });
@@ -267,11 +278,20 @@ async function screenshotsOf(page: Page, name: string) {
 test("every settings section fits a phone without sideways scrolling", async ({ page }) => {
   await signIn(page, admin);
   await page.goto("/admin/settings");
-  for (const section of sections) await expect(page.getByRole("main").getByRole("link", { name: new RegExp(`^${sectionLabel[section]}$`) }).first()).toBeVisible();
+  for (const section of sections)
+    await expect(
+      page
+        .getByRole("main")
+        .getByRole("link", { name: new RegExp(`^${sectionLabel[section]}$`) })
+        .first(),
+    ).toBeVisible();
   for (const section of sections) {
     await page.goto(`/admin/settings/${section}`);
     await expect(page.getByRole("heading", { level: 2 }).first()).toBeVisible();
-    await expect(page.getByRole("navigation", { name: "Secciones de ajustes" }).getByRole("link", { name: sectionLabel[section] })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("navigation", { name: "Secciones de ajustes" }).getByRole("link", { name: sectionLabel[section] })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
     await screenshotsOf(page, section);
   }
 });

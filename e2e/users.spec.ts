@@ -6,7 +6,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { hashPassword } from "../lib/auth/password";
 import { admin, signIn, staff } from "./support/auth";
 import { rows } from "./support/db";
-import { desktop, phone, screenshots } from "./support/screens";
+import { screenshots } from "./support/screens";
 
 // Every sign-in and password change runs scrypt, slow on purpose (and slower on a busy machine).
 test.describe.configure({ timeout: 120_000 });
@@ -80,7 +80,12 @@ test("a password change keeps this session, ends the other one, and is undone", 
     await expect(form.getByRole("alert")).toHaveText("La contraseña actual no es correcta.");
     const [before] = await rows<{ password_changed_at: Date | null }>(`select password_changed_at from staff_users where email = $1`, [staff.email]);
     const auditCount = async () =>
-      (await rows<{ n: number }>(`select count(*)::int as n from audit_events a join staff_users u on u.id = a.staff_user_id where a.action = 'user.password_changed' and u.email = $1`, [staff.email]))[0]!.n;
+      (
+        await rows<{ n: number }>(
+          `select count(*)::int as n from audit_events a join staff_users u on u.id = a.staff_user_id where a.action = 'user.password_changed' and u.email = $1`,
+          [staff.email],
+        )
+      )[0]!.n;
     const auditBefore = await auditCount();
 
     await fill(staff.password, changed);
@@ -116,7 +121,9 @@ test("an admin creates a staff user, who signs in and is refused user management
   await page.goto("/admin/users");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Usuarios del panel");
   const listed = await rows<{ email: string }>(`select email from staff_users order by email`);
-  expect((await page.getByTestId("user-row").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-email")))).sort()).toEqual(listed.map((r) => r.email).sort());
+  expect((await page.getByTestId("user-row").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-email")))).sort()).toEqual(
+    listed.map((r) => r.email).sort(),
+  );
 
   const create = page.getByTestId("create-user-form");
   await create.getByLabel("Nombre").fill("Profesora de prueba");
@@ -185,13 +192,24 @@ test("the first admin made with npm run admin:create gets a password shown once 
     execFile(
       "npm",
       ["run", "--silent", "admin:create", "--", "--email", email, "--name", "Ana Primera"],
-      { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL!, NODE_ENV: "production", AUTH_SECRET: "e2e-auth-secret-not-for-production-0123456789", APP_ENCRYPTION_KEY: "0".repeat(64) } },
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: process.env.E2E_DATABASE_URL!,
+          NODE_ENV: "production",
+          AUTH_SECRET: "e2e-auth-secret-not-for-production-0123456789",
+          APP_ENCRYPTION_KEY: "0".repeat(64),
+        },
+      },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
     ),
   );
   const password = /password \(shown only now[^)]*\): (\S+)/.exec(output)?.[1];
   expect(password).toMatch(/^[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){3}$/);
-  const [stored] = await rows<{ role: string; must_change_password: boolean; password_hash: string }>(`select role, must_change_password, password_hash from staff_users where email = $1`, [email]);
+  const [stored] = await rows<{ role: string; must_change_password: boolean; password_hash: string }>(
+    `select role, must_change_password, password_hash from staff_users where email = $1`,
+    [email],
+  );
   expect(stored).toMatchObject({ role: "admin", must_change_password: true });
   expect(stored!.password_hash).not.toContain(password!);
 

@@ -52,24 +52,68 @@ test("bad deliveries pay nothing, each gets its status, and the server keeps ser
     ["redsys: wrong currency", () => redsysNotification(redsysParams(redsys.ref, { Ds_Currency: "840", Ds_AuthorisationCode: "654321" })), 200],
     ["redsys: denied", () => redsysNotification(redsysParams(redsys.ref, { Ds_Response: "0190", Ds_AuthorisationCode: "" })), 200],
     // Stripe
-    ["stripe: no signature", () => ({ path: "stripe", headers: { "content-type": "application/json" }, body: stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)) }), 400],
-    ["stripe: forged secret", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { secret: "whsec_forged0000000000" }), 401],
-    ["stripe: tampered body", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref, 100)), { tamper: (p) => p.replace('"amount_total":100', '"amount_total":10000') }), 401],
-    ["stripe: re-serialised JSON", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { tamper: (p) => JSON.stringify(JSON.parse(p), null, 2) }), 401],
-    ["stripe: stale timestamp", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { timestamp: now - hour }), 401],
-    ["stripe: malformed header", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { header: "t=abc,v1=" }), 400],
+    [
+      "stripe: no signature",
+      () => ({
+        path: "stripe",
+        headers: { "content-type": "application/json" },
+        body: stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)),
+      }),
+      400,
+    ],
+    [
+      "stripe: forged secret",
+      () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { secret: "whsec_forged0000000000" }),
+      401,
+    ],
+    [
+      "stripe: tampered body",
+      () =>
+        stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref, 100)), {
+          tamper: (p) => p.replace('"amount_total":100', '"amount_total":10000'),
+        }),
+      401,
+    ],
+    [
+      "stripe: re-serialised JSON",
+      () =>
+        stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { tamper: (p) => JSON.stringify(JSON.parse(p), null, 2) }),
+      401,
+    ],
+    [
+      "stripe: stale timestamp",
+      () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { timestamp: now - hour }),
+      401,
+    ],
+    [
+      "stripe: malformed header",
+      () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref)), { header: "t=abc,v1=" }),
+      400,
+    ],
     ["stripe: signed but not JSON", () => stripeDelivery("this is not json"), 400],
     ["stripe: unknown session", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession("cs_test_unknown_session_0001"))), 200],
     ["stripe: wrong amount", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref, 9999))), 200],
     ["stripe: wrong currency", () => stripeDelivery(stripeEvent("checkout.session.completed", stripeSession(stripeAttempt.ref, 10000, "usd"))), 200],
-    ["stripe: unpaid completion", () => stripeDelivery(stripeEvent("checkout.session.completed", { ...stripeSession(stripeAttempt.ref), payment_status: "unpaid" })), 200],
+    [
+      "stripe: unpaid completion",
+      () => stripeDelivery(stripeEvent("checkout.session.completed", { ...stripeSession(stripeAttempt.ref), payment_status: "unpaid" })),
+      200,
+    ],
     ["stripe: event type we ignore", () => stripeDelivery(stripeEvent("customer.created", { id: "cus_1", object: "customer" })), 200],
     // PayPal
     ["paypal: no transmission headers", () => ({ path: "paypal", headers: { "content-type": "application/json" }, body: paypalCapture(paypal.ref) }), 400],
     ["paypal: tampered body", () => paypalDelivery(paypalCapture(paypal.ref, "1.00"), { sendBody: paypalCapture(paypal.ref) }), 401],
     ["paypal: signed for another webhook", () => paypalDelivery(paypalCapture(paypal.ref), { webhookId: "WH-SOMEONE-ELSE" }), 401],
-    ["paypal: certificate from a foreign host", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "https://evil.example/cert.pem" } }), 401],
-    ["paypal: certificate from another local port", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "http://127.0.0.1:9/cert.pem" } }), 401],
+    [
+      "paypal: certificate from a foreign host",
+      () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "https://evil.example/cert.pem" } }),
+      401,
+    ],
+    [
+      "paypal: certificate from another local port",
+      () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-cert-url": "http://127.0.0.1:9/cert.pem" } }),
+      401,
+    ],
     [
       "paypal: certificate address with a query string (each new one would be fetched and kept)",
       async () => {
@@ -79,10 +123,25 @@ test("bad deliveries pay nothing, each gets its status, and the server keeps ser
       400,
     ],
     ["paypal: wrong algorithm", () => paypalDelivery(paypalCapture(paypal.ref), { headers: { "paypal-auth-algo": "SHA1withRSA" } }), 400],
-    ["paypal: stale transmission", () => paypalDelivery(paypalCapture(paypal.ref), { transmissionTime: new Date(Date.now() - 5 * 24 * hour * 1000).toISOString() }), 400],
+    [
+      "paypal: stale transmission",
+      () => paypalDelivery(paypalCapture(paypal.ref), { transmissionTime: new Date(Date.now() - 5 * 24 * hour * 1000).toISOString() }),
+      400,
+    ],
     ["paypal: signed but not JSON", () => paypalDelivery("not json at all"), 400],
     ["paypal: no resource", () => paypalDelivery(JSON.stringify({ id: "WH-1", event_type: "PAYMENT.CAPTURE.COMPLETED" })), 400],
-    ["paypal: capture without order id", () => paypalDelivery(JSON.stringify({ id: "WH-2", event_type: "PAYMENT.CAPTURE.COMPLETED", resource: { id: "C", status: "COMPLETED", amount: { currency_code: "EUR", value: "100.00" } } })), 400],
+    [
+      "paypal: capture without order id",
+      () =>
+        paypalDelivery(
+          JSON.stringify({
+            id: "WH-2",
+            event_type: "PAYMENT.CAPTURE.COMPLETED",
+            resource: { id: "C", status: "COMPLETED", amount: { currency_code: "EUR", value: "100.00" } },
+          }),
+        ),
+      400,
+    ],
     ["paypal: unknown order", () => paypalDelivery(paypalCapture("ORDER-UNKNOWN")), 200],
     ["paypal: wrong amount", () => paypalDelivery(paypalCapture(paypal.ref, "99.99")), 200],
     ["paypal: inexact amount", () => paypalDelivery(paypalCapture(paypal.ref, "100.001")), 200],

@@ -15,7 +15,10 @@ export const academySchema = z.object({
   privacyPolicyUrl: z.string().default(""),
   termsUrl: z.string().default(""),
   timeZone: z.string().default("Europe/Madrid"),
-  currency: z.string().regex(/^[A-Z]{3}$/).default("EUR"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default("EUR"),
 });
 export type Academy = z.infer<typeof academySchema>;
 

@@ -7,8 +7,7 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
-const optionalUrl = (what: string) =>
-  optionalString.refine((v) => v === undefined || isHttpUrl(v), `must be an http(s) URL (${what})`);
+const optionalUrl = (what: string) => optionalString.refine((v) => v === undefined || isHttpUrl(v), `must be an http(s) URL (${what})`);
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -71,25 +70,24 @@ const schema = z
       (v) => v === undefined || /^ak_[A-Za-z0-9_-]{20,}$/.test(v),
       "must look like ak_ followed by at least 20 letters, digits, - or _",
     ),
-    AUTH_SECRET: optionalString.refine(
-      (v) => v === undefined || v.length >= 32,
-      "must be at least 32 characters (openssl rand -base64 32)",
-    ),
+    AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters (openssl rand -base64 32)"),
     APP_ENCRYPTION_KEY: optionalString.refine(
       (v) => v === undefined || decodeEncryptionKey(v) !== undefined,
       "must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)",
     ),
-    CRON_SECRET: optionalString.refine(
-      (v) => v === undefined || v.length >= 16,
-      "must be at least 16 characters",
-    ),
+    CRON_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
     /**
      * worker: pg-boss workers run in the server process (a long-running server). cron: no workers;
      * an external scheduler calls /api/cron/<job> (serverless hosting).
      */
     JOBS_MODE: z.enum(["worker", "cron"]).default("worker"),
     /** How long an attempt may stay without an outcome before reconciliation asks its provider. */
-    RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(300),
+    RECONCILE_AFTER_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600)
+      .default(300),
     /** How long one call to a provider's API may take before it counts as failed (the SDKs retry twice). */
     PROVIDER_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(15),
     SMTP_URL: optionalString.refine(
@@ -115,14 +113,8 @@ const schema = z
     PAYPAL_MODE: z.enum(["sandbox", "live"]).optional(),
     PAYPAL_API_BASE: optionalUrl("leave unset for PayPal's own API"),
     PAYPAL_SDK_BASE: optionalUrl("leave unset for PayPal's own JS SDK"),
-    REDSYS_MERCHANT_CODE: optionalString.refine(
-      (v) => v === undefined || /^\d{1,9}$/.test(v),
-      "must be the merchant code (FUC), up to 9 digits",
-    ),
-    REDSYS_TERMINAL: optionalString.refine(
-      (v) => v === undefined || /^\d{1,3}$/.test(v),
-      "must be the terminal number, 1 to 3 digits",
-    ),
+    REDSYS_MERCHANT_CODE: optionalString.refine((v) => v === undefined || /^\d{1,9}$/.test(v), "must be the merchant code (FUC), up to 9 digits"),
+    REDSYS_TERMINAL: optionalString.refine((v) => v === undefined || /^\d{1,3}$/.test(v), "must be the terminal number, 1 to 3 digits"),
     REDSYS_SECRET_KEY: optionalString.refine(
       (v) => v === undefined || Buffer.from(v, "base64").length === 24,
       "must be the base64 SHA-256 key from the Redsys back office (24 bytes)",
@@ -138,7 +130,10 @@ const schema = z
     TRUST_PROXY: z
       .string()
       .default("0")
-      .refine((v) => /^(true|false|\d{1,2})$/.test(v) && (v === "true" || v === "false" || Number(v) <= 10), "must be a number of proxies from 0 to 10 (or true/false)")
+      .refine(
+        (v) => /^(true|false|\d{1,2})$/.test(v) && (v === "true" || v === "false" || Number(v) <= 10),
+        "must be a number of proxies from 0 to 10 (or true/false)",
+      )
       .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v))),
     /** Staff sessions end this many hours after sign-in. */
     SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.25).max(168).default(8),
@@ -186,7 +181,10 @@ export const envVariableNames = Object.keys(schema.shape).filter((name) => name 
 export type Env = z.infer<typeof schema> & { databaseDriver: "pglite" | "pg" | "neon" };
 
 export class EnvError extends Error {
-  constructor(readonly variable: string, readonly problem: string) {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
     super(`Invalid environment: ${variable} ${problem}.`);
     this.name = "EnvError";
   }

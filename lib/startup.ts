@@ -59,11 +59,17 @@ export async function productionRefusals(db: Db, env: Env, payments: PaymentsCon
     }
   }
   if (!env.ALLOW_TEST_PAYMENTS) {
-    const setting = { stripe: "STRIPE_SECRET_KEY (an sk_test_ key) or STRIPE_API_BASE", paypal: "PAYPAL_MODE (unset means sandbox) or PAYPAL_API_BASE", redsys: "REDSYS_MODE (test) or REDSYS_BASE_URL" };
+    const setting = {
+      stripe: "STRIPE_SECRET_KEY (an sk_test_ key) or STRIPE_API_BASE",
+      paypal: "PAYPAL_MODE (unset means sandbox) or PAYPAL_API_BASE",
+      redsys: "REDSYS_MODE (test) or REDSYS_BASE_URL",
+    };
     for (const provider of ["stripe", "paypal", "redsys"] as const) {
       const mode = payments[provider]?.mode;
       if (mode && mode !== "live") {
-        refusals.push(`${provider} is in ${mode} mode, so its payments are not real money; check ${setting[provider]} (or set ALLOW_TEST_PAYMENTS=true for a staging install).`);
+        refusals.push(
+          `${provider} is in ${mode} mode, so its payments are not real money; check ${setting[provider]} (or set ALLOW_TEST_PAYMENTS=true for a staging install).`,
+        );
       }
     }
   }

@@ -27,7 +27,12 @@ describe("startup guard", () => {
     try {
       expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const root = (await (await fetch(sandbox.url)).json()) as { urls: Record<string, string> };
-      expect(root.urls).toMatchObject({ stripe: sandbox.url, paypal: `${sandbox.url}/paypal`, redsys: `${sandbox.url}/redsys`, paypalSdk: `${sandbox.url}/sdk/js` });
+      expect(root.urls).toMatchObject({
+        stripe: sandbox.url,
+        paypal: `${sandbox.url}/paypal`,
+        redsys: `${sandbox.url}/redsys`,
+        paypalSdk: `${sandbox.url}/sdk/js`,
+      });
     } finally {
       await sandbox.close();
     }

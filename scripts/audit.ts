@@ -28,6 +28,10 @@ if (!counts) {
 }
 
 const critical = Object.values(report.vulnerabilities ?? {}).filter((v) => v.severity === "critical");
-console.info(`dependency audit: ${Object.entries(counts).map(([level, n]) => `${n} ${level}`).join(", ")}`);
+console.info(
+  `dependency audit: ${Object.entries(counts)
+    .map(([level, n]) => `${n} ${level}`)
+    .join(", ")}`,
+);
 for (const v of critical) console.error(`  critical: ${v.name} ${v.range}`);
 process.exit(critical.length > 0 ? 1 : 0);

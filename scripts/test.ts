@@ -1,5 +1,5 @@
-// `npm test`: the whole suite. Starts (or reuses, via TEST_DATABASE_URL) a real PostgreSQL,
-// runs vitest (units, integration, drivers, sandbox), builds the app, runs Playwright against
+// `npm test`: the whole suite. Checks lint and formatting, starts (or reuses, via TEST_DATABASE_URL)
+// a real PostgreSQL, runs vitest (units, integration, drivers, sandbox), builds the app, runs Playwright against
 // the production build, and ends with one line: "N passed, N failed".
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -14,7 +14,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 }
 
 type Counts = { passed: number; failed: number };
-const brokenFileNotes: string[] = [];
+const failureNotes: string[] = [];
 
 function vitestCounts(file: string): Counts {
   if (!existsSync(file)) return { passed: 0, failed: 1 };
@@ -26,7 +26,7 @@ function vitestCounts(file: string): Counts {
   // A file whose setup hook throws, or that fails to load, reports its tests as skipped, not failed:
   // count each such file as one failure, so the last line never says "0 failed" over a broken file.
   const brokenFiles = report.testResults.filter((result) => result.status === "failed" && !result.assertionResults.some((test) => test.status === "failed"));
-  for (const result of brokenFiles) brokenFileNotes.push(`${result.name}: ${(result.message ?? "failed").split("\n").slice(0, 6).join("\n  ")}`);
+  for (const result of brokenFiles) failureNotes.push(`test file ${result.name}: ${(result.message ?? "failed").split("\n").slice(0, 6).join("\n  ")}`);
   return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles.length };
 }
 
@@ -44,6 +44,15 @@ try {
   mkdirSync("test-results", { recursive: true });
   const env = { TEST_DATABASE_URL: postgres.url, NEXT_TELEMETRY_DISABLED: "1" };
 
+  // The house rules a machine can check: ESLint with zero warnings, and Prettier's formatting.
+  console.info("\n== lint and format");
+  const lint = await run("npx", ["eslint", ".", "--max-warnings", "0"]);
+  if (lint !== 0) failureNotes.push("ESLint reported problems: see the lint output above (npm run lint)");
+  const format = await run("npx", ["prettier", "--check", "--log-level", "warn", "."]);
+  if (format !== 0) failureNotes.push("files not formatted: run npm run format");
+  const checks = lint === 0 && format === 0 ? 0 : 1;
+  totals.failed += checks;
+
   console.info("\n== vitest: units, integration, database drivers, provider sandbox");
   const vitest = await run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"], env);
   const unit = vitestCounts("test-results/vitest.json");
@@ -52,7 +61,7 @@ try {
   // Errors outside any test (an unhandled rejection, a worker crash) fail the run without failing a test.
   if (vitest !== 0 && unit.failed === 0) {
     totals.failed += 1;
-    brokenFileNotes.push(`vitest exited with ${vitest} although no test failed: see "Unhandled Errors" above`);
+    failureNotes.push(`vitest exited with ${vitest} although no test failed: see "Unhandled Errors" above`);
   }
 
   console.info("\n== next build");
@@ -72,11 +81,11 @@ try {
   } else {
     totals.failed += 1;
   }
-  exitCode = vitest === 0 && build === 0 && e2e === 0 ? 0 : 1;
+  exitCode = checks === 0 && vitest === 0 && build === 0 && e2e === 0 ? 0 : 1;
 } finally {
   await postgres.stop();
 }
 // Repeated at the very end, where a truncated CI log still shows it.
-for (const note of brokenFileNotes) console.info(`\nTest file failed outside its tests: ${note}`);
+for (const note of failureNotes) console.info(`\nFailed outside the tests: ${note}`);
 console.info(`\n${totals.passed} passed, ${totals.failed} failed`);
 process.exit(exitCode);

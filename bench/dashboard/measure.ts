@@ -107,25 +107,29 @@ async function startApp(databaseUrl: string, logFile: string): Promise<App> {
   const keep = ["PATH", "HOME", "LANG", "TMPDIR", "TZ"];
   const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
   const log = openSync(logFile, "w");
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: {
-      ...base,
-      NODE_ENV: "production",
-    // The demo accounts and the sandbox, on a production build.
-    ALLOW_DEMO_ACCOUNTS: "true",
-    ALLOW_TEST_PAYMENTS: "true",
-      NEXT_DIST_DIR: distDir,
-      APP_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      DEMO_SEED: "never",
-      AUTH_SECRET,
-      APP_ENCRYPTION_KEY: "0123456789abcdef".repeat(4),
-      NEXT_TELEMETRY_DISABLED: "1",
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      env: {
+        ...base,
+        NODE_ENV: "production",
+        // The demo accounts and the sandbox, on a production build.
+        ALLOW_DEMO_ACCOUNTS: "true",
+        ALLOW_TEST_PAYMENTS: "true",
+        NEXT_DIST_DIR: distDir,
+        APP_URL: `http://127.0.0.1:${port}`,
+        DATABASE_URL: databaseUrl,
+        DEMO_SEED: "never",
+        AUTH_SECRET,
+        APP_ENCRYPTION_KEY: "0123456789abcdef".repeat(4),
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      detached: true,
+      stdio: ["ignore", log, log],
     },
-    detached: true,
-    stdio: ["ignore", log, log],
-  });
+  );
   closeSync(log);
   const pid = child.pid;
   if (!pid) throw new Error("next start did not start");
@@ -316,8 +320,11 @@ async function main() {
   const cookie = `authjs.session-token=${token}`;
 
   // The cases. The filtered page: paid by Bizum, issued in the month three months ago.
-  const [{ month }] = (await client.query<{ month: string }>(`select to_char((now() at time zone $1) - interval '3 months', 'YYYY-MM') as month`, [TIME_ZONE])).rows as [{ month: string }];
-  const [{ last }] = (await client.query<{ last: string }>(`select to_char((($1 || '-01')::date + interval '1 month' - interval '1 day'), 'YYYY-MM-DD') as last`, [month])).rows as [{ last: string }];
+  const [{ month }] = (await client.query<{ month: string }>(`select to_char((now() at time zone $1) - interval '3 months', 'YYYY-MM') as month`, [TIME_ZONE]))
+    .rows as [{ month: string }];
+  const [{ last }] = (
+    await client.query<{ last: string }>(`select to_char((($1 || '-01')::date + interval '1 month' - interval '1 day'), 'YYYY-MM-DD') as last`, [month])
+  ).rows as [{ last: string }];
   const cases: Case[] = [
     { name: "first", label: "(a) first page, no filter", query: {}, filter: { timeZone: TIME_ZONE } },
     {
@@ -367,7 +374,8 @@ async function main() {
     // Alternating, so whatever else runs on the machine weighs on both alike.
     for (let i = 0; i < settings.reps; i++) {
       const answer = await timeHttp(url, cookie);
-      if (answer.status !== 200 || answer.rows !== page.rows.length) throw new Error(`${c.name}: HTTP ${answer.status}, ${answer.rows} rows (SQL gave ${page.rows.length})`);
+      if (answer.status !== 200 || answer.rows !== page.rows.length)
+        throw new Error(`${c.name}: HTTP ${answer.status}, ${answer.rows} rows (SQL gave ${page.rows.length})`);
       http.push(answer.ms);
       const started = performance.now();
       await pageSql(db, c);
@@ -376,8 +384,21 @@ async function main() {
     const plans = await explainPage(databaseUrl, c);
     const h = summary(http);
     const s = summary(sqlTimes);
-    results.push({ name: c.name, label: c.label, url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ""), rows: page.rows.length, totalCount: totals.count, http: h, sql: s, ratioMedian: h.median / s.median, ratioP95: h.p95 / s.p95, plans });
-    log(`  ${c.label}: HTTP median ${ms(h.median)} ms (p95 ${ms(h.p95)}), SQL median ${ms(s.median)} ms (p95 ${ms(s.p95)}), ratio ${(h.median / s.median).toFixed(2)}`);
+    results.push({
+      name: c.name,
+      label: c.label,
+      url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ""),
+      rows: page.rows.length,
+      totalCount: totals.count,
+      http: h,
+      sql: s,
+      ratioMedian: h.median / s.median,
+      ratioP95: h.p95 / s.p95,
+      plans,
+    });
+    log(
+      `  ${c.label}: HTTP median ${ms(h.median)} ms (p95 ${ms(h.p95)}), SQL median ${ms(s.median)} ms (p95 ${ms(s.p95)}), ratio ${(h.median / s.median).toFixed(2)}`,
+    );
   }
 
   // --- the export ---
@@ -494,7 +515,9 @@ async function measureExports(app: App, client: pg.Client, cookie: string): Prom
       ok: dataRows === expectedRows,
     };
     runs.push(run);
-    log(`  export ${run.label}: ${run.rows} rows in ${seconds.toFixed(1)} s (${run.rowsPerSecond.toFixed(0)}/s), RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.rssPeakMb.toFixed(0)} MB (VmHWM ${run.hwmAfterMb.toFixed(0)} MB${hwmReset ? ", reset before" : ""})`);
+    log(
+      `  export ${run.label}: ${run.rows} rows in ${seconds.toFixed(1)} s (${run.rowsPerSecond.toFixed(0)}/s), RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.rssPeakMb.toFixed(0)} MB (VmHWM ${run.hwmAfterMb.toFixed(0)} MB${hwmReset ? ", reset before" : ""})`,
+    );
   }
   return { serverPid: pid, runs };
 }
@@ -534,7 +557,9 @@ function indexNotes(c: Result["cases"][number]): string {
       );
     }
     if (removed > 1_000 && /Filter: .*(status|paid_method)/.test(p.plan)) {
-      parts.push(`${removed.toLocaleString("en")} rows read and discarded by the status/method filter — an index \`receipts (status, paid_method, issued_at)\` would read only the matching rows`);
+      parts.push(
+        `${removed.toLocaleString("en")} rows read and discarded by the status/method filter — an index \`receipts (status, paid_method, issued_at)\` would read only the matching rows`,
+      );
     }
     return parts.join("; ");
   });
@@ -546,16 +571,22 @@ function report(r: Result): string {
   const verdict = r.cases.every((c) => c.ratioMedian <= r.targetRatio) ? "met" : "NOT met";
   lines.push("# Dashboard benchmark: the receipts list and the CSV export at 1,000,000 receipts");
   lines.push("");
-  lines.push(`Run ${r.when} with \`NEXT_DIST_DIR=… npx tsx bench/dashboard/run.ts\` (${JSON.stringify(r.settings)}): ${r.receipts.toLocaleString("en")} receipts seeded in ${r.seedSeconds.toFixed(0)} s. Machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGb} GB, load average at the end ${r.machine.load.map((l) => l.toFixed(1)).join(" / ")} (the machine is shared: other sessions' builds and tests ran too).`);
+  lines.push(
+    `Run ${r.when} with \`NEXT_DIST_DIR=… npx tsx bench/dashboard/run.ts\` (${JSON.stringify(r.settings)}): ${r.receipts.toLocaleString("en")} receipts seeded in ${r.seedSeconds.toFixed(0)} s. Machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGb} GB, load average at the end ${r.machine.load.map((l) => l.toFixed(1)).join(" / ")} (the machine is shared: other sessions' builds and tests ran too).`,
+  );
   lines.push("");
   lines.push(`## List pages within ${r.targetRatio}× their SQL — ${verdict}`);
   lines.push("");
-  lines.push("HTTP = the whole request of `GET /admin/receipts…` to `next start` with a signed-in staff session (session check, settings, the page of 25, the totals, rendering, transfer). SQL = the same query functions with the same arguments through the same driver (node-postgres pool, `db/client.ts`) in the same run, on the page's critical path: the session check (layout and page at once), the academy's settings, then the page and its totals at once. Alternating, after a warm-up; times in ms.");
+  lines.push(
+    "HTTP = the whole request of `GET /admin/receipts…` to `next start` with a signed-in staff session (session check, settings, the page of 25, the totals, rendering, transfer). SQL = the same query functions with the same arguments through the same driver (node-postgres pool, `db/client.ts`) in the same run, on the page's critical path: the session check (layout and page at once), the academy's settings, then the page and its totals at once. Alternating, after a warm-up; times in ms.",
+  );
   lines.push("");
   lines.push("| case | rows / filter total | HTTP median | HTTP p95 | SQL median | SQL p95 | ratio (median) | ratio (p95) | target |");
   lines.push("|---|---|---|---|---|---|---|---|---|");
   for (const c of r.cases) {
-    lines.push(`| ${c.label} | ${c.rows} / ${c.totalCount.toLocaleString("en")} | ${ms(c.http.median)} | ${ms(c.http.p95)} | ${ms(c.sql.median)} | ${ms(c.sql.p95)} | **${c.ratioMedian.toFixed(2)}** | ${c.ratioP95.toFixed(2)} | ${c.ratioMedian <= r.targetRatio ? "≤ 3 ✔" : "> 3 ✘"} |`);
+    lines.push(
+      `| ${c.label} | ${c.rows} / ${c.totalCount.toLocaleString("en")} | ${ms(c.http.median)} | ${ms(c.http.p95)} | ${ms(c.sql.median)} | ${ms(c.sql.p95)} | **${c.ratioMedian.toFixed(2)}** | ${c.ratioP95.toFixed(2)} | ${c.ratioMedian <= r.targetRatio ? "≤ 3 ✔" : "> 3 ✘"} |`,
+    );
   }
   lines.push("");
   lines.push("### Query plans and indexes");
@@ -564,21 +595,29 @@ function report(r: Result): string {
     lines.push(`- ${c.label}: ${indexNotes(c)}.`);
   }
   lines.push("");
-  lines.push("Where the time goes: the page of 25 is a keyset read of `receipts_issued_idx` (backward, from the cursor), so page 500 costs what page 1 costs; the rest of the SQL time is the filter's totals (count and sum of every matching row), which grows with the rows the filter matches. The schema is frozen in this session, so the indexes above are reported, not added. Plans in full below.");
+  lines.push(
+    "Where the time goes: the page of 25 is a keyset read of `receipts_issued_idx` (backward, from the cursor), so page 500 costs what page 1 costs; the rest of the SQL time is the filter's totals (count and sum of every matching row), which grows with the rows the filter matches. The schema is frozen in this session, so the indexes above are reported, not added. Plans in full below.",
+  );
   lines.push("");
   lines.push("## The CSV export streams with flat memory");
   lines.push("");
-  lines.push(`\`GET /admin/receipts/export?from=…\` streamed to the bench, which counts lines as bytes arrive and keeps nothing. Memory of the serving process (pid ${r.export.serverPid}), sampled from \`/proc/<pid>/status\` every 50 ms: VmRSS before, the highest VmRSS seen during, VmRSS after, and VmHWM after (reset to the current RSS before each export through \`/proc/<pid>/clear_refs\` where the kernel allows, so it is the peak of that export).`);
+  lines.push(
+    `\`GET /admin/receipts/export?from=…\` streamed to the bench, which counts lines as bytes arrive and keeps nothing. Memory of the serving process (pid ${r.export.serverPid}), sampled from \`/proc/<pid>/status\` every 50 ms: VmRSS before, the highest VmRSS seen during, VmRSS after, and VmHWM after (reset to the current RSS before each export through \`/proc/<pid>/clear_refs\` where the kernel allows, so it is the peak of that export).`,
+  );
   lines.push("");
   lines.push("| export | rows (database) | rows (file) | MB | seconds | rows/s | RSS before MB | RSS peak MB | RSS after MB | VmHWM after MB | ok |");
   lines.push("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const e of r.export.runs) {
-    lines.push(`| ${e.label} | ${e.expectedRows} | ${e.rows} | ${(e.bytes / 2 ** 20).toFixed(1)} | ${e.seconds.toFixed(1)} | ${e.rowsPerSecond.toFixed(0)} | ${e.rssBeforeMb.toFixed(0)} | ${e.rssPeakMb.toFixed(0)} | ${e.rssAfterMb.toFixed(0)} | ${e.hwmAfterMb.toFixed(0)}${e.hwmReset ? "" : " (not reset)"} | ${e.ok ? "✔" : "✘"} |`);
+    lines.push(
+      `| ${e.label} | ${e.expectedRows} | ${e.rows} | ${(e.bytes / 2 ** 20).toFixed(1)} | ${e.seconds.toFixed(1)} | ${e.rowsPerSecond.toFixed(0)} | ${e.rssBeforeMb.toFixed(0)} | ${e.rssPeakMb.toFixed(0)} | ${e.rssAfterMb.toFixed(0)} | ${e.hwmAfterMb.toFixed(0)}${e.hwmReset ? "" : " (not reset)"} | ${e.ok ? "✔" : "✘"} |`,
+    );
   }
   const [small, big] = r.export.runs;
   if (small && big) {
     lines.push("");
-    lines.push(`Growth of the peak over the RSS before: ${(small.rssPeakMb - small.rssBeforeMb).toFixed(0)} MB for ${small.rows.toLocaleString("en")} rows, ${(big.rssPeakMb - big.rssBeforeMb).toFixed(0)} MB for ${big.rows.toLocaleString("en")} rows (${(big.bytes / 2 ** 20).toFixed(0)} MB of CSV). Flat memory means the second is not ten times the first: the route holds one batch of 1,000 rows at a time and pulls the next only when the client has read the last.`);
+    lines.push(
+      `Growth of the peak over the RSS before: ${(small.rssPeakMb - small.rssBeforeMb).toFixed(0)} MB for ${small.rows.toLocaleString("en")} rows, ${(big.rssPeakMb - big.rssBeforeMb).toFixed(0)} MB for ${big.rows.toLocaleString("en")} rows (${(big.bytes / 2 ** 20).toFixed(0)} MB of CSV). Flat memory means the second is not ten times the first: the route holds one batch of 1,000 rows at a time and pulls the next only when the client has read the last.`,
+    );
   }
   lines.push("");
   lines.push("## Plans (EXPLAIN ANALYZE, BUFFERS)");

@@ -39,7 +39,16 @@ function tail(file: string): string {
 }
 
 /** Starts a command in its own process group and waits until `ready` answers 2xx. */
-async function startProcess(options: { name: string; command: string; args: string[]; env: NodeJS.ProcessEnv; port: number; ready: string; logFile: string; cwd: string }): Promise<Process> {
+async function startProcess(options: {
+  name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  port: number;
+  ready: string;
+  logFile: string;
+  cwd: string;
+}): Promise<Process> {
   const log = openSync(options.logFile, "w");
   const child: ChildProcess = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", log, log] });
   closeSync(log);
@@ -120,7 +129,16 @@ export async function startCluster(root: string, databaseUrl: string, logDir: st
   });
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const start = (name: string, port: number, seed: "always" | "never") =>
-    startProcess({ name, command: process.execPath, args: [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], env: appEnv(port, seed), port, ready: `http://127.0.0.1:${port}/api/health`, logFile: path.join(logDir, `${name}.log`), cwd: root });
+    startProcess({
+      name,
+      command: process.execPath,
+      args: [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
+      env: appEnv(port, seed),
+      port,
+      ready: `http://127.0.0.1:${port}/api/health`,
+      logFile: path.join(logDir, `${name}.log`),
+      cwd: root,
+    });
   // The first instance migrates and seeds the demo; the second finds both done.
   const a = await start("app-a", portA, "always");
   const b = await start("app-b", portB, "never");

@@ -95,7 +95,11 @@ export async function runFlow(context: FlowContext): Promise<FlowResult> {
   await atBank.arrayBuffer();
   const bankPage = atBank.headers.get("location");
   if (![302, 303].includes(atBank.status) || !bankPage) return fail(`the sandbox refused the payment form (${atBank.status})`);
-  const paid = await fetch(`${bankPage}/card`, { method: "POST", body: new URLSearchParams({ pan: "4548810000000003", expiry: "12/39", cvv: "123" }), redirect: "manual" });
+  const paid = await fetch(`${bankPage}/card`, {
+    method: "POST",
+    body: new URLSearchParams({ pan: "4548810000000003", expiry: "12/39", cvv: "123" }),
+    redirect: "manual",
+  });
   await paid.arrayBuffer();
   const back = paid.headers.get("location");
   if (![302, 303].includes(paid.status) || !back) return fail(`the sandbox did not send the payer back (${paid.status})`);
@@ -106,7 +110,9 @@ export async function runFlow(context: FlowContext): Promise<FlowResult> {
   // The webhook (or the return page's own check) marks it paid within seconds.
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const state = await timed("GET /api/v1/receipts/[id]", `${context.url}/api/v1/receipts/${receiptId}`, { headers: { authorization: `Bearer ${LOAD_API_KEY}` } });
+    const state = await timed("GET /api/v1/receipts/[id]", `${context.url}/api/v1/receipts/${receiptId}`, {
+      headers: { authorization: `Bearer ${LOAD_API_KEY}` },
+    });
     if (state.status === 200 && ((await state.json()) as { status: string }).status === "paid") break;
     if (Date.now() > deadline) return fail(`receipt ${receiptId} not paid 30 s after paying (attempt ${attemptId})`);
     await new Promise((r) => setTimeout(r, 250));

@@ -49,9 +49,14 @@ try {
      values ('CARGA', 'Curso de carga', 'Para la prueba de carga', 'L-X 18:00', current_date + 30, current_date + 300, 1000000, 4000, 6500, 'open') returning id`,
   );
   // Every notification twice: the duplicates must be recognised, never paid again.
-  await fetch(`${cluster.sandboxUrl}/_control/faults/redsys`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ twice: true }) });
+  await fetch(`${cluster.sandboxUrl}/_control/faults/redsys`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ twice: true }),
+  });
   const actionId = submitActionId();
-  const receiptOfLink = async (hash: string) => (await client.query<{ receipt_id: string }>("select receipt_id from payment_links where token_hash = $1", [hash])).rows[0]?.receipt_id;
+  const receiptOfLink = async (hash: string) =>
+    (await client.query<{ receipt_id: string }>("select receipt_id from payment_links where token_hash = $1", [hash])).rows[0]?.receipt_id;
 
   console.log(`Running ${users} users for ${minutes} min through ${cluster.url}…`);
   const results: FlowResult[] = [];
@@ -63,7 +68,9 @@ try {
       while (Date.now() < deadline) {
         const i = index++;
         try {
-          results.push(await runFlow({ url: cluster.url, courseCode: "CARGA", courseId: course.rows[0]!.id, submitActionId: actionId, index: i, receiptOfLink }));
+          results.push(
+            await runFlow({ url: cluster.url, courseCode: "CARGA", courseId: course.rows[0]!.id, submitActionId: actionId, index: i, receiptOfLink }),
+          );
         } catch (error) {
           results.push({ ok: false, error: String(error), timings: [] });
         }
@@ -80,7 +87,15 @@ try {
   const completed = results.filter((r) => r.ok);
   const receiptIds = completed.map((r) => r.receiptId!);
   const books = (
-    await client.query<{ receipts: number; paid: number; succeeded_attempts: number; paid_audits: number; stored_events: number; receipts_paid_twice: number; attention: number }>(
+    await client.query<{
+      receipts: number;
+      paid: number;
+      succeeded_attempts: number;
+      paid_audits: number;
+      stored_events: number;
+      receipts_paid_twice: number;
+      attention: number;
+    }>(
       `select
          count(*)::int as receipts,
          count(*) filter (where r.status = 'paid')::int as paid,
@@ -94,17 +109,33 @@ try {
     )
   ).rows[0]!;
   const confirmed = (
-    await client.query<{ n: number }>("select count(*)::int as n from enrollments e join receipts r on r.enrollment_id = e.id where r.id = any($1) and e.status = 'confirmed'", [receiptIds])
+    await client.query<{ n: number }>(
+      "select count(*)::int as n from enrollments e join receipts r on r.enrollment_id = e.id where r.id = any($1) and e.status = 'confirmed'",
+      [receiptIds],
+    )
   ).rows[0]!.n;
-  const deliveries = (await (await fetch(`${cluster.sandboxUrl}/_control/deliveries?provider=redsys`)).json()) as { data: { state: string; attempts?: { status?: number }[] }[] };
+  const deliveries = (await (await fetch(`${cluster.sandboxUrl}/_control/deliveries?provider=redsys`)).json()) as {
+    data: { state: string; attempts?: { status?: number }[] }[];
+  };
   const webhookStatuses = deliveries.data.flatMap((d) => (d.attempts ?? []).map((a) => a.status ?? 0));
 
   const timings: Timing[] = results.flatMap((r) => r.timings);
   const routes = [...new Set(timings.map((t) => t.route))];
   const perRoute = routes.map((route) => {
-    const ms = timings.filter((t) => t.route === route).map((t) => t.ms).sort((a, b) => a - b);
+    const ms = timings
+      .filter((t) => t.route === route)
+      .map((t) => t.ms)
+      .sort((a, b) => a - b);
     const statuses = timings.filter((t) => t.route === route).map((t) => t.status);
-    return { route, requests: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: ms.at(-1) ?? 0, errors5xx: statuses.filter((s) => s >= 500).length };
+    return {
+      route,
+      requests: ms.length,
+      p50: percentile(ms, 50),
+      p95: percentile(ms, 95),
+      p99: percentile(ms, 99),
+      max: ms.at(-1) ?? 0,
+      errors5xx: statuses.filter((s) => s >= 500).length,
+    };
   });
   const serverErrors = perRoute.reduce((sum, r) => sum + r.errors5xx, 0) + webhookStatuses.filter((s) => s >= 500).length;
 
@@ -117,7 +148,11 @@ try {
     { name: "'paid' audit events (one per receipt)", expected: completed.length, actual: books.paid_audits },
     { name: "needs-attention items", expected: 0, actual: books.attention },
     { name: "webhook deliveries made by the sandbox (two per payment)", expected: 2 * completed.length, actual: webhookStatuses.length },
-    { name: "webhook deliveries answered 2xx (the repeat as a duplicate)", expected: webhookStatuses.length, actual: webhookStatuses.filter((s) => s >= 200 && s < 300).length },
+    {
+      name: "webhook deliveries answered 2xx (the repeat as a duplicate)",
+      expected: webhookStatuses.length,
+      actual: webhookStatuses.filter((s) => s >= 200 && s < 300).length,
+    },
     { name: "5xx answers (pages, API, webhooks)", expected: 0, actual: serverErrors },
   ].map((c) => ({ ...c, ok: c.expected === c.actual }));
 
@@ -132,7 +167,10 @@ try {
     completed: completed.length,
     flowsPerMinute: (completed.length / elapsedSeconds) * 60,
     forwardedPerInstance: cluster.forwarded,
-    failures: results.filter((r) => !r.ok).slice(0, 10).map((r) => r.error),
+    failures: results
+      .filter((r) => !r.ok)
+      .slice(0, 10)
+      .map((r) => r.error),
     perRoute,
     checks,
     // Webhook events plus the return page's and reconciliation's own look-ups: stored once each.

@@ -22,7 +22,10 @@ const here = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(here), "..", "..");
 
 if (!process.execArgv.some((arg) => arg.includes("react-server"))) {
-  const child = spawnSync(process.execPath, [...process.execArgv, "--conditions=react-server", here, ...process.argv.slice(2)], { stdio: "inherit", cwd: root });
+  const child = spawnSync(process.execPath, [...process.execArgv, "--conditions=react-server", here, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    cwd: root,
+  });
   process.exit(child.status ?? 1);
 }
 
@@ -97,7 +100,9 @@ async function main() {
     await db.execute(sql`alter table receipts_copy
       add foreign key (student_id) references students (id),
       add foreign key (enrollment_id) references enrollments (id)`);
-    const [expected] = await rowsOf<{ n: number }>(sql`select count(*)::int as n from enrollments where coalesce(discount_value, 0) <> 100 or discount_kind = 'fixed'`);
+    const [expected] = await rowsOf<{ n: number }>(
+      sql`select count(*)::int as n from enrollments where coalesce(discount_value, 0) <> 100 or discount_kind = 'fixed'`,
+    );
 
     // --- the measurement: each repetition issues a month of its own, then copies the same rows raw.
     const periods = ["2029-10", "2029-11", "2029-12", "2030-01", "2030-02", "2030-03", "2030-04", "2030-05", "2030-06"].slice(0, repetitions);
@@ -115,7 +120,9 @@ async function main() {
       const rawRows = (raw as unknown as { rowCount: number }).rowCount;
       if (preview.count !== result.issued) throw new Error(`preview said ${preview.count}, issued ${result.issued}`);
       runs.push({ period, issued: result.issued, issueMs, rawMs, rawRows });
-      console.log(`${period}: issueMonth ${ms(issueMs)} (${result.issued} receipts), raw INSERT … SELECT ${ms(rawMs)} (${rawRows} rows), preview ${ms(previewMs)}`);
+      console.log(
+        `${period}: issueMonth ${ms(issueMs)} (${result.issued} receipts), raw INSERT … SELECT ${ms(rawMs)} (${rawRows} rows), preview ${ms(previewMs)}`,
+      );
     }
 
     // --- a second run of a month already issued issues nothing; the books add up.
@@ -132,7 +139,10 @@ async function main() {
       { name: "the raw insert copied the same number of rows", ok: runs.every((r) => r.rawRows === r.issued) },
       { name: "a second issue of an issued month issues 0", ok: again.issued === 0 },
       { name: "one receipt.issued audit line per receipt", ok: books!.audit === books!.receipts },
-      { name: "numbers gapless and unique: 1…last, each once", ok: books!.distinct_numbers === books!.receipts && books!.max_number === books!.last && books!.last === books!.receipts },
+      {
+        name: "numbers gapless and unique: 1…last, each once",
+        ok: books!.distinct_numbers === books!.receipts && books!.max_number === books!.last && books!.last === books!.receipts,
+      },
       { name: "one billing run per issuing run that issued something", ok: books!.runs === runs.length },
     ];
     const issueMedian = median(runs.map((r) => r.issueMs));
@@ -186,11 +196,16 @@ async function main() {
       "",
       `- ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
       `- Node ${process.version}, PostgreSQL ${pgVersion?.server_version ?? "?"} (${process.env.TEST_DATABASE_URL ? "TEST_DATABASE_URL" : "throwaway cluster, fsync off"})`,
-      `- load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")} (the machine is shared; other runs weigh on both figures alike)`,
+      `- load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(", ")} (the machine is shared; other runs weigh on both figures alike)`,
       "",
     ];
     writeFileSync(path.join(root, "bench/results/monthly.md"), lines.join("\n"));
-    console.log(`\nmedian issueMonth ${ms(issueMedian)}, raw ${ms(rawMedian)}, ratio ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}); second run issued ${again.issued}`);
+    console.log(
+      `\nmedian issueMonth ${ms(issueMedian)}, raw ${ms(rawMedian)}, ratio ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}); second run issued ${again.issued}`,
+    );
     for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}`);
     console.log("Wrote bench/results/monthly.md");
     return checks.every((c) => c.ok) ? 0 : 1;

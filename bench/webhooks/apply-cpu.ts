@@ -19,7 +19,10 @@ const root = path.resolve(path.dirname(here), "..", "..");
 
 // lib/ modules import "server-only", which loads only under the react-server condition.
 if (!process.execArgv.some((arg) => arg.includes("react-server"))) {
-  const child = spawnSync(process.execPath, [...process.execArgv, "--conditions=react-server", here, ...process.argv.slice(2)], { stdio: "inherit", cwd: root });
+  const child = spawnSync(process.execPath, [...process.execArgv, "--conditions=react-server", here, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    cwd: root,
+  });
   process.exit(child.status ?? 1);
 }
 
@@ -86,7 +89,7 @@ async function main(): Promise<boolean> {
 
     let next = 0;
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const applied: number[] = [];
     const tally = { applied: 0, duplicate: 0, unexpected: 0 };
     async function drive(until: number): Promise<number> {

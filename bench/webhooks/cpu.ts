@@ -149,7 +149,10 @@ export function cpuUse(spent: CpuSpent, requests: number): CpuUse {
   const busy = (ms: number) => round(spent.wallMs > 0 ? ms / spent.wallMs : 0, 2);
   return {
     perRequestMs: { app: per(spent.app), postgres: per(spent.postgres), loadGenerator: per(spent.client), other: per(other) },
-    kernelShare: { app: round(spent.app > 0 ? spent.appKernel / spent.app : 0, 2), postgres: round(spent.postgres > 0 ? spent.postgresKernel / spent.postgres : 0, 2) },
+    kernelShare: {
+      app: round(spent.app > 0 ? spent.appKernel / spent.app : 0, 2),
+      postgres: round(spent.postgres > 0 ? spent.postgresKernel / spent.postgres : 0, 2),
+    },
     coresBusy: { app: busy(spent.app), postgres: busy(spent.postgres), loadGenerator: busy(spent.client), other: busy(other), machine: busy(spent.machine) },
   };
 }

@@ -110,7 +110,9 @@ async function measureBoth(
       parts[name].push(part);
       // Right after a webhook slice, before idle connections time out: how many the server used.
       if (name === "webhook") appConnections = Math.max(appConnections, await ctx.connections());
-      console.log(`  round ${round + 1} ${name}: ${part.requestsPerSecond.toFixed(0)}/s, p99 ${part.latencyMs.p99} ms, statuses ${JSON.stringify(part.statuses)}`);
+      console.log(
+        `  round ${round + 1} ${name}: ${part.requestsPerSecond.toFixed(0)}/s, p99 ${part.latencyMs.p99} ms, statuses ${JSON.stringify(part.statuses)}`,
+      );
     }
   }
   const phase = (name: "health" | "webhook"): Phase => {
@@ -162,7 +164,9 @@ async function main() {
   await seedAttempts(client, settings.receipts);
   const now = new Date();
   const notifications = Array.from({ length: settings.receipts }, (_, i) => successNotification(i + 1, now));
-  console.log(`Seeded ${settings.receipts} receipts with redirected Redsys attempts and signed their notifications in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  console.log(
+    `Seeded ${settings.receipts} receipts with redirected Redsys attempts and signed their notifications in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
 
   // Over the whole run, warm-up included: the checks below must see every answer.
   const whole = { serverErrors: 0, networkErrors: 0, unexpected: 0 };
@@ -196,7 +200,9 @@ async function main() {
       const ok = !(answer instanceof Error) && answer.status === 200 && answer.body.includes(expected);
       if (ok && request.kind === "fresh") answered.push(request.notification);
       if (!ok && unexpectedSamples.length < 5) {
-        unexpectedSamples.push(`${request.kind} ${request.notification.order}: ${answer instanceof Error ? answer.message : `${answer.status} ${answer.body.slice(0, 200)}`}`);
+        unexpectedSamples.push(
+          `${request.kind} ${request.notification.order}: ${answer instanceof Error ? answer.message : `${answer.status} ${answer.body.slice(0, 200)}`}`,
+        );
       }
       return tally(answer, ok);
     },
@@ -210,7 +216,10 @@ async function main() {
   // The server's connections to its database (its pool, plus the job queue's where it runs one):
   // the pool's size caps how many webhook transactions run at once.
   const connections = async () =>
-    Number((await client.query<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).rows[0]?.n ?? 0);
+    Number(
+      (await client.query<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).rows[0]
+        ?.n ?? 0,
+    );
   const { health, webhook, appConnections } = await measureBoth({ app, postgresPid, connections }, { health: healthLoad, webhook: webhookLoad });
   const sentInRun = { fresh: sent.fresh, duplicate: sent.duplicate };
 

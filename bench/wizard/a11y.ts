@@ -95,7 +95,8 @@ export async function auditWizard(browser: Browser, url: string, axeScript: stri
     let loaded = false;
     page.on("response", (response) => {
       const type = response.request().resourceType();
-      if ((type === "script" || type === "stylesheet") && response.status() >= 400) brokenAssets.push(`${response.status()} ${new URL(response.url()).pathname}`);
+      if ((type === "script" || type === "stylesheet") && response.status() >= 400)
+        brokenAssets.push(`${response.status()} ${new URL(response.url()).pathname}`);
       if (!loaded || response.request().resourceType() !== "script") return;
       const state = current;
       void response
@@ -184,7 +185,9 @@ async function auditState(page: Page, state: string, axe: string | undefined): P
     if (!alert || (alert.textContent ?? "").trim() === "") return null;
     const el = document.activeElement;
     if (el && el.getAttribute("aria-invalid") === "true") return null;
-    const groups = [...document.querySelectorAll(`${form} [aria-describedby]`)].filter((g) => g.getAttribute("aria-invalid") !== "true" && g.querySelector("input, select, textarea") && !g.querySelector('[aria-invalid="true"]'));
+    const groups = [...document.querySelectorAll(`${form} [aria-describedby]`)].filter(
+      (g) => g.getAttribute("aria-invalid") !== "true" && g.querySelector("input, select, textarea") && !g.querySelector('[aria-invalid="true"]'),
+    );
     return `errors are shown but focus is on ${el ? `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30)}"` : "nothing"}, not on an aria-invalid control${groups.length ? `; the invalid group ${groups.map((g) => `${g.tagName.toLowerCase()}[aria-describedby=${g.getAttribute("aria-describedby")}]`).join(", ")} marks none of its controls aria-invalid` : ""}`;
   }, FORM);
   if (errorFocus) findings.push({ rule: "error-focus", target: state, detail: errorFocus });
@@ -194,7 +197,9 @@ async function auditState(page: Page, state: string, axe: string | undefined): P
     type AxeNode = { target: unknown[]; html: string; failureSummary?: string };
     type AxeRule = { id: string; impact?: string | null; help: string; helpUrl: string; nodes: AxeNode[] };
     const raw = await page.evaluate(async (tags) => {
-      const run = (window as unknown as { axe: { run(ctx: Document, options: unknown): Promise<{ violations: AxeRule[]; incomplete: AxeRule[]; passes: AxeRule[] }> } }).axe.run;
+      const run = (
+        window as unknown as { axe: { run(ctx: Document, options: unknown): Promise<{ violations: AxeRule[]; incomplete: AxeRule[]; passes: AxeRule[] }> } }
+      ).axe.run;
       return run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations", "incomplete"] });
     }, AXE_TAGS);
     result.axe = {
@@ -203,9 +208,18 @@ async function auditState(page: Page, state: string, axe: string | undefined): P
         impact: v.impact ?? null,
         help: v.help,
         helpUrl: v.helpUrl,
-        nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(" "), html: n.html.slice(0, 240), summary: (n.failureSummary ?? "").replace(/\s+/g, " ").trim().slice(0, 400) })),
+        nodes: v.nodes.map((n) => ({
+          target: n.target.map(String).join(" "),
+          html: n.html.slice(0, 240),
+          summary: (n.failureSummary ?? "").replace(/\s+/g, " ").trim().slice(0, 400),
+        })),
       })),
-      incomplete: raw.incomplete.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(" ")) })),
+      incomplete: raw.incomplete.map((v) => ({
+        id: v.id,
+        help: v.help,
+        nodes: v.nodes.length,
+        targets: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(" ")),
+      })),
       passes: raw.passes.length,
     };
   }
@@ -235,7 +249,11 @@ function ownChecks(page: Page): Promise<OwnFinding[]> {
       const aria = el.getAttribute("aria-label")?.trim();
       if (aria) return aria;
       const labels = (el as HTMLInputElement).labels;
-      if (labels && labels.length > 0) return [...labels].map((l) => l.textContent?.trim() ?? "").join(" ").trim();
+      if (labels && labels.length > 0)
+        return [...labels]
+          .map((l) => l.textContent?.trim() ?? "")
+          .join(" ")
+          .trim();
       const own = el.tagName === "INPUT" ? "" : (el.textContent ?? "").trim();
       if (own) return own;
       const img = el.querySelector("img[alt]")?.getAttribute("alt")?.trim();
@@ -255,7 +273,8 @@ function ownChecks(page: Page): Promise<OwnFinding[]> {
     const controls = [...document.querySelectorAll("input, select, textarea")].filter(
       (el) => !["hidden", "submit", "button", "reset", "image"].includes((el as HTMLInputElement).type) && visible(el),
     );
-    for (const el of controls) if (!accessibleName(el)) findings.push({ rule: "control-name", target: describe(el), detail: "no label, aria-label, aria-labelledby or title" });
+    for (const el of controls)
+      if (!accessibleName(el)) findings.push({ rule: "control-name", target: describe(el), detail: "no label, aria-label, aria-labelledby or title" });
     for (const el of document.querySelectorAll("button, a[href], [role=button], [role=link]")) {
       if (visible(el) && !accessibleName(el)) findings.push({ rule: "button-link-name", target: describe(el), detail: "no accessible name" });
     }
@@ -286,7 +305,8 @@ function ownChecks(page: Page): Promise<OwnFinding[]> {
       level = l;
     }
     for (const el of document.querySelectorAll("[tabindex]")) {
-      if (Number(el.getAttribute("tabindex")) > 0) findings.push({ rule: "tabindex-positive", target: describe(el), detail: `tabindex=${el.getAttribute("tabindex")}` });
+      if (Number(el.getAttribute("tabindex")) > 0)
+        findings.push({ rule: "tabindex-positive", target: describe(el), detail: `tabindex=${el.getAttribute("tabindex")}` });
     }
 
     // Target size (WCAG 2.2 2.5.8): inline links inside a sentence are exempt, and so is an
@@ -310,7 +330,12 @@ function ownChecks(page: Page): Promise<OwnFinding[]> {
       const crowded =
         targets.some((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el) && distance(c, o.rect) < 12) ||
         small.some((o) => o !== t && Math.hypot(c[0] - centre(o.rect)[0], c[1] - centre(o.rect)[1]) < 24);
-      if (crowded) findings.push({ rule: "target-size", target: describe(t.el), detail: `${Math.round(t.rect.width)}×${Math.round(t.rect.height)} px, and too close to another target for the spacing exception` });
+      if (crowded)
+        findings.push({
+          rule: "target-size",
+          target: describe(t.el),
+          detail: `${Math.round(t.rect.width)}×${Math.round(t.rect.height)} px, and too close to another target for the spacing exception`,
+        });
     }
 
     // Contrast.
@@ -370,7 +395,11 @@ function ownChecks(page: Page): Promise<OwnFinding[]> {
       const needed = large ? 3 : 4.5;
       if (ratio < needed) {
         const hex = (c: [number, number, number]) => `#${c.map((v) => Math.round(v).toString(16).padStart(2, "0")).join("")}`;
-        findings.push({ rule: "color-contrast", target: describe(el), detail: `${ratio.toFixed(2)}:1 (needs ${needed}:1), ${hex(fg)} on ${hex(background)}, ${size}px/${weight}` });
+        findings.push({
+          rule: "color-contrast",
+          target: describe(el),
+          detail: `${ratio.toFixed(2)}:1 (needs ${needed}:1), ${hex(fg)} on ${hex(background)}, ${size}px/${weight}`,
+        });
       }
     }
     return findings;

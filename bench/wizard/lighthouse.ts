@@ -16,7 +16,14 @@ const METRICS = {
   tti: "interactive",
 } as const;
 
-export type FailedAudit = { category: string; id: string; title: string; score: number; weight: number; items: { selector?: string; snippet?: string; label?: string; explanation?: string; url?: string; description?: string }[] };
+export type FailedAudit = {
+  category: string;
+  id: string;
+  title: string;
+  score: number;
+  weight: number;
+  items: { selector?: string; snippet?: string; label?: string; explanation?: string; url?: string; description?: string }[];
+};
 
 export type LighthouseRun = {
   scores: Record<(typeof CATEGORIES)[number], number | null>;
@@ -30,13 +37,32 @@ export type LighthouseRun = {
   scriptBootupMs: number | null;
   mainThreadMs: number | null;
   failed: FailedAudit[];
-  settings: { formFactor: string; throttlingMethod: string; throttling: unknown; screenEmulation: unknown; userAgent: string | null; benchmarkIndex: number | null; axeVersion: string | null };
+  settings: {
+    formFactor: string;
+    throttlingMethod: string;
+    throttling: unknown;
+    screenEmulation: unknown;
+    userAgent: string | null;
+    benchmarkIndex: number | null;
+    axeVersion: string | null;
+  };
   warnings: string[];
 };
 
 type Report = {
   categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
-  audits: Record<string, { score: number | null; scoreDisplayMode?: string; errorMessage?: string; title: string; numericValue?: number; displayValue?: string; details?: { items?: Record<string, unknown>[] } }>;
+  audits: Record<
+    string,
+    {
+      score: number | null;
+      scoreDisplayMode?: string;
+      errorMessage?: string;
+      title: string;
+      numericValue?: number;
+      displayValue?: string;
+      details?: { items?: Record<string, unknown>[] };
+    }
+  >;
   configSettings: { formFactor: string; throttlingMethod: string; throttling: unknown; screenEmulation: unknown };
   environment?: { networkUserAgent?: string; benchmarkIndex?: number; credits?: Record<string, string> };
   runWarnings?: string[];
@@ -147,7 +173,8 @@ function lcpElement(details: { items?: Record<string, unknown>[] } | undefined):
   const find = (items: unknown[] | undefined): string | null => {
     for (const item of items ?? []) {
       const record = item as { node?: { selector?: string; nodeLabel?: string; snippet?: string }; items?: unknown[] };
-      if (record.node) return `${record.node.selector ?? record.node.snippet ?? "?"}${record.node.nodeLabel ? ` ("${record.node.nodeLabel.slice(0, 60)}")` : ""}`;
+      if (record.node)
+        return `${record.node.selector ?? record.node.snippet ?? "?"}${record.node.nodeLabel ? ` ("${record.node.nodeLabel.slice(0, 60)}")` : ""}`;
       const inner = find(record.items);
       if (inner) return inner;
     }

@@ -47,7 +47,16 @@ export type FirstLoad = {
   status: number;
   html: { transferred: number; decoded: number; gzip: number; inlineScriptBytes: number; inlineScripts: number };
   scripts: ScriptLoad[];
-  totals: { count: number; transferred: number; decoded: number; gzip: number; brotli: number; initialHtmlCount: number; initialHtmlDecoded: number; initialHtmlGzip: number };
+  totals: {
+    count: number;
+    transferred: number;
+    decoded: number;
+    gzip: number;
+    brotli: number;
+    initialHtmlCount: number;
+    initialHtmlDecoded: number;
+    initialHtmlGzip: number;
+  };
   otherRequests: { url: string; type: string; status: number | null; transferred: number }[];
   failedRequests: { url: string; error: string }[];
   /** Next.js link prefetches (?_rsc=) aborted before they finished (by the router, or as the page closed). */
@@ -117,7 +126,8 @@ export async function measureFirstLoad(browser: Browser, url: string): Promise<F
     await page.waitForLoadState("networkidle", { timeout: 30_000 }).catch(() => undefined);
     await page.waitForTimeout(1_000);
     await Promise.all(pending);
-    for (const r of otherRequests) if (r.type === "stylesheet" && r.status !== null && r.status >= 400) failedRequests.push({ url: r.url, error: `HTTP ${r.status}` });
+    for (const r of otherRequests)
+      if (r.type === "stylesheet" && r.status !== null && r.status >= 400) failedRequests.push({ url: r.url, error: `HTTP ${r.status}` });
     for (const s of scripts) if (s.status >= 400) failedRequests.push({ url: s.url, error: `HTTP ${s.status}` });
     if (!document) throw new Error(`no document response for ${url}`);
 

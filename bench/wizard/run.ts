@@ -97,7 +97,13 @@ type Results = {
   method: { performance: string; accessibility: string; tools: { dir: string; lighthouse: string | null; axe: string | null; problems: string[] } };
   firstLoad: FirstLoad;
   lighthouse: { runs: LighthouseRun[]; median: LighthouseRun | null; spread: Record<string, [number, number] | null>; errors: string[] } | null;
-  chromium: { throttling: typeof THROTTLING; runs: ChromiumRun[]; median: Record<keyof ChromiumRun, number | null>; estimatedPerformanceScore: number | null; errors: string[] };
+  chromium: {
+    throttling: typeof THROTTLING;
+    runs: ChromiumRun[];
+    median: Record<keyof ChromiumRun, number | null>;
+    estimatedPerformanceScore: number | null;
+    errors: string[];
+  };
   accessibility: WizardAudit & { axeTags: string[] | null; ownChecks: string[]; ownNotChecked: string[] };
 };
 
@@ -105,7 +111,10 @@ async function main() {
   console.log(`bench/wizard: ${JSON.stringify(settings)}`);
   const route = "/inscripcion/[code]";
   ensureBuild(root, route);
-  const tools: Tools = settings.lighthouse || settings.axe ? ensureTools(settings.toolsDir, { lighthouse: settings.lighthouse, axe: settings.axe }) : { dir: settings.toolsDir, problems: [] };
+  const tools: Tools =
+    settings.lighthouse || settings.axe
+      ? ensureTools(settings.toolsDir, { lighthouse: settings.lighthouse, axe: settings.axe })
+      : { dir: settings.toolsDir, problems: [] };
   for (const problem of tools.problems) console.warn(`  ${problem}`);
 
   const logFile = path.join(os.tmpdir(), `bench-wizard-next-${process.pid}.log`);
@@ -130,7 +139,9 @@ async function main() {
   await measureFirstLoad(browser, url);
   console.log("First-load JavaScript…");
   const firstLoad = await measureFirstLoad(browser, url);
-  console.log(`  ${firstLoad.totals.count} scripts: ${kb(firstLoad.totals.transferred)} transferred, ${kb(firstLoad.totals.decoded)} decoded, ${kb(firstLoad.totals.gzip)} gzip`);
+  console.log(
+    `  ${firstLoad.totals.count} scripts: ${kb(firstLoad.totals.transferred)} transferred, ${kb(firstLoad.totals.decoded)} decoded, ${kb(firstLoad.totals.gzip)} gzip`,
+  );
 
   let lighthouse: Results["lighthouse"] = null;
   if (tools.lighthouseCli) {
@@ -140,7 +151,9 @@ async function main() {
       try {
         const run = await runLighthouse(tools.lighthouseCli, url, CHROMIUM);
         runs.push(run);
-        console.log(`  Lighthouse run ${i + 1}: ${JSON.stringify(run.scores)} FCP ${run.display.fcp} LCP ${run.display.lcp} TBT ${run.display.tbt} CLS ${run.display.cls}`);
+        console.log(
+          `  Lighthouse run ${i + 1}: ${JSON.stringify(run.scores)} FCP ${run.display.fcp} LCP ${run.display.lcp} TBT ${run.display.tbt} CLS ${run.display.cls}`,
+        );
       } catch (error) {
         errors.push(error instanceof Error ? error.message : String(error));
         console.warn(`  Lighthouse run ${i + 1} failed: ${errors.at(-1)}`);
@@ -185,11 +198,15 @@ async function main() {
   if (args.screenshots) mkdirSync(path.resolve(args.screenshots), { recursive: true });
   const audit = await auditWizard(browser, url, tools.axeScript, args.screenshots ? path.resolve(args.screenshots) : undefined);
   for (const state of audit.states) {
-    console.log(`  ${state.state}: axe ${state.axe ? `${state.axe.violations.length} violations (${state.axe.violations.map((v) => v.id).join(", ") || "none"})` : "not run"}; own checks ${state.own.findings.length} findings (${[...new Set(state.own.findings.map((f) => f.rule))].join(", ") || "none"})`);
+    console.log(
+      `  ${state.state}: axe ${state.axe ? `${state.axe.violations.length} violations (${state.axe.violations.map((v) => v.id).join(", ") || "none"})` : "not run"}; own checks ${state.own.findings.length} findings (${[...new Set(state.own.findings.map((f) => f.rule))].join(", ") || "none"})`,
+    );
   }
   if (audit.walkError) console.warn(`  the walk stopped ${audit.walkError}`);
   audit.keyboard = await keyboardWalk(browser, url);
-  console.log(`  keyboard: ${audit.keyboard.tabsToContinue.length} Tabs to Continuar, Enter ${audit.keyboard.enterAdvanced ? "advanced" : "did not advance"}, focus then on ${audit.keyboard.focusAfterEnter}; ${audit.keyboard.noVisibleFocus.length} stops without a visible focus indicator${audit.keyboard.error ? `; error: ${audit.keyboard.error}` : ""}`);
+  console.log(
+    `  keyboard: ${audit.keyboard.tabsToContinue.length} Tabs to Continuar, Enter ${audit.keyboard.enterAdvanced ? "advanced" : "did not advance"}, focus then on ${audit.keyboard.focusAfterEnter}; ${audit.keyboard.noVisibleFocus.length} stops without a visible focus indicator${audit.keyboard.error ? `; error: ${audit.keyboard.error}` : ""}`,
+  );
 
   // A page whose scripts or CSS failed is not the page users get: its figures are not the build's.
   const problems = [
@@ -213,7 +230,7 @@ async function main() {
       platform: `${os.type()} ${os.release()}`,
     },
     phone: {
-      profile: "Playwright devices[\"Pixel 7\"], locale es-ES",
+      profile: 'Playwright devices["Pixel 7"], locale es-ES',
       viewport: PHONE.viewport,
       deviceScaleFactor: PHONE.deviceScaleFactor,
       userAgent: PHONE.userAgent,
@@ -227,7 +244,12 @@ async function main() {
       accessibility: tools.axeScript
         ? `axe-core ${AXE_VERSION} (tags ${AXE_TAGS.join(", ")}) on each wizard state${lighthouse?.median ? `, Lighthouse's accessibility category on the first state` : ""}, plus the bench's own checks`
         : `The bench's own checks only (axe-core not available${tools.problems.length ? `: ${tools.problems.join("; ")}` : ""})`,
-      tools: { dir: tools.dir, lighthouse: tools.lighthouseCli ? LIGHTHOUSE_VERSION : null, axe: tools.axeScript ? AXE_VERSION : null, problems: tools.problems },
+      tools: {
+        dir: tools.dir,
+        lighthouse: tools.lighthouseCli ? LIGHTHOUSE_VERSION : null,
+        axe: tools.axeScript ? AXE_VERSION : null,
+        problems: tools.problems,
+      },
     },
     firstLoad,
     lighthouse,
@@ -277,40 +299,77 @@ function markdown(r: Results): string {
   const out: string[] = [];
   const fl = r.firstLoad;
   out.push(`# Enrollment wizard on a phone: first-load JavaScript, performance, accessibility`, "");
-  out.push(`Targets: first-load JavaScript ≤ 120 KB gzipped, Lighthouse mobile ≥ 95 performance and 100 accessibility. Produced by \`npx tsx bench/wizard/run.ts\`; the raw figures are in \`wizard.json\`.`, "");
+  out.push(
+    `Targets: first-load JavaScript ≤ 120 KB gzipped, Lighthouse mobile ≥ 95 performance and 100 accessibility. Produced by \`npx tsx bench/wizard/run.ts\`; the raw figures are in \`wizard.json\`.`,
+    "",
+  );
   if (r.invalid.length) out.push(`**This run is not valid:** ${r.invalid.map(cell).join("; ")}`, "");
   out.push(`- Date: ${r.date}`);
   out.push(`- Page: \`${r.url}\` (route \`${r.route}\`, demo academy on PGlite, sandbox providers configured), build \`${r.buildId}\``);
-  out.push(`- Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, load average at the end ${r.machine.loadAverage.join(" / ")}; ${r.machine.platform}`);
+  out.push(
+    `- Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, load average at the end ${r.machine.loadAverage.join(" / ")}; ${r.machine.platform}`,
+  );
   out.push(`- Node ${r.machine.node}; Chromium ${r.machine.chromium}`);
-  out.push(`- Phone profile: ${r.phone.profile}: ${r.phone.viewport.width}×${r.phone.viewport.height} CSS px at ${r.phone.deviceScaleFactor}×, touch, mobile UA`);
+  out.push(
+    `- Phone profile: ${r.phone.profile}: ${r.phone.viewport.width}×${r.phone.viewport.height} CSS px at ${r.phone.deviceScaleFactor}×, touch, mobile UA`,
+  );
   out.push(`- Performance method: ${r.method.performance}`);
   out.push(`- Accessibility method: ${r.method.accessibility}`, "");
 
   out.push(`## First-load JavaScript`, "");
-  out.push(`Every script the page loads on a first visit (empty cache) until the network is idle, as Chromium received it. "Transferred" is the body on the wire (the server's own content-encoding: ${[...new Set(fl.scripts.map((s) => s.encoding ?? "none"))].join(", ")}); "decoded" is what the JavaScript engine parses; gzip (level 9) and brotli (quality 11) are computed here from the decoded bodies, for comparison with build outputs that report compressed sizes.`, "");
+  out.push(
+    `Every script the page loads on a first visit (empty cache) until the network is idle, as Chromium received it. "Transferred" is the body on the wire (the server's own content-encoding: ${[...new Set(fl.scripts.map((s) => s.encoding ?? "none"))].join(", ")}); "decoded" is what the JavaScript engine parses; gzip (level 9) and brotli (quality 11) are computed here from the decoded bodies, for comparison with build outputs that report compressed sizes.`,
+    "",
+  );
   out.push(`| | scripts | transferred | decoded | gzip | brotli |`, `| --- | ---: | ---: | ---: | ---: | ---: |`);
-  out.push(`| all scripts loaded | ${fl.totals.count} | ${kb(fl.totals.transferred)} | ${kb(fl.totals.decoded)} | ${kb(fl.totals.gzip)} | ${kb(fl.totals.brotli)} |`);
-  out.push(`| of which in the HTML's \`<script src>\` | ${fl.totals.initialHtmlCount} | | ${kb(fl.totals.initialHtmlDecoded)} | ${kb(fl.totals.initialHtmlGzip)} | |`);
+  out.push(
+    `| all scripts loaded | ${fl.totals.count} | ${kb(fl.totals.transferred)} | ${kb(fl.totals.decoded)} | ${kb(fl.totals.gzip)} | ${kb(fl.totals.brotli)} |`,
+  );
+  out.push(
+    `| of which in the HTML's \`<script src>\` | ${fl.totals.initialHtmlCount} | | ${kb(fl.totals.initialHtmlDecoded)} | ${kb(fl.totals.initialHtmlGzip)} | |`,
+  );
   out.push(`| HTML document (for reference) | – | ${kb(fl.html.transferred)} | ${kb(fl.html.decoded)} | ${kb(fl.html.gzip)} | |`);
-  out.push("", `The HTML also carries ${fl.html.inlineScripts} inline scripts (${kb(fl.html.inlineScriptBytes)} decoded, mostly the React Server Components payload), counted in the HTML, not above.`, "");
-  out.push(`Biggest chunks ("seems to hold": marker strings found in the chunk, a hint only):`, "", `| chunk | transferred | decoded | gzip | in HTML | seems to hold |`, `| --- | ---: | ---: | ---: | :---: | --- |`);
-  for (const s of fl.scripts.slice(0, 12)) out.push(`| \`${s.path}\` | ${kb(s.transferred)} | ${kb(s.decoded)} | ${kb(s.gzip)} | ${s.inInitialHtml ? "yes" : "no"} | ${s.holds.join(", ")} |`);
-  if (fl.abortedPrefetches) out.push("", `(${fl.abortedPrefetches} Next.js link prefetches, \`?_rsc=\`, were aborted before finishing, by the router or as the page closed; not counted.)`);
+  out.push(
+    "",
+    `The HTML also carries ${fl.html.inlineScripts} inline scripts (${kb(fl.html.inlineScriptBytes)} decoded, mostly the React Server Components payload), counted in the HTML, not above.`,
+    "",
+  );
+  out.push(
+    `Biggest chunks ("seems to hold": marker strings found in the chunk, a hint only):`,
+    "",
+    `| chunk | transferred | decoded | gzip | in HTML | seems to hold |`,
+    `| --- | ---: | ---: | ---: | :---: | --- |`,
+  );
+  for (const s of fl.scripts.slice(0, 12))
+    out.push(`| \`${s.path}\` | ${kb(s.transferred)} | ${kb(s.decoded)} | ${kb(s.gzip)} | ${s.inInitialHtml ? "yes" : "no"} | ${s.holds.join(", ")} |`);
+  if (fl.abortedPrefetches)
+    out.push(
+      "",
+      `(${fl.abortedPrefetches} Next.js link prefetches, \`?_rsc=\`, were aborted before finishing, by the router or as the page closed; not counted.)`,
+    );
   if (fl.failedRequests.length || fl.consoleErrors.length) {
     out.push("", `Failed requests and console errors on first load:`);
     for (const f of fl.failedRequests) out.push(`- failed: ${f.url} (${f.error})`);
     for (const e of fl.consoleErrors) out.push(`- console: ${cell(e)}`);
   }
   const later = r.accessibility.laterScripts;
-  out.push("", later.length ? `Loaded later, while walking through the wizard: ${later.map((s) => `\`${s.path}\` ${kb(s.decoded)} (${s.state})`).join(", ")}.` : `No further script is loaded while walking through the wizard to the summary.`, "");
+  out.push(
+    "",
+    later.length
+      ? `Loaded later, while walking through the wizard: ${later.map((s) => `\`${s.path}\` ${kb(s.decoded)} (${s.state})`).join(", ")}.`
+      : `No further script is loaded while walking through the wizard to the summary.`,
+    "",
+  );
 
   out.push(`## Performance and scores`, "");
   const lh = r.lighthouse?.median;
   if (lh && r.lighthouse) {
     const sp = r.lighthouse.spread;
     const rng = (k: string, f: (n: number) => string) => (sp[k] ? `${f(sp[k]![0])}–${f(sp[k]![1])}` : "–");
-    out.push(`Lighthouse ${LIGHTHOUSE_VERSION}, mobile (${JSON.stringify(lh.settings.screenEmulation)}, throttling "${lh.settings.throttlingMethod}": ${JSON.stringify(lh.settings.throttling)}), benchmark index ${lh.settings.benchmarkIndex}; median run of ${r.lighthouse.runs.length} (range over the runs in the last column).`, "");
+    out.push(
+      `Lighthouse ${LIGHTHOUSE_VERSION}, mobile (${JSON.stringify(lh.settings.screenEmulation)}, throttling "${lh.settings.throttlingMethod}": ${JSON.stringify(lh.settings.throttling)}), benchmark index ${lh.settings.benchmarkIndex}; median run of ${r.lighthouse.runs.length} (range over the runs in the last column).`,
+      "",
+    );
     out.push(`| | median run | range |`, `| --- | ---: | ---: |`);
     out.push(`| Performance score | **${score(lh.scores.performance)}** | ${rng("performance", (n) => score(n))} |`);
     out.push(`| Accessibility score | **${score(lh.scores.accessibility)}** | ${rng("accessibility", (n) => score(n))} |`);
@@ -330,14 +389,17 @@ function markdown(r: Results): string {
       for (const f of lh.failed) {
         out.push(`- **${f.category} / \`${f.id}\`** (weight ${f.weight}): ${f.title}`);
         for (const item of f.items) {
-          const where = item.selector ? `\`${item.selector}\`${item.label ? ` ("${item.label}")` : ""}` : item.url ?? "";
+          const where = item.selector ? `\`${item.selector}\`${item.label ? ` ("${item.label}")` : ""}` : (item.url ?? "");
           out.push(`  - ${where}${item.explanation ? `: ${cell(item.explanation)}` : item.description ? `: ${cell(item.description)}` : ""}`);
         }
       }
       out.push("");
     }
     if (lh.erroredAudits.length) {
-      out.push(`Lighthouse audits that could not run (their categories are scored without them; the metrics above are unaffected): ${lh.erroredAudits.map((e) => `\`${e.id}\` (${cell(e.message)})`).join("; ")}.`, "");
+      out.push(
+        `Lighthouse audits that could not run (their categories are scored without them; the metrics above are unaffected): ${lh.erroredAudits.map((e) => `\`${e.id}\` (${cell(e.message)})`).join("; ")}.`,
+        "",
+      );
     }
     out.push(`Lighthouse's LCP is simulated (Lantern) from the unthrottled trace; compare it with the LCP Chromium observes under real throttling below.`, "");
     if (r.lighthouse.errors.length) out.push(`Lighthouse runs that failed: ${r.lighthouse.errors.map(cell).join("; ")}`, "");
@@ -345,20 +407,33 @@ function markdown(r: Results): string {
     out.push(`Lighthouse was not run (${r.method.tools.problems.join("; ") || "--no-lighthouse"}): the figures below are the equivalent.`, "");
   }
   const c = r.chromium;
-  out.push(`Chromium's own figures for a throttled load (${c.throttling.cpuSlowdown}× CPU via \`Emulation.setCPUThrottlingRate\`, ${c.throttling.latencyMs} ms latency, ${c.throttling.downloadKbps} kbit/s down, ${c.throttling.uploadKbps} kbit/s up via \`Network.emulateNetworkConditions\`, empty cache), median of ${c.runs.length} runs${lh ? "; a cross-check of Lighthouse's simulated figures, which estimate rather than observe the throttled load" : ""}:`, "");
-  out.push(`| TTFB | FCP | LCP | DOMContentLoaded | load | TBT (long tasks after FCP) | long tasks | last long task ends | CLS | score (Lighthouse curves, no Speed Index) |`);
+  out.push(
+    `Chromium's own figures for a throttled load (${c.throttling.cpuSlowdown}× CPU via \`Emulation.setCPUThrottlingRate\`, ${c.throttling.latencyMs} ms latency, ${c.throttling.downloadKbps} kbit/s down, ${c.throttling.uploadKbps} kbit/s up via \`Network.emulateNetworkConditions\`, empty cache), median of ${c.runs.length} runs${lh ? "; a cross-check of Lighthouse's simulated figures, which estimate rather than observe the throttled load" : ""}:`,
+    "",
+  );
+  out.push(
+    `| TTFB | FCP | LCP | DOMContentLoaded | load | TBT (long tasks after FCP) | long tasks | last long task ends | CLS | score (Lighthouse curves, no Speed Index) |`,
+  );
   out.push(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
   const m = c.median;
-  out.push(`| ${ms(m.ttfb)} | ${ms(m.fcp)} | ${ms(m.lcp)} | ${ms(m.domContentLoaded)} | ${ms(m.load)} | ${ms(m.tbt)} | ${m.longTasks ?? "–"} | ${ms(m.lastLongTaskEnd)} | ${m.cls?.toFixed(3) ?? "–"} | ${score(c.estimatedPerformanceScore)} |`, "");
+  out.push(
+    `| ${ms(m.ttfb)} | ${ms(m.fcp)} | ${ms(m.lcp)} | ${ms(m.domContentLoaded)} | ${ms(m.load)} | ${ms(m.tbt)} | ${m.longTasks ?? "–"} | ${ms(m.lastLongTaskEnd)} | ${m.cls?.toFixed(3) ?? "–"} | ${score(c.estimatedPerformanceScore)} |`,
+    "",
+  );
   if (c.errors.length) out.push(`Runs that failed: ${c.errors.map(cell).join("; ")}`, "");
 
   out.push(`## Accessibility of each wizard state`, "");
   const a = r.accessibility;
-  out.push(`The wizard walked as a person would on the phone profile (Continuar with empty fields to show the errors, then a minor student so the guardian step appears, consents, payment without and with a method, summary; nothing submitted). ${a.axeTags ? `axe-core ${AXE_VERSION} with tags ${a.axeTags.join(", ")}.` : "axe-core was not available: only the own checks ran."}`, "");
+  out.push(
+    `The wizard walked as a person would on the phone profile (Continuar with empty fields to show the errors, then a minor student so the guardian step appears, consents, payment without and with a method, summary; nothing submitted). ${a.axeTags ? `axe-core ${AXE_VERSION} with tags ${a.axeTags.join(", ")}.` : "axe-core was not available: only the own checks ran."}`,
+    "",
+  );
   if (a.walkError) out.push(`**The walk stopped ${a.walkError}.**`, "");
   out.push(`| state | heading | focus on arrival | axe violations | axe needs review | own-check findings |`, `| --- | --- | --- | ---: | ---: | ---: |`);
   for (const s of a.states) {
-    out.push(`| ${s.state} | ${cell(s.heading)} | ${cell(s.focus)} | ${s.axe ? s.axe.violations.reduce((n, v) => n + v.nodes.length, 0) : "–"} | ${s.axe ? s.axe.incomplete.reduce((n, v) => n + v.nodes, 0) : "–"} | ${s.own.findings.length} |`);
+    out.push(
+      `| ${s.state} | ${cell(s.heading)} | ${cell(s.focus)} | ${s.axe ? s.axe.violations.reduce((n, v) => n + v.nodes.length, 0) : "–"} | ${s.axe ? s.axe.incomplete.reduce((n, v) => n + v.nodes, 0) : "–"} | ${s.own.findings.length} |`,
+    );
   }
   out.push("");
   const violations = a.states.flatMap((s) => (s.axe?.violations ?? []).flatMap((v) => v.nodes.map((n) => ({ state: s.state, v, n }))));
@@ -372,31 +447,41 @@ function markdown(r: Results): string {
       grouped.set(key, g);
     }
     for (const g of grouped.values()) {
-      out.push(`- **\`${g.v.id}\`** (${g.v.impact ?? "?"}) ${g.v.help}: \`${g.n.target}\` — \`${cell(g.n.html)}\` — ${cell(g.n.summary)} — in: ${g.states.join(", ")}`);
+      out.push(
+        `- **\`${g.v.id}\`** (${g.v.impact ?? "?"}) ${g.v.help}: \`${g.n.target}\` — \`${cell(g.n.html)}\` — ${cell(g.n.summary)} — in: ${g.states.join(", ")}`,
+      );
     }
     out.push("");
   } else if (a.axeTags) {
     out.push(`No axe violation in any state.`, "");
   }
   const review = new Map<string, { help: string; states: string[]; targets: Set<string> }>();
-  for (const s of a.states) for (const i of s.axe?.incomplete ?? []) {
-    const g = review.get(i.id) ?? { help: i.help, states: [], targets: new Set<string>() };
-    g.states.push(s.state);
-    for (const t of i.targets) g.targets.add(t);
-    review.set(i.id, g);
-  }
+  for (const s of a.states)
+    for (const i of s.axe?.incomplete ?? []) {
+      const g = review.get(i.id) ?? { help: i.help, states: [], targets: new Set<string>() };
+      g.states.push(s.state);
+      for (const t of i.targets) g.targets.add(t);
+      review.set(i.id, g);
+    }
   if (review.size) {
     out.push(`axe "needs review" (axe could not decide; check by hand):`, "");
-    for (const [id, g] of review) out.push(`- \`${id}\` ${g.help}: ${[...g.targets].slice(0, 6).map((t) => `\`${t}\``).join(", ")} — in: ${g.states.join(", ")}`);
+    for (const [id, g] of review)
+      out.push(
+        `- \`${id}\` ${g.help}: ${[...g.targets]
+          .slice(0, 6)
+          .map((t) => `\`${t}\``)
+          .join(", ")} — in: ${g.states.join(", ")}`,
+      );
     out.push("");
   }
   const own = new Map<string, { f: { rule: string; target: string; detail: string }; states: string[] }>();
-  for (const s of a.states) for (const f of s.own.findings) {
-    const key = `${f.rule}|${f.target}|${f.detail}`;
-    const g = own.get(key) ?? { f, states: [] };
-    if (!g.states.includes(s.state)) g.states.push(s.state);
-    own.set(key, g);
-  }
+  for (const s of a.states)
+    for (const f of s.own.findings) {
+      const key = `${f.rule}|${f.target}|${f.detail}`;
+      const g = own.get(key) ?? { f, states: [] };
+      if (!g.states.includes(s.state)) g.states.push(s.state);
+      own.set(key, g);
+    }
   const k = a.keyboard;
   // Consecutive stops on one element (a date input's day, month, year and picker) as one, ×n.
   const stops = (list: string[]) => {
@@ -409,13 +494,19 @@ function markdown(r: Results): string {
     return runs.map(([t, n]) => `\`${t}\`${n > 1 ? ` ×${n}` : ""}`).join(" → ") || "–";
   };
   if (k) {
-    out.push(`Keyboard only: ${k.reachedContinue ? `${k.tabsToContinue.length} Tab presses from the top of the page reach "Continuar" (${stops(k.tabsToContinue)})` : `"Continuar" was not reached in ${k.tabsToContinue.length} Tab presses`}; Enter ${k.enterAdvanced ? "shows the student step" : "does not show the student step"}, focus then on \`${k.focusAfterEnter || "–"}\`; Tab order through the student step: ${stops(k.studentTabOrder)}. ${k.noVisibleFocus.length ? `Stops with no visible focus indicator (no outline, no box-shadow): ${k.noVisibleFocus.map((t) => `\`${t}\``).join(", ")}.` : "Every stop showed a focus indicator (outline or box-shadow)."}${k.error ? ` The keyboard walk stopped: ${cell(k.error)}.` : ""}`, "");
+    out.push(
+      `Keyboard only: ${k.reachedContinue ? `${k.tabsToContinue.length} Tab presses from the top of the page reach "Continuar" (${stops(k.tabsToContinue)})` : `"Continuar" was not reached in ${k.tabsToContinue.length} Tab presses`}; Enter ${k.enterAdvanced ? "shows the student step" : "does not show the student step"}, focus then on \`${k.focusAfterEnter || "–"}\`; Tab order through the student step: ${stops(k.studentTabOrder)}. ${k.noVisibleFocus.length ? `Stops with no visible focus indicator (no outline, no box-shadow): ${k.noVisibleFocus.map((t) => `\`${t}\``).join(", ")}.` : "Every stop showed a focus indicator (outline or box-shadow)."}${k.error ? ` The keyboard walk stopped: ${cell(k.error)}.` : ""}`,
+      "",
+    );
   }
   out.push(own.size ? `Own-check findings:` : `The own checks found nothing.`, "");
   for (const g of own.values()) out.push(`- **${g.f.rule}**: ${cell(g.f.target)} — ${cell(g.f.detail)} — in: ${g.states.join(", ")}`);
   out.push("", `Own checks: ${a.ownChecks.map((x) => x.split(":")[0]).join(", ")}. Not checked by them: ${a.ownNotChecked.join("; ")}.`, "");
   out.push(`## Reading the numbers`, "");
-  out.push(`The machine is shared with other test runs (the load average above says how busy it was): Lighthouse's simulated throttling makes its figures fairly stable, the CDP-throttled ones move more. The first-load sizes depend only on the build. Lighthouse 12.2.3 is used because 13.x needs Node 22.`, "");
+  out.push(
+    `The machine is shared with other test runs (the load average above says how busy it was): Lighthouse's simulated throttling makes its figures fairly stable, the CDP-throttled ones move more. The first-load sizes depend only on the build. Lighthouse 12.2.3 is used because 13.x needs Node 22.`,
+    "",
+  );
   return `${out.join("\n")}\n`;
 }
 

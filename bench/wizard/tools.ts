@@ -48,7 +48,9 @@ export function ensureTools(dir: string, want: { lighthouse: boolean; axe: boole
       timeout: 300_000,
     });
     if (result.status !== 0) {
-      problems.push(`npm install ${needed.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}): ${(result.stderr ?? "").trim().slice(-500)}`);
+      problems.push(
+        `npm install ${needed.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}): ${(result.stderr ?? "").trim().slice(-500)}`,
+      );
     }
   }
   const lighthouseCli = path.join(dir, "node_modules", "lighthouse", "cli", "index.js");

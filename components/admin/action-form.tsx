@@ -4,7 +4,7 @@
 // naming the fields to fix. Successes are announced by <ReceiptActions>, which outlives the form.
 // Without JavaScript the form still posts and the re-rendered page shows the result.
 import { useTranslations } from "next-intl";
-import type { ActionScope } from "./action-state";
+import { receiptFormFields, type ActionScope } from "./action-state";
 import { useActionSlot } from "./receipt-actions";
 
 type Props = {
@@ -18,6 +18,7 @@ export function ActionForm({ scope, confirm, testId, children }: Props) {
   const t = useTranslations("admin.receipts");
   const { state, formAction, pending } = useActionSlot(scope);
   const errorId = `${testId}-error`;
+  const named = state.status === "error" ? receiptFormFields.filter((field) => state.fields?.[field] !== undefined) : [];
   return (
     <form
       action={formAction}
@@ -32,10 +33,10 @@ export function ActionForm({ scope, confirm, testId, children }: Props) {
       {state.status === "error" && (
         <div id={errorId} role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           <p>{t(`errors.${state.error}`)}</p>
-          {state.providerCode && <p>{t("errors.providerCode", { code: state.providerCode })}</p>}
-          {state.fields && state.fields.length > 0 && (
+          {state.detail?.providerCode !== undefined && <p>{t("errors.providerCode", { code: String(state.detail.providerCode) })}</p>}
+          {named.length > 0 && (
             <ul className="mt-1 list-disc pl-5">
-              {state.fields.map((field) => (
+              {named.map((field) => (
                 <li key={field}>{t(`fieldErrors.${field}`)}</li>
               ))}
             </ul>

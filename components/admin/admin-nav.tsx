@@ -36,7 +36,11 @@ export function AdminNav({ role }: { role: "admin" | "staff" }) {
       const here = section === current;
       return (
         <li key={section.href}>
-          <Link href={section.href} aria-current={here ? "page" : undefined} className={`${className} hover:underline ${here ? "font-semibold text-brand-700" : "text-stone-700"}`}>
+          <Link
+            href={section.href}
+            aria-current={here ? "page" : undefined}
+            className={`${className} hover:underline ${here ? "font-semibold text-brand-700" : "text-stone-700"}`}
+          >
             {t(section.key)}
           </Link>
         </li>
@@ -52,7 +56,9 @@ export function AdminNav({ role }: { role: "admin" | "staff" }) {
           {t("menu")}
           {current && <span className="font-semibold text-brand-700">· {t(current.key)}</span>}
         </summary>
-        <ul className="absolute left-0 z-10 mt-1 grid w-56 gap-1 rounded-lg border border-stone-200 bg-white p-2 shadow-lg">{links("block rounded px-2 py-1.5 text-base")}</ul>
+        <ul className="absolute left-0 z-10 mt-1 grid w-56 gap-1 rounded-lg border border-stone-200 bg-white p-2 shadow-lg">
+          {links("block rounded px-2 py-1.5 text-base")}
+        </ul>
       </details>
     </>
   );

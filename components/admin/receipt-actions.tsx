@@ -13,7 +13,7 @@ type Slot = { state: ActionState; formAction: (formData: FormData) => void; pend
 const Slots = createContext<Partial<Record<ActionScope, Slot>>>({});
 
 /** Staff without a right are not handed its action at all; this stands in for it. */
-const unavailable: ReceiptAction = async () => ({ status: "error", error: "forbidden" });
+const unavailable: ReceiptAction = async () => ({ status: "error", error: "forbidden", at: Date.now() });
 
 export function ReceiptActions({ actions, children }: { actions: Partial<Record<ActionScope, ReceiptAction>>; children: React.ReactNode }) {
   const t = useTranslations("admin.receipts");
@@ -39,7 +39,11 @@ export function ReceiptActions({ actions, children }: { actions: Partial<Record<
   const message = latest ? (latest.state.notice === "pendingDone" ? t("actions.refund.pendingDone") : t(`actions.${latest.scope}.done`)) : "";
   return (
     <Slots.Provider value={slots}>
-      <p role="status" data-testid="action-outcome" className={message ? "mb-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" : "sr-only"}>
+      <p
+        role="status"
+        data-testid="action-outcome"
+        className={message ? "mb-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" : "sr-only"}
+      >
         {message}
       </p>
       {children}

@@ -12,7 +12,11 @@ const tone: Record<ReceiptStatus, string> = {
 
 export function ReceiptStatusBadge({ status, label }: { status: ReceiptStatus; label: string }) {
   return (
-    <span className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone[status]}`} data-status={status} data-testid="status-badge">
+    <span
+      className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone[status]}`}
+      data-status={status}
+      data-testid="status-badge"
+    >
       {label}
     </span>
   );

@@ -20,9 +20,7 @@ export async function CourseCard({ course, locale, dateRange }: { course: Catalo
           {course.name}
         </h2>
         {course.level && (
-          <span className="shrink-0 rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700">
-            {t("level", { level: course.level })}
-          </span>
+          <span className="shrink-0 rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700">{t("level", { level: course.level })}</span>
         )}
       </div>
       <p className="mt-2 text-sm text-stone-600">{course.description}</p>
@@ -49,14 +47,14 @@ export async function CourseCard({ course, locale, dateRange }: { course: Catalo
         <dd data-testid="monthly-fee">{t("perMonth", { amount: money(course.monthlyFee) })}</dd>
       </dl>
       <div className="mt-auto flex flex-wrap items-center justify-between gap-3 pt-4">
-      <p
-        className={`self-start rounded-full px-3 py-1 text-sm font-medium ${
-          full ? "bg-stone-200 text-stone-700" : course.seatsLeft <= 2 ? "bg-amber-100 text-amber-900" : "bg-emerald-100 text-emerald-900"
-        }`}
-        data-testid="seats"
-      >
-        {full ? t("full") : t("seatsLeft", { count: course.seatsLeft })}
-      </p>
+        <p
+          className={`self-start rounded-full px-3 py-1 text-sm font-medium ${
+            full ? "bg-stone-200 text-stone-700" : course.seatsLeft <= 2 ? "bg-amber-100 text-amber-900" : "bg-emerald-100 text-emerald-900"
+          }`}
+          data-testid="seats"
+        >
+          {full ? t("full") : t("seatsLeft", { count: course.seatsLeft })}
+        </p>
         <Link
           href={`/inscripcion/${encodeURIComponent(course.code)}`}
           aria-label={`${full ? tEnroll("joinWaitlist") : tEnroll("enroll")}: ${course.name}`}

@@ -6,7 +6,16 @@
 import { createContext, useContext, useEffect, useId, useRef, useState, useTransition } from "react";
 import { useFormatter, useTranslations } from "next-intl";
 import { validateBirthDate, isMinor, withinAgeRange } from "@/lib/enrollment/birth-date";
-import { consentsStepSchema, fieldErrors, fieldLimits, guardianStepSchema, paymentStepSchema, relationships, studentNeedsDocument, studentStepSchema } from "@/lib/enrollment/schema";
+import {
+  consentsStepSchema,
+  fieldErrors,
+  fieldLimits,
+  guardianStepSchema,
+  paymentStepSchema,
+  relationships,
+  studentNeedsDocument,
+  studentStepSchema,
+} from "@/lib/enrollment/schema";
 import type { CheckoutAction, OnlineMethod } from "@/lib/payments/types";
 import { ProviderForm } from "@/components/payments/provider-form";
 
@@ -91,6 +100,8 @@ export function EnrollmentWizard({
   // Set once the enrollment is held and the provider's checkout started: the browser leaves.
   const [leaving, setLeaving] = useState<Extract<CheckoutAction, { type: "redirect" | "form" }>>();
   const providerFormRef = useRef<HTMLFormElement>(null);
+  // Clicks that land before React has disabled the button send nothing more.
+  const sending = useRef(false);
   useEffect(() => {
     if (leaving?.type === "redirect") window.location.assign(leaving.url);
     if (leaving?.type === "form") providerFormRef.current?.submit();
@@ -110,11 +121,13 @@ export function EnrollmentWizard({
   const formRef = useRef<HTMLFormElement>(null);
   const first = useRef(true);
 
-  // Restore what was typed before a reload; a new key only for a new enrollment.
+  // Restore what was typed before a reload; a new key only for a new enrollment. sessionStorage
+  // exists only in the browser, so this runs after hydration rather than in the first render.
   useEffect(() => {
     const saved = sessionStorage.getItem(storageKey);
     if (saved) {
       const parsed = JSON.parse(saved) as { data: Data; submissionKey: string; stepIndex: number };
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- one restore after hydration
       setData({ ...emptyData, ...parsed.data });
       setSubmissionKey(parsed.submissionKey);
       setStepIndex(parsed.stepIndex);
@@ -166,25 +179,33 @@ export function EnrollmentWizard({
     const found = validate(step);
     setErrors(found);
     if (Object.keys(found).length === 0) setStepIndex((i) => i + 1);
-    else focusFirstError(found);
+    else focusFirstError();
   }
 
   // After errors render, move to the first marked field in reading order.
   const [focusRequest, setFocusRequest] = useState(0);
   useEffect(() => {
-    if (focusRequest > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    if (focusRequest === 0) return;
+    const marked = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    // A radio group is marked as a whole: its first choice takes the focus.
+    (marked?.getAttribute("role") === "radiogroup" ? marked.querySelector<HTMLElement>("input") : marked)?.focus();
   }, [focusRequest]);
-  function focusFirstError(_found: Errors) {
+  function focusFirstError() {
     setFocusRequest((n) => n + 1);
   }
 
-  // Clicks that land before React has disabled the button send nothing more.
-  const sending = useRef(false);
   function send(joinWaitlist = course.full) {
     if (sending.current) return;
     sending.current = true;
     startTransition(async () => {
-      const submission = { submissionKey, courseId: course.id, student: data.student, guardian: minor ? data.guardian : undefined, consents: data.consents, method: data.method };
+      const submission = {
+        submissionKey,
+        courseId: course.id,
+        student: data.student,
+        guardian: minor ? data.guardian : undefined,
+        consents: data.consents,
+        method: data.method,
+      };
       let result: WizardResult;
       try {
         result = await submit(submission, { joinWaitlist });
@@ -213,7 +234,7 @@ export function EnrollmentWizard({
         const section = firstPath.split(".")[0];
         const target = steps.findIndex((s) => s === section || (section === "method" && s === "payment"));
         if (target >= 0) setStepIndex(target);
-        focusFirstError(result.errors);
+        focusFirstError();
         return;
       }
       if (result.kind !== "error" && result.kind !== "rate_limited") sessionStorage.removeItem(storageKey);
@@ -221,7 +242,14 @@ export function EnrollmentWizard({
     });
   }
 
-  if (outcome && outcome.kind !== "error" && outcome.kind !== "rate_limited" && outcome.kind !== "invalid" && outcome.kind !== "redirect" && outcome.kind !== "checkout") {
+  if (
+    outcome &&
+    outcome.kind !== "error" &&
+    outcome.kind !== "rate_limited" &&
+    outcome.kind !== "invalid" &&
+    outcome.kind !== "redirect" &&
+    outcome.kind !== "checkout"
+  ) {
     const key = outcome.kind === "already_enrolled" ? "already" : outcome.kind;
     return (
       <section role="status" className="rounded-xl border border-stone-200 bg-white p-5" data-outcome={outcome.kind}>
@@ -253,258 +281,300 @@ export function EnrollmentWizard({
   const errorCount = Object.keys(errors).length;
   return (
     <AgeRange.Provider value={{ min: course.minAge, max: course.maxAge }}>
-    <div className="space-y-6">
-      <nav aria-label={t("progress", { current: stepIndex + 1, total: steps.length })}>
-        <p className="mb-2 text-sm text-stone-600">{t("progress", { current: stepIndex + 1, total: steps.length })}</p>
-        <ol className="flex gap-1" role="list">
-          {steps.map((s, i) => (
-            <li key={s} className="flex-1" aria-current={i === stepIndex ? "step" : undefined}>
-              <span className={`block h-1.5 rounded-full ${i <= stepIndex ? "bg-brand-600" : "bg-stone-200"}`} />
-              <span className={`mt-1 hidden text-xs sm:block ${i === stepIndex ? "font-semibold" : "text-stone-500"}`}>{t(`steps.${s}`)}</span>
-            </li>
-          ))}
-        </ol>
-      </nav>
-
-      <form
-        ref={formRef}
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (step === "summary") send();
-          else next();
-        }}
-        className="space-y-5 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
-      >
-        <h2 ref={headingRef} tabIndex={-1} className="text-xl font-semibold outline-none">
-          {t(`steps.${step}`)}
-        </h2>
-        {errorCount > 0 && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {errors._form?.[0] ? t(`errors.${errors._form[0]}`) : t("errorSummary", { count: errorCount })}
-          </p>
-        )}
-        {(outcome?.kind === "error" || outcome?.kind === "rate_limited") && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {outcome.kind === "rate_limited" ? t("result.rateLimited") : t("result.error")}
-          </p>
-        )}
-        {methods.length === 0 && (
-          <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="no-online-payment">
-            {contactEmail ? t("noOnlinePayment", { email: contactEmail }) : t("noOnlinePaymentNoContact")}
-          </p>
-        )}
-
-        {step === "course" && (
-          <div className="space-y-3">
-            <p className="text-stone-600">{t("course.intro")}</p>
-            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-              <dt className="text-stone-500">{t("steps.course")}</dt>
-              <dd className="font-medium">{course.name}</dd>
-              <dt className="text-stone-500">{tHome("schedule")}</dt>
-              <dd>{course.schedule}</dd>
-              <dt className="text-stone-500">{tHome("dates")}</dt>
-              <dd>{course.dates}</dd>
-              <dt className="text-stone-500">{tHome("enrollmentFee")}</dt>
-              <dd>{course.enrollmentFeeLabel}</dd>
-              <dt className="text-stone-500">{tHome("monthlyFee")}</dt>
-              <dd>{course.monthlyFeeLabel}</dd>
-              <dt className="font-semibold">{t("course.total")}</dt>
-              <dd className="font-semibold" data-testid="total">
-                {course.totalLabel}
-              </dd>
-            </dl>
-            {course.full && <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">{t("course.fullNotice")}</p>}
-          </div>
-        )}
-
-        {step === "student" && (
-          <PersonFields
-            prefix="student"
-            intro={t("student.intro")}
-            value={data.student}
-            errors={errors}
-            onChange={(v) => set("student", { ...data.student, ...v })}
-            extra={
-              <>
-                <Field path="student.birthDate" label={t("student.birthDate")} type="date" autoComplete="bday" value={data.student.birthDate} errors={errors} onChange={(v) => set("student", { ...data.student, birthDate: v })} />
-                <Field path="student.address" label={t("student.address")} autoComplete="street-address" value={data.student.address} errors={errors} onChange={(v) => set("student", { ...data.student, address: v })} />
-                <div className="grid gap-4 sm:grid-cols-2">
-                  <Field path="student.postcode" label={t("student.postcode")} inputMode="numeric" autoComplete="postal-code" value={data.student.postcode} errors={errors} onChange={(v) => set("student", { ...data.student, postcode: v })} />
-                  <Field path="student.city" label={t("student.city")} autoComplete="address-level2" value={data.student.city} errors={errors} onChange={(v) => set("student", { ...data.student, city: v })} />
-                </div>
-                {minor && <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-900">{t("student.minorNotice")}</p>}
-                {!studentNeedsDocument(data.student.birthDate, today) && (
-                  <p className="text-sm text-stone-600" data-testid="document-optional">
-                    {t("student.documentOptionalChild")}
-                  </p>
-                )}
-              </>
-            }
-          />
-        )}
-
-        {step === "guardian" && (
-          <PersonFields
-            prefix="guardian"
-            intro={t("guardian.intro")}
-            value={data.guardian}
-            errors={errors}
-            onChange={(v) => set("guardian", { ...data.guardian, ...v })}
-            extra={
-              <SelectField
-                path="guardian.relationship"
-                label={t("guardian.relationship")}
-                value={data.guardian.relationship}
-                options={relationships.map((r) => [r, t(`guardian.relationships.${r}`)])}
-                errors={errors}
-                onChange={(v) => set("guardian", { ...data.guardian, relationship: v })}
-              />
-            }
-          />
-        )}
-
-        {step === "consents" && (
-          <div className="space-y-3">
-            {(["dataProtection", "terms", "imageRights"] as const).map((name) => (
-              <Checkbox
-                key={name}
-                path={`consents.${name}`}
-                label={t.rich(`consents.${name}`, {
-                  privacy: (chunks) => <PolicyLink href={policies.privacy}>{chunks}</PolicyLink>,
-                  terms: (chunks) => <PolicyLink href={policies.terms}>{chunks}</PolicyLink>,
-                })}
-                checked={data.consents[name]}
-                errors={errors}
-                onChange={(checked) => set("consents", { ...data.consents, [name]: checked })}
-              />
+      <div className="space-y-6">
+        <nav aria-label={t("progress", { current: stepIndex + 1, total: steps.length })}>
+          <p className="mb-2 text-sm text-stone-600">{t("progress", { current: stepIndex + 1, total: steps.length })}</p>
+          <ol className="flex gap-1" role="list">
+            {steps.map((s, i) => (
+              <li key={s} className="flex-1" aria-current={i === stepIndex ? "step" : undefined}>
+                <span className={`block h-1.5 rounded-full ${i <= stepIndex ? "bg-brand-600" : "bg-stone-200"}`} />
+                <span className={`mt-1 hidden text-xs sm:block ${i === stepIndex ? "font-semibold" : "text-stone-500"}`}>{t(`steps.${s}`)}</span>
+              </li>
             ))}
-          </div>
-        )}
+          </ol>
+        </nav>
 
-        {step === "payment" && (
-          <fieldset className="space-y-2">
-            <legend className="mb-2 text-stone-600">{t("payment.intro")}</legend>
-            {methods.map((m) => (
-              <label key={m} className="flex cursor-pointer items-start gap-3 rounded-lg border border-stone-200 p-3 has-checked:border-brand-500 has-checked:ring-2 has-checked:ring-brand-100">
-                <input
-                  id={m === methods[0] ? fieldId("method") : undefined}
-                  type="radio"
-                  name="method"
-                  value={m}
-                  checked={data.method === m}
-                  aria-invalid={errors.method ? true : undefined}
-                  aria-describedby={errors.method ? "method-error" : undefined}
-                  onChange={() => set("method", m)}
-                  className="mt-1 size-4 accent-brand-600"
+        <form
+          ref={formRef}
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (step === "summary") send();
+            else next();
+          }}
+          className="space-y-5 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+        >
+          <h2 ref={headingRef} tabIndex={-1} className="text-xl font-semibold outline-none">
+            {t(`steps.${step}`)}
+          </h2>
+          {errorCount > 0 && (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              {errors._form?.[0] ? t(`errors.${errors._form[0]}`) : t("errorSummary", { count: errorCount })}
+            </p>
+          )}
+          {(outcome?.kind === "error" || outcome?.kind === "rate_limited") && (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              {outcome.kind === "rate_limited" ? t("result.rateLimited") : t("result.error")}
+            </p>
+          )}
+          {methods.length === 0 && (
+            <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="no-online-payment">
+              {contactEmail ? t("noOnlinePayment", { email: contactEmail }) : t("noOnlinePaymentNoContact")}
+            </p>
+          )}
+
+          {step === "course" && (
+            <div className="space-y-3">
+              <p className="text-stone-600">{t("course.intro")}</p>
+              <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+                <dt className="text-stone-500">{t("steps.course")}</dt>
+                <dd className="font-medium">{course.name}</dd>
+                <dt className="text-stone-500">{tHome("schedule")}</dt>
+                <dd>{course.schedule}</dd>
+                <dt className="text-stone-500">{tHome("dates")}</dt>
+                <dd>{course.dates}</dd>
+                <dt className="text-stone-500">{tHome("enrollmentFee")}</dt>
+                <dd>{course.enrollmentFeeLabel}</dd>
+                <dt className="text-stone-500">{tHome("monthlyFee")}</dt>
+                <dd>{course.monthlyFeeLabel}</dd>
+                <dt className="font-semibold">{t("course.total")}</dt>
+                <dd className="font-semibold" data-testid="total">
+                  {course.totalLabel}
+                </dd>
+              </dl>
+              {course.full && <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">{t("course.fullNotice")}</p>}
+            </div>
+          )}
+
+          {step === "student" && (
+            <PersonFields
+              prefix="student"
+              intro={t("student.intro")}
+              value={data.student}
+              errors={errors}
+              onChange={(v) => set("student", { ...data.student, ...v })}
+              extra={
+                <>
+                  <Field
+                    path="student.birthDate"
+                    label={t("student.birthDate")}
+                    type="date"
+                    autoComplete="bday"
+                    value={data.student.birthDate}
+                    errors={errors}
+                    onChange={(v) => set("student", { ...data.student, birthDate: v })}
+                  />
+                  <Field
+                    path="student.address"
+                    label={t("student.address")}
+                    autoComplete="street-address"
+                    value={data.student.address}
+                    errors={errors}
+                    onChange={(v) => set("student", { ...data.student, address: v })}
+                  />
+                  <div className="grid gap-4 sm:grid-cols-2">
+                    <Field
+                      path="student.postcode"
+                      label={t("student.postcode")}
+                      inputMode="numeric"
+                      autoComplete="postal-code"
+                      value={data.student.postcode}
+                      errors={errors}
+                      onChange={(v) => set("student", { ...data.student, postcode: v })}
+                    />
+                    <Field
+                      path="student.city"
+                      label={t("student.city")}
+                      autoComplete="address-level2"
+                      value={data.student.city}
+                      errors={errors}
+                      onChange={(v) => set("student", { ...data.student, city: v })}
+                    />
+                  </div>
+                  {minor && <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-900">{t("student.minorNotice")}</p>}
+                  {!studentNeedsDocument(data.student.birthDate, today) && (
+                    <p className="text-sm text-stone-600" data-testid="document-optional">
+                      {t("student.documentOptionalChild")}
+                    </p>
+                  )}
+                </>
+              }
+            />
+          )}
+
+          {step === "guardian" && (
+            <PersonFields
+              prefix="guardian"
+              intro={t("guardian.intro")}
+              value={data.guardian}
+              errors={errors}
+              onChange={(v) => set("guardian", { ...data.guardian, ...v })}
+              extra={
+                <SelectField
+                  path="guardian.relationship"
+                  label={t("guardian.relationship")}
+                  value={data.guardian.relationship}
+                  options={relationships.map((r) => [r, t(`guardian.relationships.${r}`)])}
+                  errors={errors}
+                  onChange={(v) => set("guardian", { ...data.guardian, relationship: v })}
                 />
-                <span>
-                  <span className="block font-medium">{tPay(`methods.${m}`)}</span>
-                  <span className="block text-sm text-stone-600">{tPay(`methodHints.${m}`)}</span>
-                </span>
-              </label>
-            ))}
-            {errors.method && (
-              <p id="method-error" className="text-sm text-red-700">
-                {t(`errors.${errors.method[0]}`)}
-              </p>
-            )}
-          </fieldset>
-        )}
+              }
+            />
+          )}
 
-        {step === "summary" && (
-          <div className="space-y-4">
-            <p className="text-stone-600">{t("summary.intro")}</p>
-            <SummaryBlock
-              title={t("steps.course")}
-              testId="summary-course"
-              rows={[
-                [t("steps.course"), course.name],
-                [t("summary.enrollmentFee"), course.enrollmentFeeLabel],
-                ...(course.firstMonthLabel ? [[t("summary.firstMonth"), course.firstMonthLabel] as [string, string]] : []),
-                [t("summary.total"), course.totalLabel],
-                [t("summary.payment"), data.method ? tPay(`methods.${data.method as OnlineMethod}`) : "—"],
-              ]}
-              onEdit={() => setStepIndex(steps.indexOf("payment"))}
-              editLabel={t("summary.editPayment")}
-            />
-            <SummaryBlock
-              title={t("steps.student")}
-              testId="summary-student"
-              rows={[
-                [t("student.firstName"), `${data.student.firstName} ${data.student.lastName}`],
-                ...(data.student.documentNumber.trim()
-                  ? [[t(`documentTypes.${data.student.documentType as "dni"}`), data.student.documentNumber] as [string, string]]
-                  : []),
-                [t("student.birthDate"), calendarDateLabel(data.student.birthDate)],
-                [t("student.email"), data.student.email],
-                [t("summary.phone"), data.student.phone],
-                [t("summary.address"), [data.student.address, `${data.student.postcode} ${data.student.city}`.trim()].filter(Boolean).join(", ")],
-              ]}
-              onEdit={() => setStepIndex(steps.indexOf("student"))}
-              editLabel={t("summary.edit")}
-            />
-            {minor && (
+          {step === "consents" && (
+            <div className="space-y-3">
+              {(["dataProtection", "terms", "imageRights"] as const).map((name) => (
+                <Checkbox
+                  key={name}
+                  path={`consents.${name}`}
+                  label={t.rich(`consents.${name}`, {
+                    privacy: (chunks) => <PolicyLink href={policies.privacy}>{chunks}</PolicyLink>,
+                    terms: (chunks) => <PolicyLink href={policies.terms}>{chunks}</PolicyLink>,
+                  })}
+                  checked={data.consents[name]}
+                  errors={errors}
+                  onChange={(checked) => set("consents", { ...data.consents, [name]: checked })}
+                />
+              ))}
+            </div>
+          )}
+
+          {step === "payment" && (
+            <fieldset
+              className="space-y-2"
+              role="radiogroup"
+              aria-invalid={errors.method ? true : undefined}
+              aria-describedby={errors.method ? "method-error" : undefined}
+            >
+              <legend className="mb-2 text-stone-600">{t("payment.intro")}</legend>
+              {methods.map((m) => (
+                <label
+                  key={m}
+                  className="flex cursor-pointer items-start gap-3 rounded-lg border border-stone-200 p-3 has-checked:border-brand-500 has-checked:ring-2 has-checked:ring-brand-100"
+                >
+                  <input
+                    id={m === methods[0] ? fieldId("method") : undefined}
+                    type="radio"
+                    name="method"
+                    value={m}
+                    checked={data.method === m}
+                    onChange={() => set("method", m)}
+                    className="mt-1 size-4 accent-brand-600"
+                  />
+                  <span>
+                    <span className="block font-medium">{tPay(`methods.${m}`)}</span>
+                    <span className="block text-sm text-stone-600">{tPay(`methodHints.${m}`)}</span>
+                  </span>
+                </label>
+              ))}
+              {errors.method && (
+                <p id="method-error" className="text-sm text-red-700">
+                  {t(`errors.${errors.method[0]}`)}
+                </p>
+              )}
+            </fieldset>
+          )}
+
+          {step === "summary" && (
+            <div className="space-y-4">
+              <p className="text-stone-600">{t("summary.intro")}</p>
               <SummaryBlock
-                title={t("steps.guardian")}
-                testId="summary-guardian"
+                title={t("steps.course")}
+                testId="summary-course"
                 rows={[
-                  [t("student.firstName"), `${data.guardian.firstName} ${data.guardian.lastName}`],
-                  [t(`documentTypes.${data.guardian.documentType as "dni"}`), data.guardian.documentNumber],
-                  [t("student.email"), data.guardian.email],
-                  [t("summary.phone"), data.guardian.phone],
-                  [t("summary.relationship"), data.guardian.relationship ? t(`guardian.relationships.${data.guardian.relationship as "mother"}`) : "—"],
+                  [t("steps.course"), course.name],
+                  [t("summary.enrollmentFee"), course.enrollmentFeeLabel],
+                  ...(course.firstMonthLabel ? [[t("summary.firstMonth"), course.firstMonthLabel] as [string, string]] : []),
+                  [t("summary.total"), course.totalLabel],
+                  [t("summary.payment"), data.method ? tPay(`methods.${data.method as OnlineMethod}`) : "—"],
                 ]}
-                onEdit={() => setStepIndex(steps.indexOf("guardian"))}
+                onEdit={() => setStepIndex(steps.indexOf("payment"))}
+                editLabel={t("summary.editPayment")}
+              />
+              <SummaryBlock
+                title={t("steps.student")}
+                testId="summary-student"
+                rows={[
+                  [t("student.firstName"), `${data.student.firstName} ${data.student.lastName}`],
+                  ...(data.student.documentNumber.trim()
+                    ? [[t(`documentTypes.${data.student.documentType as "dni"}`), data.student.documentNumber] as [string, string]]
+                    : []),
+                  [t("student.birthDate"), calendarDateLabel(data.student.birthDate)],
+                  [t("student.email"), data.student.email],
+                  [t("summary.phone"), data.student.phone],
+                  [t("summary.address"), [data.student.address, `${data.student.postcode} ${data.student.city}`.trim()].filter(Boolean).join(", ")],
+                ]}
+                onEdit={() => setStepIndex(steps.indexOf("student"))}
                 editLabel={t("summary.edit")}
               />
-            )}
-            <SummaryBlock
-              title={t("summary.consents")}
-              testId="summary-consents"
-              rows={(["dataProtection", "terms", "imageRights"] as const).map((name) => [
-                t(`consentNames.${name}`),
-                data.consents[name] ? t("summary.accepted") : t("summary.notAccepted"),
-              ])}
-              onEdit={() => setStepIndex(steps.indexOf("consents"))}
-              editLabel={t("summary.edit")}
-            />
-            <p className="rounded-md bg-stone-50 p-3 text-sm">
-              {t("summary.holdNotice", { amount: course.totalLabel, method: data.method ? tPay(`methods.${data.method as OnlineMethod}`) : "" })}
-            </p>
-          </div>
-        )}
-
-        <div className="flex flex-wrap justify-between gap-3 pt-2">
-          {stepIndex > 0 ? (
-            <button type="button" onClick={() => { setErrors({}); setStepIndex((i) => i - 1); }} className="rounded-md border border-stone-300 px-4 py-2 hover:bg-stone-50">
-              {t("back")}
-            </button>
-          ) : (
-            <span />
+              {minor && (
+                <SummaryBlock
+                  title={t("steps.guardian")}
+                  testId="summary-guardian"
+                  rows={[
+                    [t("student.firstName"), `${data.guardian.firstName} ${data.guardian.lastName}`],
+                    [t(`documentTypes.${data.guardian.documentType as "dni"}`), data.guardian.documentNumber],
+                    [t("student.email"), data.guardian.email],
+                    [t("summary.phone"), data.guardian.phone],
+                    [t("summary.relationship"), data.guardian.relationship ? t(`guardian.relationships.${data.guardian.relationship as "mother"}`) : "—"],
+                  ]}
+                  onEdit={() => setStepIndex(steps.indexOf("guardian"))}
+                  editLabel={t("summary.edit")}
+                />
+              )}
+              <SummaryBlock
+                title={t("summary.consents")}
+                testId="summary-consents"
+                rows={(["dataProtection", "terms", "imageRights"] as const).map((name) => [
+                  t(`consentNames.${name}`),
+                  data.consents[name] ? t("summary.accepted") : t("summary.notAccepted"),
+                ])}
+                onEdit={() => setStepIndex(steps.indexOf("consents"))}
+                editLabel={t("summary.edit")}
+              />
+              <p className="rounded-md bg-stone-50 p-3 text-sm">
+                {t("summary.holdNotice", { amount: course.totalLabel, method: data.method ? tPay(`methods.${data.method as OnlineMethod}`) : "" })}
+              </p>
+            </div>
           )}
-          <button
-            type="submit"
-            disabled={pending || leaving !== undefined || methods.length === 0}
-            className="rounded-md bg-brand-600 px-5 py-2 font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
-          >
-            {step === "summary"
-              ? leaving
-                ? t("result.leaving")
-                : pending
-                  ? t("submitting")
-                  : course.full
-                    ? t("submitWaitlist")
-                    : t("submit", { amount: course.totalLabel })
-              : t("next")}
-          </button>
-        </div>
-      </form>
-      {leaving?.type === "form" && <ProviderForm ref={providerFormRef} action={leaving} />}
-    </div>
+
+          <div className="flex flex-wrap justify-between gap-3 pt-2">
+            {stepIndex > 0 ? (
+              <button
+                type="button"
+                onClick={() => {
+                  setErrors({});
+                  setStepIndex((i) => i - 1);
+                }}
+                className="rounded-md border border-stone-300 px-4 py-2 hover:bg-stone-50"
+              >
+                {t("back")}
+              </button>
+            ) : (
+              <span />
+            )}
+            <button
+              type="submit"
+              disabled={pending || leaving !== undefined || methods.length === 0}
+              className="rounded-md bg-brand-600 px-5 py-2 font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+            >
+              {step === "summary"
+                ? leaving
+                  ? t("result.leaving")
+                  : pending
+                    ? t("submitting")
+                    : course.full
+                      ? t("submitWaitlist")
+                      : t("submit", { amount: course.totalLabel })
+                : t("next")}
+            </button>
+          </div>
+        </form>
+        {leaving?.type === "form" && <ProviderForm ref={providerFormRef} action={leaving} />}
+      </div>
     </AgeRange.Provider>
   );
-
 }
 
 function fieldId(path: string) {
@@ -618,15 +688,36 @@ function Checkbox(props: { path: string; label: React.ReactNode; checked: boolea
   );
 }
 
-function PersonFields<T extends Person>(props: { prefix: "student" | "guardian"; intro: string; value: T; errors: Errors; onChange: (value: Partial<Person>) => void; extra?: React.ReactNode }) {
+function PersonFields<T extends Person>(props: {
+  prefix: "student" | "guardian";
+  intro: string;
+  value: T;
+  errors: Errors;
+  onChange: (value: Partial<Person>) => void;
+  extra?: React.ReactNode;
+}) {
   const t = useTranslations("enrollment");
   const p = props.prefix;
   return (
     <div className="space-y-4">
       <p className="text-stone-600">{props.intro}</p>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field path={`${p}.firstName`} label={t("student.firstName")} autoComplete={p === "student" ? "given-name" : "off"} value={props.value.firstName} errors={props.errors} onChange={(v) => props.onChange({ firstName: v })} />
-        <Field path={`${p}.lastName`} label={t("student.lastName")} autoComplete={p === "student" ? "family-name" : "off"} value={props.value.lastName} errors={props.errors} onChange={(v) => props.onChange({ lastName: v })} />
+        <Field
+          path={`${p}.firstName`}
+          label={t("student.firstName")}
+          autoComplete={p === "student" ? "given-name" : "off"}
+          value={props.value.firstName}
+          errors={props.errors}
+          onChange={(v) => props.onChange({ firstName: v })}
+        />
+        <Field
+          path={`${p}.lastName`}
+          label={t("student.lastName")}
+          autoComplete={p === "student" ? "family-name" : "off"}
+          value={props.value.lastName}
+          errors={props.errors}
+          onChange={(v) => props.onChange({ lastName: v })}
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
@@ -637,18 +728,54 @@ function PersonFields<T extends Person>(props: { prefix: "student" | "guardian";
           errors={props.errors}
           onChange={(v) => props.onChange({ documentType: v })}
         />
-        <Field path={`${p}.documentNumber`} label={t("student.documentNumber")} value={props.value.documentNumber} errors={props.errors} onChange={(v) => props.onChange({ documentNumber: v })} />
+        <Field
+          path={`${p}.documentNumber`}
+          label={t("student.documentNumber")}
+          value={props.value.documentNumber}
+          errors={props.errors}
+          onChange={(v) => props.onChange({ documentNumber: v })}
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field path={`${p}.email`} label={t("student.email")} type="email" inputMode="email" autoComplete={p === "student" ? "email" : "off"} value={props.value.email} errors={props.errors} onChange={(v) => props.onChange({ email: v })} />
-        <Field path={`${p}.phone`} label={t("student.phone")} type="tel" inputMode="tel" autoComplete={p === "student" ? "tel" : "off"} value={props.value.phone} errors={props.errors} onChange={(v) => props.onChange({ phone: v })} />
+        <Field
+          path={`${p}.email`}
+          label={t("student.email")}
+          type="email"
+          inputMode="email"
+          autoComplete={p === "student" ? "email" : "off"}
+          value={props.value.email}
+          errors={props.errors}
+          onChange={(v) => props.onChange({ email: v })}
+        />
+        <Field
+          path={`${p}.phone`}
+          label={t("student.phone")}
+          type="tel"
+          inputMode="tel"
+          autoComplete={p === "student" ? "tel" : "off"}
+          value={props.value.phone}
+          errors={props.errors}
+          onChange={(v) => props.onChange({ phone: v })}
+        />
       </div>
       {props.extra}
     </div>
   );
 }
 
-function SummaryBlock({ title, rows, onEdit, editLabel, testId }: { title: string; rows: [string, string][]; onEdit?: () => void; editLabel?: string; testId?: string }) {
+function SummaryBlock({
+  title,
+  rows,
+  onEdit,
+  editLabel,
+  testId,
+}: {
+  title: string;
+  rows: [string, string][];
+  onEdit?: () => void;
+  editLabel?: string;
+  testId?: string;
+}) {
   const id = useId();
   return (
     <section aria-labelledby={id} className="rounded-lg border border-stone-200 p-3" data-testid={testId}>

@@ -12,7 +12,9 @@ export function PaypalButtons(props: {
   onError: () => void;
 }) {
   return (
-    <PayPalScriptProvider options={{ clientId: props.clientId, currency: props.currency, intent: "capture", ...(props.sdkBaseUrl ? { sdkBaseUrl: props.sdkBaseUrl } : {}) }}>
+    <PayPalScriptProvider
+      options={{ clientId: props.clientId, currency: props.currency, intent: "capture", ...(props.sdkBaseUrl ? { sdkBaseUrl: props.sdkBaseUrl } : {}) }}
+    >
       <PayPalButtons
         style={{ layout: "vertical", label: "pay" }}
         createOrder={() => props.createOrder()}

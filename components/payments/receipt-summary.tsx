@@ -40,7 +40,17 @@ export function SandboxNotice({ text }: { text: string }) {
   );
 }
 
-export function StatusPanel({ title, body, tone, children }: { title: string; body: string; tone: "ok" | "wait" | "bad" | "neutral"; children?: React.ReactNode }) {
+export function StatusPanel({
+  title,
+  body,
+  tone,
+  children,
+}: {
+  title: string;
+  body: string;
+  tone: "ok" | "wait" | "bad" | "neutral";
+  children?: React.ReactNode;
+}) {
   const tones = {
     ok: "border-emerald-200 bg-emerald-50 text-emerald-950",
     wait: "border-sky-200 bg-sky-50 text-sky-950",

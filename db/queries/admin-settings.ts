@@ -11,7 +11,10 @@ export type SettingRow = { value: unknown; updatedAt: Date; updatedBy: string | 
 export async function readSettingVersion(db: DbOrTx, key: string, options: { valueToo?: boolean } = {}): Promise<SettingRow | undefined> {
   const [row] =
     options.valueToo === false
-      ? await db.select({ value: sql<unknown>`null`, updatedAt: settings.updatedAt, updatedBy: settings.updatedBy }).from(settings).where(eq(settings.key, key))
+      ? await db
+          .select({ value: sql<unknown>`null`, updatedAt: settings.updatedAt, updatedBy: settings.updatedBy })
+          .from(settings)
+          .where(eq(settings.key, key))
       : await db.select({ value: settings.value, updatedAt: settings.updatedAt, updatedBy: settings.updatedBy }).from(settings).where(eq(settings.key, key));
   return row;
 }
@@ -37,7 +40,15 @@ export async function deleteSetting(db: DbOrTx, key: string): Promise<boolean> {
 
 // ---- API keys ----
 
-export type ApiKeyRow = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; createdByName: string | null };
+export type ApiKeyRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdByName: string | null;
+};
 
 export async function listApiKeys(db: DbOrTx): Promise<ApiKeyRow[]> {
   return db

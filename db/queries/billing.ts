@@ -101,10 +101,18 @@ export async function previewMonthlyReceipts(db: DbOrTx, p: MonthParams & { samp
       db,
       sql`select currency, count(*)::int as count, sum(amount)::bigint as amount from (${candidates(p)}) x group by currency order by currency`,
     ),
-    queryRows<{ enrollment_id: string; first_name: string; last_name: string; course_name: string; payer_name: string; concept: string; fee: number; discount: number; amount: number; currency: string }>(
-      db,
-      sql`select * from (${candidates(p)}) x ${numberingOrder} limit ${p.sampleSize}`,
-    ),
+    queryRows<{
+      enrollment_id: string;
+      first_name: string;
+      last_name: string;
+      course_name: string;
+      payer_name: string;
+      concept: string;
+      fee: number;
+      discount: number;
+      amount: number;
+      currency: string;
+    }>(db, sql`select * from (${candidates(p)}) x ${numberingOrder} limit ${p.sampleSize}`),
   ]);
   return {
     totals: totals.map((t) => ({ currency: t.currency, count: t.count, amount: Number(t.amount) })),
@@ -215,7 +223,15 @@ export type BillingRunRow = {
 
 /** The latest runs, newest first. */
 export async function listBillingRuns(db: DbOrTx, params: { limit: number }): Promise<BillingRunRow[]> {
-  const rows = await queryRows<{ id: string; period: string; source: AuditSource; issued_count: number; issued_total: number; created_at: string | Date; staff_name: string | null }>(
+  const rows = await queryRows<{
+    id: string;
+    period: string;
+    source: AuditSource;
+    issued_count: number;
+    issued_total: number;
+    created_at: string | Date;
+    staff_name: string | null;
+  }>(
     db,
     sql`select b.id, b.period, b.source, b.issued_count, b.issued_total, b.created_at, u.name as staff_name
         from billing_runs b left join staff_users u on u.id = b.created_by

@@ -234,10 +234,7 @@ export type ClaimedDelivery = {
 };
 
 /** Claims up to `limit` due pending deliveries (optionally only those of one dedupe key). */
-export async function claimDueDeliveries(
-  db: DbOrTx,
-  params: { now?: Date; limit: number; leaseMs: number; dedupeKey?: string },
-): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(db: DbOrTx, params: { now?: Date; limit: number; leaseMs: number; dedupeKey?: string }): Promise<ClaimedDelivery[]> {
   const due = db.$with("due").as(
     db
       .select({ id: webhookDeliveries.id })

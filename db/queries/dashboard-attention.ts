@@ -53,7 +53,9 @@ export async function listAttentionItems(db: DbOrTx, params: { state: AttentionS
       attemptCurrency: paymentAttempts.currency,
       attemptRef: sql<string | null>`coalesce(${paymentAttempts.providerPaymentRef}, ${paymentAttempts.providerRef})`,
       /** A refund of this attempt's money already asked for (e.g. a late payment returned by the job). */
-      refundStatus: sql<string | null>`(select r.status::text from ${refunds} r where r.attempt_id = "attention_items"."attempt_id" and r.receipt_id = "attention_items"."receipt_id" order by r.created_at desc limit 1)`,
+      refundStatus: sql<
+        string | null
+      >`(select r.status::text from ${refunds} r where r.attempt_id = "attention_items"."attempt_id" and r.receipt_id = "attention_items"."receipt_id" order by r.created_at desc limit 1)`,
       cursorKey: open ? createdKey : resolvedKey,
     })
     .from(attentionItems)
@@ -86,7 +88,13 @@ export async function countOpenAttention(db: DbOrTx) {
 /** The enrollment a receipt pays, for the side-effect retry. */
 export async function getAttentionItem(db: DbOrTx, itemId: string) {
   const [row] = await db
-    .select({ id: attentionItems.id, kind: attentionItems.kind, receiptId: attentionItems.receiptId, resolvedAt: attentionItems.resolvedAt, enrollmentId: receipts.enrollmentId })
+    .select({
+      id: attentionItems.id,
+      kind: attentionItems.kind,
+      receiptId: attentionItems.receiptId,
+      resolvedAt: attentionItems.resolvedAt,
+      enrollmentId: receipts.enrollmentId,
+    })
     .from(attentionItems)
     .leftJoin(receipts, eq(receipts.id, attentionItems.receiptId))
     .where(eq(attentionItems.id, itemId));

@@ -16,7 +16,9 @@ function seatCounts(now: Date) {
   const courseId = sql.raw(`"courses"."id"`);
   return {
     confirmed: sql<number>`(select count(*)::int from ${enrollments} e where e.course_id = ${courseId} and e.status = 'confirmed')`.mapWith(Number),
-    held: sql<number>`(select count(*)::int from ${enrollments} e where e.course_id = ${courseId} and e.status = 'pending_payment' and e.hold_expires_at > ${at}::timestamptz)`.mapWith(Number),
+    held: sql<number>`(select count(*)::int from ${enrollments} e where e.course_id = ${courseId} and e.status = 'pending_payment' and e.hold_expires_at > ${at}::timestamptz)`.mapWith(
+      Number,
+    ),
     waiting: sql<number>`(select count(*)::int from ${enrollments} e where e.course_id = ${courseId} and e.status = 'waitlisted')`.mapWith(Number),
   };
 }

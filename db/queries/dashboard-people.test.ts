@@ -34,7 +34,16 @@ async function seed() {
   await database.db.insert(t.guardians).values({ studentId: people[4]!.id, firstName: "Ramón", lastName: `Tutor${tag}`, email: `ramon.${tag}@correo.test` });
   const [course] = await database.db
     .insert(t.courses)
-    .values({ code: `Q-${tag}`, name: "Ruso A1", startDate: "2027-01-01", endDate: "2027-06-30", capacity: 3, enrollmentFee: 1000, monthlyFee: 5000, status: "open" })
+    .values({
+      code: `Q-${tag}`,
+      name: "Ruso A1",
+      startDate: "2027-01-01",
+      endDate: "2027-06-30",
+      capacity: 3,
+      enrollmentFee: 1000,
+      monthlyFee: 5000,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   const statuses = ["confirmed", "pending_payment", "waitlisted", "waitlisted", "cancelled", "pending_payment", "confirmed"] as const;
   const base = Date.now() - 3_600_000;
@@ -116,16 +125,38 @@ describe("people queries", () => {
 
   it("page attention items: open oldest first, resolved newest first", async () => {
     const tag = randomUUID().slice(0, 6);
-    const [student] = await database.db.insert(t.students).values({ firstName: "Leo", lastName: `Paz${tag}`, email: `leo.${tag}@correo.test` }).returning({ id: t.students.id });
+    const [student] = await database.db
+      .insert(t.students)
+      .values({ firstName: "Leo", lastName: `Paz${tag}`, email: `leo.${tag}@correo.test` })
+      .returning({ id: t.students.id });
     const n = Math.floor(Math.random() * 900_000) + 1;
     const [receipt] = await database.db
       .insert(t.receipts)
-      .values({ number: `2097-${n}`, seriesYear: 2097, seriesNumber: n, kind: "other", studentId: student!.id, concept: "Libro", amount: 2500, dueDate: "2026-12-01", payerName: "Leo", payerEmail: "leo@correo.test" })
+      .values({
+        number: `2097-${n}`,
+        seriesYear: 2097,
+        seriesNumber: n,
+        kind: "other",
+        studentId: student!.id,
+        concept: "Libro",
+        amount: 2500,
+        dueDate: "2026-12-01",
+        payerName: "Leo",
+        payerEmail: "leo@correo.test",
+      })
       .returning({ id: t.receipts.id });
     const base = Date.now() - 60_000;
     const items = await database.db
       .insert(t.attentionItems)
-      .values([0, 1, 2, 3, 4].map((i) => ({ kind: "amount_mismatch" as const, receiptId: receipt!.id, evidence: { i }, createdAt: new Date(base + i * 1000), resolvedAt: i >= 3 ? new Date(base + (10 - i) * 1000) : null })))
+      .values(
+        [0, 1, 2, 3, 4].map((i) => ({
+          kind: "amount_mismatch" as const,
+          receiptId: receipt!.id,
+          evidence: { i },
+          createdAt: new Date(base + i * 1000),
+          resolvedAt: i >= 3 ? new Date(base + (10 - i) * 1000) : null,
+        })),
+      )
       .returning({ id: t.attentionItems.id });
     const open: string[] = [];
     let after;

@@ -20,7 +20,10 @@ beforeAll(async () => {
     .insert(t.students)
     .values({ firstName: "Ana", lastName: "Pérez Gil", email: "ana@correo.test", documentType: "dni", documentNumber: "12345678Z" })
     .returning({ id: t.students.id });
-  const [luis] = await database.db.insert(t.students).values({ firstName: "Luis", lastName: "Martín", email: "luis@correo.test" }).returning({ id: t.students.id });
+  const [luis] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Luis", lastName: "Martín", email: "luis@correo.test" })
+    .returning({ id: t.students.id });
   // 60 receipts in three transactions: each transaction's rows share now(), so issued_at ties.
   for (let batch = 0; batch < 3; batch++) {
     await database.db.transaction(async (tx) => {
@@ -107,7 +110,10 @@ describe("listDashboardReceipts", () => {
 describe("getReceiptTimeline", () => {
   it("tells a receipt's story in order: audit lines, then the e-mail they queued", async () => {
     const [receipt] = await queryRows<{ id: string }>(database.db, sql`select id from receipts where status = 'pending' order by series_number limit 1`);
-    const [staff] = await database.db.insert(t.staffUsers).values({ email: "tl@academia.test", name: "Pablo", passwordHash: "x" }).returning({ id: t.staffUsers.id });
+    const [staff] = await database.db
+      .insert(t.staffUsers)
+      .values({ email: "tl@academia.test", name: "Pablo", passwordHash: "x" })
+      .returning({ id: t.staffUsers.id });
     await recordManualPayment(database.db, { receiptId: receipt!.id, method: "transfer", note: "Ref. 42", staffUserId: staff!.id });
     const timeline = await getReceiptTimeline(database.db, receipt!.id);
     expect(timeline.map((e) => [e.kind, e.action])).toEqual([
@@ -119,6 +125,12 @@ describe("getReceiptTimeline", () => {
     ]);
     expect(timeline[2]).toMatchObject({ source: "staff", staffName: "Pablo", detail: { method: "transfer", note: "Ref. 42" } });
     const page = await getDashboardReceipt(database.db, receipt!.id);
-    expect(page).toMatchObject({ status: "paid", paidMethod: "transfer", attempts: [{ provider: "manual", method: "transfer", status: "succeeded" }], refunds: [], attention: [] });
+    expect(page).toMatchObject({
+      status: "paid",
+      paidMethod: "transfer",
+      attempts: [{ provider: "manual", method: "transfer", status: "succeeded" }],
+      refunds: [],
+      attention: [],
+    });
   });
 });

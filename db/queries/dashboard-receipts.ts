@@ -263,7 +263,15 @@ export type TimelineEntry = {
  * and the e-mails about it. One query, so the three sources interleave by timestamp.
  */
 export async function getReceiptTimeline(db: DbOrTx, receiptId: string): Promise<TimelineEntry[]> {
-  const rows = await queryRows<{ kind: TimelineEntry["kind"]; at: Date | string; action: string; source: string; staff_name: string | null; detail: Record<string, unknown> | null; seq: string }>(
+  const rows = await queryRows<{
+    kind: TimelineEntry["kind"];
+    at: Date | string;
+    action: string;
+    source: string;
+    staff_name: string | null;
+    detail: Record<string, unknown> | null;
+    seq: string;
+  }>(
     db,
     sql`
       select 'audit' as kind, 1 as rank, e.occurred_at as at, e.action, e.source::text as source, u.name as staff_name, e.data as detail,

@@ -35,7 +35,9 @@ export async function listDashboardStudents(db: DbOrTx, params: { q?: string; af
   const search = searchCondition(params.q);
   if (search) conditions.push(search);
   if (params.after) {
-    conditions.push(sql`(${students.lastName}, ${students.firstName}, ${students.id}) > (${params.after.lastName}, ${params.after.firstName}, ${params.after.id}::uuid)`);
+    conditions.push(
+      sql`(${students.lastName}, ${students.firstName}, ${students.id}) > (${params.after.lastName}, ${params.after.firstName}, ${params.after.id}::uuid)`,
+    );
   }
   const rows = await db
     .select({
@@ -45,7 +47,10 @@ export async function listDashboardStudents(db: DbOrTx, params: { q?: string; af
       email: students.email,
       documentNumber: students.documentNumber,
       phone: students.phone,
-      liveEnrollments: sql<number>`(select count(*)::int from ${enrollments} e where e.student_id = ${studentId} and e.status in ('pending_payment', 'confirmed'))`.mapWith(Number),
+      liveEnrollments:
+        sql<number>`(select count(*)::int from ${enrollments} e where e.student_id = ${studentId} and e.status in ('pending_payment', 'confirmed'))`.mapWith(
+          Number,
+        ),
       pendingReceipts: sql<number>`(select count(*)::int from ${receipts} r where r.student_id = ${studentId} and r.status = 'pending')`.mapWith(Number),
     })
     .from(students)

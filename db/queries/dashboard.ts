@@ -31,7 +31,9 @@ export async function getDashboardFigures(db: DbOrTx, timeZone: string, currency
     collected: string;
     payments: number;
     refunded: string;
-  }>(db, sql`
+  }>(
+    db,
+    sql`
     with bounds as (
       select (date_trunc('month', now() at time zone ${timeZone}) at time zone ${timeZone}) as month_start,
              (now() at time zone ${timeZone})::date as today
@@ -56,7 +58,8 @@ export async function getDashboardFigures(db: DbOrTx, timeZone: string, currency
     select b.status, b.count, b.amount::text, t.pending_amount::text, t.overdue_amount::text, t.overdue_count,
            t.collected::text, t.payments, r.refunded::text
     from totals t cross join refunded r left join by_status b on true
-  `);
+  `,
+  );
   const first = rows[0];
   return {
     currency,

@@ -25,7 +25,13 @@ export function markEnrollmentConfirmed(tx: DbOrTx, id: string, from: Status[], 
 }
 
 export function markEnrollmentCancelled(tx: DbOrTx, id: string, from: Status[], cancelled: { at: Date; reason: string }): Promise<boolean> {
-  return moveStatus(tx, id, from, { status: "cancelled", cancelledAt: cancelled.at, cancelReason: cancelled.reason, holdExpiresAt: null, updatedAt: cancelled.at });
+  return moveStatus(tx, id, from, {
+    status: "cancelled",
+    cancelledAt: cancelled.at,
+    cancelReason: cancelled.reason,
+    holdExpiresAt: null,
+    updatedAt: cancelled.at,
+  });
 }
 
 export function markEnrollmentWithdrawn(tx: DbOrTx, id: string, from: Status[], withdrawn: { at: Date; reason: string }): Promise<boolean> {
@@ -33,7 +39,12 @@ export function markEnrollmentWithdrawn(tx: DbOrTx, id: string, from: Status[], 
 }
 
 /** Back to (or on to) pending payment, holding a seat until `holdExpiresAt`; a past cancellation is cleared. */
-export function markEnrollmentHoldingSeat(tx: DbOrTx, id: string, from: Status[], hold: { at: Date; holdExpiresAt: Date; clearCancellation: boolean }): Promise<boolean> {
+export function markEnrollmentHoldingSeat(
+  tx: DbOrTx,
+  id: string,
+  from: Status[],
+  hold: { at: Date; holdExpiresAt: Date; clearCancellation: boolean },
+): Promise<boolean> {
   return moveStatus(tx, id, from, {
     status: "pending_payment",
     holdExpiresAt: hold.holdExpiresAt,

@@ -45,7 +45,10 @@ function pendingMonthly(period: string): SQL {
 }
 
 export async function countPendingMonthlyReceipts(db: DbOrTx, period: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(receipts).where(pendingMonthly(period));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(receipts)
+    .where(pendingMonthly(period));
   return row?.n ?? 0;
 }
 
@@ -157,16 +160,20 @@ export async function nextBulkSendReceipts(db: DbOrTx, send: { id: string; perio
 }
 
 /** Revokes the live links of these receipts (one statement) and stores the new ones (one statement). */
-export async function replacePaymentLinks(
-  tx: DbOrTx,
-  links: { receiptId: string; tokenHash: string; expiresAt: Date }[],
-  now: Date,
-): Promise<void> {
+export async function replacePaymentLinks(tx: DbOrTx, links: { receiptId: string; tokenHash: string; expiresAt: Date }[], now: Date): Promise<void> {
   if (links.length === 0) return;
   await tx
     .update(paymentLinks)
     .set({ revokedAt: now })
-    .where(and(inArray(paymentLinks.receiptId, links.map((l) => l.receiptId)), isNull(paymentLinks.revokedAt)));
+    .where(
+      and(
+        inArray(
+          paymentLinks.receiptId,
+          links.map((l) => l.receiptId),
+        ),
+        isNull(paymentLinks.revokedAt),
+      ),
+    );
   await tx.insert(paymentLinks).values(links);
 }
 
@@ -185,11 +192,7 @@ export type NewBulkMessage = {
 /** Inserts a chunk of messages in one statement; a dedupe key already stored is skipped. Returns the new ids by receipt. */
 export async function insertBulkMessages(tx: DbOrTx, rows: NewBulkMessage[]): Promise<{ id: string; receiptId: string | null }[]> {
   if (rows.length === 0) return [];
-  return tx
-    .insert(messages)
-    .values(rows)
-    .onConflictDoNothing({ target: messages.dedupeKey })
-    .returning({ id: messages.id, receiptId: messages.receiptId });
+  return tx.insert(messages).values(rows).onConflictDoNothing({ target: messages.dedupeKey }).returning({ id: messages.id, receiptId: messages.receiptId });
 }
 
 export async function insertAuditLines(
@@ -197,7 +200,9 @@ export async function insertAuditLines(
   rows: { action: string; receiptId: string; staffUserId?: string | null; data: Record<string, unknown> }[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await tx.insert(auditEvents).values(rows.map((r) => ({ source: "system" as const, action: r.action, receiptId: r.receiptId, staffUserId: r.staffUserId ?? null, data: r.data })));
+  await tx
+    .insert(auditEvents)
+    .values(rows.map((r) => ({ source: "system" as const, action: r.action, receiptId: r.receiptId, staffUserId: r.staffUserId ?? null, data: r.data })));
 }
 
 export type BulkSendProgress = {
@@ -235,7 +240,12 @@ export async function listBulkSends(db: DbOrTx, limit = 20): Promise<BulkSendLis
   const counts = await db
     .select({ bulkSendId: messages.bulkSendId, status: messages.status, n: sql<number>`count(*)::int` })
     .from(messages)
-    .where(inArray(messages.bulkSendId, sends.map((s) => s.id)))
+    .where(
+      inArray(
+        messages.bulkSendId,
+        sends.map((s) => s.id),
+      ),
+    )
     .groupBy(messages.bulkSendId, messages.status);
   return sends.map((send) => {
     const by = (s: MessageStatus) => counts.find((c) => c.bulkSendId === send.id && c.status === s)?.n ?? 0;

@@ -86,10 +86,7 @@ export type ClaimedMessage = {
  * skipped, not waited for. While `sending`, next_attempt_at holds the lease's end: a row still
  * `sending` after it is taken as abandoned (see requeueAbandonedMessages).
  */
-export async function claimDueMessages(
-  db: DbOrTx,
-  params: { now?: Date; limit: number; leaseMs: number },
-): Promise<ClaimedMessage[]> {
+export async function claimDueMessages(db: DbOrTx, params: { now?: Date; limit: number; leaseMs: number }): Promise<ClaimedMessage[]> {
   const due = db.$with("due").as(
     db
       .select({ id: messages.id })
@@ -141,10 +138,7 @@ function claimed(claim: Claim) {
 }
 
 /** The SMTP server accepted it (or, without SMTP, it was stored only: `note` says so). */
-export async function markMessageSent(
-  db: DbOrTx,
-  params: Claim & { now?: Date; smtpMessageId: string | null; note?: string },
-): Promise<boolean> {
+export async function markMessageSent(db: DbOrTx, params: Claim & { now?: Date; smtpMessageId: string | null; note?: string }): Promise<boolean> {
   const rows = await db
     .update(messages)
     .set({
@@ -160,10 +154,7 @@ export async function markMessageSent(
 }
 
 /** A temporary failure: try again `delayMs` from now. */
-export async function markMessageRetry(
-  db: DbOrTx,
-  params: Claim & { now?: Date; delayMs: number; error: string },
-): Promise<boolean> {
+export async function markMessageRetry(db: DbOrTx, params: Claim & { now?: Date; delayMs: number; error: string }): Promise<boolean> {
   const rows = await db
     .update(messages)
     .set({ status: "queued", nextAttemptAt: later(params.now, params.delayMs), lastError: params.error })
@@ -174,21 +165,13 @@ export async function markMessageRetry(
 
 /** Given up: a permanent failure, or every attempt used. */
 export async function markMessageFailed(db: DbOrTx, params: Claim & { error: string }): Promise<boolean> {
-  const rows = await db
-    .update(messages)
-    .set({ status: "failed", lastError: params.error })
-    .where(claimed(params))
-    .returning({ id: messages.id });
+  const rows = await db.update(messages).set({ status: "failed", lastError: params.error }).where(claimed(params)).returning({ id: messages.id });
   return rows.length > 0;
 }
 
 /** The address is malformed or the server refused the recipient for good: never retried. */
 export async function markMessageInvalidAddress(db: DbOrTx, params: Claim & { error: string }): Promise<boolean> {
-  const rows = await db
-    .update(messages)
-    .set({ status: "invalid_address", lastError: params.error })
-    .where(claimed(params))
-    .returning({ id: messages.id });
+  const rows = await db.update(messages).set({ status: "invalid_address", lastError: params.error }).where(claimed(params)).returning({ id: messages.id });
   return rows.length > 0;
 }
 
@@ -196,10 +179,7 @@ export async function markMessageInvalidAddress(db: DbOrTx, params: Claim & { er
  * Staff's "send again" for a failed or invalid-address message (e.g. after the payer's address was
  * corrected): back to the queue with its attempts reset, optionally to a new address.
  */
-export async function requeueMessage(
-  db: DbOrTx,
-  params: { id: string; now?: Date; toAddress?: string },
-): Promise<boolean> {
+export async function requeueMessage(db: DbOrTx, params: { id: string; now?: Date; toAddress?: string }): Promise<boolean> {
   const rows = await db
     .update(messages)
     .set({
@@ -255,7 +235,9 @@ export async function listMessagesForReceipt(db: DbOrTx, receiptId: string): Pro
 export async function getMessage(
   db: DbOrTx,
   id: string,
-): Promise<(MessageSummary & { bodyText: string; bodyHtml: string | null; dedupeKey: string; receiptId: string | null; enrollmentId: string | null }) | undefined> {
+): Promise<
+  (MessageSummary & { bodyText: string; bodyHtml: string | null; dedupeKey: string; receiptId: string | null; enrollmentId: string | null }) | undefined
+> {
   const [row] = await db
     .select({
       ...summaryColumns,

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQLWrapper } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { param, patchSet, prepared } from "./prepared";
 import { attentionItems, attentionKind, paymentAttempts, providerEvents, receipts, refunds } from "@/db/schema";
@@ -70,7 +70,11 @@ const lockedReceiptColumns = {
 /** Locks the receipt row for the rest of the transaction. Always lock the receipt before its attempts. */
 export async function lockReceipt(tx: DbOrTx, receiptId: string) {
   const statement = prepared(tx, "receipt_lock", (db) =>
-    db.select(lockedReceiptColumns).from(receipts).where(eq(receipts.id, sql.placeholder("id"))).for("update"),
+    db
+      .select(lockedReceiptColumns)
+      .from(receipts)
+      .where(eq(receipts.id, sql.placeholder("id")))
+      .for("update"),
   );
   const [row] = await statement.execute({ id: receiptId });
   return row;
@@ -137,11 +141,19 @@ export type LockedAttempt = NonNullable<Awaited<ReturnType<typeof lockAttempt>>>
 export async function updateAttempt(
   tx: DbOrTx,
   id: string,
-  patch: Partial<Pick<typeof paymentAttempts.$inferInsert, "status" | "providerRef" | "providerPaymentRef" | "failureCode" | "failureMessage" | "finalizedBy" | "finalizedAt">>,
+  patch: Partial<
+    Pick<
+      typeof paymentAttempts.$inferInsert,
+      "status" | "providerRef" | "providerPaymentRef" | "failureCode" | "failureMessage" | "finalizedBy" | "finalizedAt"
+    >
+  >,
 ): Promise<void> {
   const { set, values, key } = patchSet({ ...patch, updatedAt: new Date() });
   const statement = prepared(tx, `attempt_update:${key}`, (db) =>
-    db.update(paymentAttempts).set(set).where(eq(paymentAttempts.id, sql.placeholder("id"))),
+    db
+      .update(paymentAttempts)
+      .set(set)
+      .where(eq(paymentAttempts.id, sql.placeholder("id"))),
   );
   await statement.execute({ ...values, id });
 }

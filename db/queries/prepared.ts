@@ -66,4 +66,3 @@ export function patchSet<K extends string>(patch: Partial<Record<K, unknown>>) {
   }
   return { set, values, key: key.join(",") };
 }
-

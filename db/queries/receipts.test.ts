@@ -1,7 +1,7 @@
 // Receipt numbers under concurrency, on a real PostgreSQL server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/scripts/testing/postgres";
-import { openDatabase, type Database } from "../client";
+import type { Database } from "../client";
 import { allocateReceiptNumbers } from "./receipts";
 
 let database: Database;

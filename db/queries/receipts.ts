@@ -54,9 +54,10 @@ export async function getReceiptForPayment(db: DbOrTx, receiptId: string) {
       payerName: receipts.payerName,
       paidAt: receipts.paidAt,
       /** Set while an enrollment holds its seat for this payment. */
-      holdExpiresAt: sql<Date | null>`(select ${enrollments.holdExpiresAt} from ${enrollments} where ${enrollments.id} = ${receipts.enrollmentId} and ${enrollments.status} = 'pending_payment')`.mapWith(
-        (value: string | Date | null) => (value === null ? null : new Date(value)),
-      ),
+      holdExpiresAt:
+        sql<Date | null>`(select ${enrollments.holdExpiresAt} from ${enrollments} where ${enrollments.id} = ${receipts.enrollmentId} and ${enrollments.status} = 'pending_payment')`.mapWith(
+          (value: string | Date | null) => (value === null ? null : new Date(value)),
+        ),
     })
     .from(receipts)
     .where(eq(receipts.id, receiptId));
@@ -67,7 +68,13 @@ export type ReceiptForPayment = NonNullable<Awaited<ReturnType<typeof getReceipt
 
 export async function getAttemptForReturn(db: DbOrTx, attemptId: string) {
   const [row] = await db
-    .select({ id: paymentAttempts.id, receiptId: paymentAttempts.receiptId, status: paymentAttempts.status, method: paymentAttempts.method, mode: paymentAttempts.mode })
+    .select({
+      id: paymentAttempts.id,
+      receiptId: paymentAttempts.receiptId,
+      status: paymentAttempts.status,
+      method: paymentAttempts.method,
+      mode: paymentAttempts.mode,
+    })
     .from(paymentAttempts)
     .where(eq(paymentAttempts.id, attemptId));
   return row;
@@ -109,7 +116,14 @@ export async function getReceiptWithPayments(db: DbOrTx, receiptId: string) {
       .where(eq(paymentAttempts.receiptId, receiptId))
       .orderBy(paymentAttempts.createdAt),
     db
-      .select({ id: refunds.id, amount: refunds.amount, currency: refunds.currency, status: refunds.status, createdAt: refunds.createdAt, completedAt: refunds.completedAt })
+      .select({
+        id: refunds.id,
+        amount: refunds.amount,
+        currency: refunds.currency,
+        status: refunds.status,
+        createdAt: refunds.createdAt,
+        completedAt: refunds.completedAt,
+      })
       .from(refunds)
       .where(eq(refunds.receiptId, receiptId))
       .orderBy(refunds.createdAt),
@@ -150,7 +164,11 @@ export async function listReceipts(db: DbOrTx, filter: ReceiptListFilter) {
 // the status it moves from, so a row that moved meanwhile is left alone.
 
 /** pending (or cancelled, for a late payment accepted by policy) → paid. */
-export async function markReceiptPaid(tx: DbOrTx, id: string, paid: { paidAt: Date; paidMethod: NonNullable<typeof receipts.$inferInsert.paidMethod>; paidAttemptId: string }): Promise<void> {
+export async function markReceiptPaid(
+  tx: DbOrTx,
+  id: string,
+  paid: { paidAt: Date; paidMethod: NonNullable<typeof receipts.$inferInsert.paidMethod>; paidAttemptId: string },
+): Promise<void> {
   const statement = prepared(tx, "receipt_paid", (db) =>
     db
       .update(receipts)
@@ -161,7 +179,11 @@ export async function markReceiptPaid(tx: DbOrTx, id: string, paid: { paidAt: Da
 }
 
 /** paid or partially refunded → partially refunded or refunded, with the total returned so far. */
-export async function markReceiptRefunded(tx: DbOrTx, id: string, refunded: { status: "partially_refunded" | "refunded"; refundedAmount: number }): Promise<void> {
+export async function markReceiptRefunded(
+  tx: DbOrTx,
+  id: string,
+  refunded: { status: "partially_refunded" | "refunded"; refundedAmount: number },
+): Promise<void> {
   await tx
     .update(receipts)
     .set({ status: refunded.status, refundedAmount: refunded.refundedAmount, updatedAt: new Date() })

@@ -45,7 +45,16 @@ export async function messageExists(db: DbOrTx, dedupeKey: string): Promise<bool
   return row !== undefined;
 }
 
-export type NewlyOverdue = { id: string; number: string; studentId: string; payerName: string; concept: string; amount: number; currency: string; dueDate: string };
+export type NewlyOverdue = {
+  id: string;
+  number: string;
+  studentId: string;
+  payerName: string;
+  concept: string;
+  amount: number;
+  currency: string;
+  dueDate: string;
+};
 
 /** Marks pending receipts due on or before `dueBy` overdue (once: overdue_at stays), in one statement. */
 export async function markOverdue(tx: DbOrTx, params: { dueBy: string; at: Date }): Promise<NewlyOverdue[]> {
@@ -83,7 +92,9 @@ export async function hasOtherOverdueReceipt(db: DbOrTx, params: { studentId: st
   const [stillOverdue] = await db
     .select({ id: receipts.id })
     .from(receipts)
-    .where(and(eq(receipts.studentId, params.studentId), eq(receipts.status, "pending"), isNotNull(receipts.overdueAt), ne(receipts.id, params.exceptReceiptId)))
+    .where(
+      and(eq(receipts.studentId, params.studentId), eq(receipts.status, "pending"), isNotNull(receipts.overdueAt), ne(receipts.id, params.exceptReceiptId)),
+    )
     .limit(1);
   return stillOverdue !== undefined;
 }

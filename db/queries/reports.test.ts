@@ -43,11 +43,23 @@ beforeAll(async () => {
   const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_reports");
   database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
   await database.migrate();
-  const [student] = await database.db.insert(t.students).values({ firstName: "Ana", lastName: "Pérez", email: "ana@correo.test" }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Ana", lastName: "Pérez", email: "ana@correo.test" })
+    .returning({ id: t.students.id });
   studentId = student!.id;
   const [course] = await database.db
     .insert(t.courses)
-    .values({ code: "ING-R", name: "Inglés", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 100, enrollmentFee: 5000, monthlyFee: 9000, status: "open" })
+    .values({
+      code: "ING-R",
+      name: "Inglés",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity: 100,
+      enrollmentFee: 5000,
+      monthlyFee: 9000,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   courseId = course!.id;
 });
@@ -122,7 +134,10 @@ describe("getEnrollmentFunnel", () => {
       .values(Array.from({ length: 6 }, (_, i) => ({ firstName: `Alumno${i}`, lastName: "Funnel", email: `f${i}@correo.test` })))
       .returning({ id: t.students.id });
     const enroll = async (i: number, createdAt: string, status: (typeof t.enrollmentStatus.enumValues)[number]) => {
-      const [row] = await database.db.insert(t.enrollments).values({ studentId: students[i]!.id, courseId, status, createdAt: new Date(createdAt) }).returning({ id: t.enrollments.id });
+      const [row] = await database.db
+        .insert(t.enrollments)
+        .values({ studentId: students[i]!.id, courseId, status, createdAt: new Date(createdAt) })
+        .returning({ id: t.enrollments.id });
       return row!.id;
     };
     // In range (1–30 September, Madrid): 00:10 on 1 September in Madrid is 22:10 UTC on 31 August.
@@ -134,9 +149,25 @@ describe("getEnrollmentFunnel", () => {
     await enroll(4, "2026-08-31T21:59:00Z", "cancelled");
     await enroll(5, "2026-09-30T22:00:00Z", "confirmed");
     await receipt({ amount: 5_000, kind: "enrollment", enrollmentId: paidOne, status: "paid", paidAt: new Date("2026-09-01T10:00:00Z"), paidMethod: "bizum" });
-    await receipt({ amount: 5_000, kind: "enrollment", enrollmentId: refundedOne, status: "refunded", refundedAmount: 5_000, paidAt: new Date("2026-09-11T10:00:00Z"), paidMethod: "stripe" });
+    await receipt({
+      amount: 5_000,
+      kind: "enrollment",
+      enrollmentId: refundedOne,
+      status: "refunded",
+      refundedAmount: 5_000,
+      paidAt: new Date("2026-09-11T10:00:00Z"),
+      paidMethod: "stripe",
+    });
     // A paid monthly receipt is not the enrollment's payment.
-    await receipt({ amount: 9_000, kind: "monthly", period: "2026-09", enrollmentId: unpaid, status: "paid", paidAt: new Date("2026-09-30T10:00:00Z"), paidMethod: "cash" });
+    await receipt({
+      amount: 9_000,
+      kind: "monthly",
+      period: "2026-09",
+      enrollmentId: unpaid,
+      status: "paid",
+      paidAt: new Date("2026-09-30T10:00:00Z"),
+      paidMethod: "cash",
+    });
 
     expect(await getEnrollmentFunnel(database.db, { timeZone, from: "2026-09-01", to: "2026-09-30" })).toEqual({ started: 4, paid: 2, cancelled: 1 });
     expect(await getEnrollmentFunnel(database.db, { timeZone, from: "2026-08-31", to: "2026-08-31" })).toEqual({ started: 1, paid: 0, cancelled: 1 });

@@ -56,7 +56,10 @@ export async function getCollectedByMonth(db: DbOrTx, params: { timeZone: string
 
 /** "2026-11" and the months before it, oldest first. */
 export function monthsUpTo(now: Date, timeZone: string, count: number): string[] {
-  const [year, month] = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" }).format(now).split("-").map(Number) as [number, number];
+  const [year, month] = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" }).format(now).split("-").map(Number) as [
+    number,
+    number,
+  ];
   return Array.from({ length: count }, (_, i) => {
     const index = year * 12 + (month - 1) - (count - 1 - i);
     return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;

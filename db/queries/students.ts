@@ -13,7 +13,15 @@ export async function lockStudentDocument(tx: DbOrTx, documentNumber: string): P
 /** Every student holding this document number (whatever its type), oldest first. */
 export async function findStudentsByDocument(tx: DbOrTx, documentNumber: string) {
   return tx
-    .select({ id: students.id, firstName: students.firstName, lastName: students.lastName, email: students.email, phone: students.phone, birthDate: students.birthDate, city: students.city })
+    .select({
+      id: students.id,
+      firstName: students.firstName,
+      lastName: students.lastName,
+      email: students.email,
+      phone: students.phone,
+      birthDate: students.birthDate,
+      city: students.city,
+    })
     .from(students)
     .where(eq(students.documentNumber, documentNumber))
     .orderBy(asc(students.createdAt), asc(students.id));

@@ -35,7 +35,10 @@ export const courses = pgTable(
     check("courses_fees_check", sql`${t.enrollmentFee} >= 0 and ${t.monthlyFee} >= 0`),
     check("courses_currency_check", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("courses_dates_check", sql`${t.endDate} >= ${t.startDate}`),
-    check("courses_ages_check", sql`(${t.minAge} is null or ${t.minAge} between 0 and 120) and (${t.maxAge} is null or ${t.maxAge} between 0 and 120) and (${t.minAge} is null or ${t.maxAge} is null or ${t.minAge} <= ${t.maxAge})`),
+    check(
+      "courses_ages_check",
+      sql`(${t.minAge} is null or ${t.minAge} between 0 and 120) and (${t.maxAge} is null or ${t.maxAge} between 0 and 120) and (${t.minAge} is null or ${t.maxAge} is null or ${t.minAge} <= ${t.maxAge})`,
+    ),
   ],
 );
 
@@ -72,7 +75,9 @@ export const enrollments = pgTable(
       .on(t.studentId, t.courseId)
       .where(sql`${t.status} in ('pending_payment', 'confirmed', 'waitlisted')`),
     index("enrollments_course_status_idx").on(t.courseId, t.status),
-    index("enrollments_hold_idx").on(t.holdExpiresAt).where(sql`${t.status} = 'pending_payment'`),
+    index("enrollments_hold_idx")
+      .on(t.holdExpiresAt)
+      .where(sql`${t.status} = 'pending_payment'`),
     check(
       "enrollments_discount_check",
       sql`(${t.discountKind} is null and ${t.discountValue} is null)

@@ -1,16 +1,7 @@
 // Tries to pay (attempts), the provider's webhook inbox, refunds and the "needs attention" list.
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import {
-  attemptStatus,
-  attentionKind,
-  auditSource,
-  eventOutcome,
-  paymentMethod,
-  provider,
-  providerMode,
-  refundStatus,
-} from "./enums";
+import { attemptStatus, attentionKind, auditSource, eventOutcome, paymentMethod, provider, providerMode, refundStatus } from "./enums";
 import { staffUsers } from "./people";
 import { receipts } from "./receipts";
 
@@ -66,10 +57,7 @@ export const providerEvents = pgTable(
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [
-    uniqueIndex("provider_events_event_key").on(t.provider, t.eventId),
-    index("provider_events_attempt_idx").on(t.attemptId),
-  ],
+  (t) => [uniqueIndex("provider_events_event_key").on(t.provider, t.eventId), index("provider_events_attempt_idx").on(t.attemptId)],
 );
 
 export const refunds = pgTable(
@@ -116,7 +104,9 @@ export const attentionItems = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("attention_items_open_idx").on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+    index("attention_items_open_idx")
+      .on(t.createdAt)
+      .where(sql`${t.resolvedAt} is null`),
     // One item per cause: replays of the same event do not pile up.
     uniqueIndex("attention_items_cause_key").on(t.kind, t.attemptId, t.providerEventId),
   ],

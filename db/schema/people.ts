@@ -18,10 +18,7 @@ export const staffUsers = pgTable(
     /** Set for a password someone else chose (a first admin, a reset): changed at the next sign-in. */
     mustChangePassword: boolean().notNull().default(false),
   },
-  (t) => [
-    uniqueIndex("staff_users_email_key").on(sql`lower(${t.email})`),
-    check("staff_users_email_check", sql`${t.email} like '%_@_%'`),
-  ],
+  (t) => [uniqueIndex("staff_users_email_key").on(sql`lower(${t.email})`), check("staff_users_email_check", sql`${t.email} like '%_@_%'`)],
 );
 
 export const students = pgTable(

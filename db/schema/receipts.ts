@@ -55,7 +55,9 @@ export const receipts = pgTable(
   (t) => [
     uniqueIndex("receipts_series_key").on(t.seriesYear, t.seriesNumber),
     uniqueIndex("receipts_enrollment_period_key").on(t.enrollmentId, t.period),
-    uniqueIndex("receipts_enrollment_fee_key").on(t.enrollmentId).where(sql`${t.kind} = 'enrollment'`),
+    uniqueIndex("receipts_enrollment_fee_key")
+      .on(t.enrollmentId)
+      .where(sql`${t.kind} = 'enrollment'`),
     index("receipts_status_due_idx").on(t.status, t.dueDate),
     index("receipts_student_idx").on(t.studentId),
     index("receipts_issued_idx").on(t.issuedAt, t.id),
@@ -83,5 +85,9 @@ export const paymentLinks = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("payment_links_live_key").on(t.receiptId).where(sql`${t.revokedAt} is null`)],
+  (t) => [
+    uniqueIndex("payment_links_live_key")
+      .on(t.receiptId)
+      .where(sql`${t.revokedAt} is null`),
+  ],
 );

@@ -36,7 +36,9 @@ export const messages = pgTable(
     sentAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    index("messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    index("messages_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'queued'`),
     index("messages_receipt_idx").on(t.receiptId),
     index("messages_bulk_send_idx").on(t.bulkSendId, t.status),
   ],
@@ -161,7 +163,10 @@ export const webhookEndpoints = pgTable("webhook_endpoints", {
   url: text().notNull(),
   /** HMAC key, encrypted with APP_ENCRYPTION_KEY. */
   secretEncrypted: text().notNull(),
-  events: text().array().notNull().default(sql`'{}'::text[]`),
+  events: text()
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
@@ -186,6 +191,8 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex("webhook_deliveries_dedupe_key").on(t.endpointId, t.dedupeKey),
-    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );

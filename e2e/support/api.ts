@@ -36,7 +36,9 @@ export async function createReceipt(options: { amount: number; concept?: string;
 /** The receipt as our books have it: status, attempts in order, and webhook deliveries stored. */
 export async function receiptState(receiptId: string) {
   const [receipt] = await rows<{ status: string; refunded_amount: number }>(`select status, refunded_amount from receipts where id = $1`, [receiptId]);
-  const attempts = await rows<{ method: string; status: string }>(`select method, status from payment_attempts where receipt_id = $1 order by created_at`, [receiptId]);
+  const attempts = await rows<{ method: string; status: string }>(`select method, status from payment_attempts where receipt_id = $1 order by created_at`, [
+    receiptId,
+  ]);
   const [events] = await rows<{ n: number }>(
     `select count(*)::int as n from provider_events e join payment_attempts a on a.id = e.attempt_id
      where a.receipt_id = $1 and e.event_id not like 'lookup:%' and e.event_id not like 'refund:%'`,

@@ -36,28 +36,56 @@ export function redsysParams(order: string, overrides: Record<string, string> = 
     ...overrides,
   };
 }
-export function redsysNotification(params: Record<string, string>, options: { signOrder?: string; version?: string; secret?: string; rawParams?: string } = {}): Delivery {
+export function redsysNotification(
+  params: Record<string, string>,
+  options: { signOrder?: string; version?: string; secret?: string; rawParams?: string } = {},
+): Delivery {
   const merchantParameters = options.rawParams ?? encodeParameters(params);
   const signature = signForNotification(options.secret ?? sandboxCredentials.redsysSecretKey, options.signOrder ?? params.Ds_Order ?? "", merchantParameters);
   return {
     path: "redsys",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ Ds_SignatureVersion: options.version ?? "HMAC_SHA256_V1", Ds_MerchantParameters: merchantParameters, Ds_Signature: signature }).toString(),
+    body: new URLSearchParams({
+      Ds_SignatureVersion: options.version ?? "HMAC_SHA256_V1",
+      Ds_MerchantParameters: merchantParameters,
+      Ds_Signature: signature,
+    }).toString(),
   };
 }
 
 // --- Stripe ---------------------------------------------------------------------------------
 export function stripeEvent(type: string, object: Record<string, unknown>) {
-  return JSON.stringify({ id: `evt_test_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", type, created: Math.floor(Date.now() / 1000), data: { object } });
+  return JSON.stringify({
+    id: `evt_test_${crypto.randomUUID().replace(/-/g, "")}`,
+    object: "event",
+    type,
+    created: Math.floor(Date.now() / 1000),
+    data: { object },
+  });
 }
 export function stripeSession(sessionId: string, amount = 10000, currency = "eur") {
-  return { id: sessionId, object: "checkout.session", payment_status: "paid", status: "complete", amount_total: amount, currency, payment_intent: `pi_${sessionId.slice(-12)}` };
+  return {
+    id: sessionId,
+    object: "checkout.session",
+    payment_status: "paid",
+    status: "complete",
+    amount_total: amount,
+    currency,
+    payment_intent: `pi_${sessionId.slice(-12)}`,
+  };
 }
-export function stripeDelivery(payload: string, options: { secret?: string; timestamp?: number; tamper?: (p: string) => string; header?: string } = {}): Delivery {
+export function stripeDelivery(
+  payload: string,
+  options: { secret?: string; timestamp?: number; tamper?: (p: string) => string; header?: string } = {},
+): Delivery {
   const header =
     options.header ??
     stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? sandboxCredentials.stripeWebhookSecret, timestamp: options.timestamp });
-  return { path: "stripe", headers: { "content-type": "application/json", "stripe-signature": header }, body: options.tamper ? options.tamper(payload) : payload };
+  return {
+    path: "stripe",
+    headers: { "content-type": "application/json", "stripe-signature": header },
+    body: options.tamper ? options.tamper(payload) : payload,
+  };
 }
 
 // --- PayPal ---------------------------------------------------------------------------------
@@ -65,11 +93,22 @@ export function paypalCapture(orderId: string, value = "100.00", currency = "EUR
   return JSON.stringify({
     id: `WH-${crypto.randomUUID()}`,
     event_type: "PAYMENT.CAPTURE.COMPLETED",
-    resource: { id: `CAP-${crypto.randomUUID().slice(0, 8)}`, status: "COMPLETED", amount: { currency_code: currency, value }, supplementary_data: { related_ids: { order_id: orderId } } },
+    resource: {
+      id: `CAP-${crypto.randomUUID().slice(0, 8)}`,
+      status: "COMPLETED",
+      amount: { currency_code: currency, value },
+      supplementary_data: { related_ids: { order_id: orderId } },
+    },
   });
 }
-export async function paypalDelivery(body: string, options: { webhookId?: string; transmissionTime?: string; headers?: Record<string, string>; sendBody?: string } = {}): Promise<Delivery> {
-  const signed = await fetch(`${sandbox}/_control/paypal/sign`, { method: "POST", body: JSON.stringify({ body, webhookId: options.webhookId, transmissionTime: options.transmissionTime }) });
+export async function paypalDelivery(
+  body: string,
+  options: { webhookId?: string; transmissionTime?: string; headers?: Record<string, string>; sendBody?: string } = {},
+): Promise<Delivery> {
+  const signed = await fetch(`${sandbox}/_control/paypal/sign`, {
+    method: "POST",
+    body: JSON.stringify({ body, webhookId: options.webhookId, transmissionTime: options.transmissionTime }),
+  });
   const { headers } = (await signed.json()) as { headers: Record<string, string> };
   return { path: "paypal", headers: { "content-type": "application/json", ...headers, ...options.headers }, body: options.sendBody ?? body };
 }

@@ -40,7 +40,10 @@ beforeAll(async () => {
   const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_admin_settings");
   database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
   await database.migrate();
-  const [admin] = await database.db.insert(t.staffUsers).values({ email: "admin@settings.test", name: "Ada Admin", passwordHash: "x", role: "admin" }).returning({ id: t.staffUsers.id });
+  const [admin] = await database.db
+    .insert(t.staffUsers)
+    .values({ email: "admin@settings.test", name: "Ada Admin", passwordHash: "x", role: "admin" })
+    .returning({ id: t.staffUsers.id });
   adminId = admin!.id;
 });
 afterAll(async () => {
@@ -83,14 +86,23 @@ describe("provider credentials", () => {
     const [row] = await database.db.select({ updatedBy: t.settings.updatedBy }).from(t.settings).where(eq(t.settings.key, providerCredentialsKey));
     expect(row?.updatedBy).toBe(adminId);
     // The save rebuilt this process's providers: stored wins over STRIPE_SECRET_KEY.
-    expect(currentPaymentsConfig().stripe).toMatchObject({ secretKey: storedStripeKey, webhookSecret: storedWebhookSecret, apiBase: sandbox.urls.stripe, mode: "sandbox" });
+    expect(currentPaymentsConfig().stripe).toMatchObject({
+      secretKey: storedStripeKey,
+      webhookSecret: storedWebhookSecret,
+      apiBase: sandbox.urls.stripe,
+      mode: "sandbox",
+    });
     expect(paymentProvider("stripe").mode).toBe("sandbox");
     // PayPal and Redsys were not saved: still the environment's.
     expect(currentPaymentsConfig().paypal?.clientId).toBe(sandboxCredentials.paypalClientId);
   });
 
   it("keep a saved secret when the form leaves it empty, and audit only what changed", async () => {
-    const outcome = await saveProviderCredentials(database.db, { provider: "stripe", staffUserId: adminId, form: { mode: "sandbox", apiBase: `${sandbox.urls.stripe}/`, secretKey: undefined, webhookSecret: undefined } });
+    const outcome = await saveProviderCredentials(database.db, {
+      provider: "stripe",
+      staffUserId: adminId,
+      form: { mode: "sandbox", apiBase: `${sandbox.urls.stripe}/`, secretKey: undefined, webhookSecret: undefined },
+    });
     expect(outcome).toEqual({ ok: true, changes: [{ field: "apiBase", from: sandbox.urls.stripe, to: `${sandbox.urls.stripe}/` }] });
     expect(currentPaymentsConfig().stripe?.secretKey).toBe(storedStripeKey);
   });
@@ -125,11 +137,23 @@ describe("provider credentials", () => {
   });
 
   it("refuse a save without a secret, a sandbox without its address, or a key of the other mode", async () => {
-    const noSecret = await saveProviderCredentials(database.db, { provider: "paypal", staffUserId: adminId, form: { mode: "test", apiBase: undefined, sdkBase: undefined, clientId: "abc", clientSecret: undefined, webhookId: undefined } });
+    const noSecret = await saveProviderCredentials(database.db, {
+      provider: "paypal",
+      staffUserId: adminId,
+      form: { mode: "test", apiBase: undefined, sdkBase: undefined, clientId: "abc", clientSecret: undefined, webhookId: undefined },
+    });
     expect(noSecret).toEqual({ ok: false, error: "invalid", fields: { clientSecret: "secretRequired" } });
-    const noBase = await saveProviderCredentials(database.db, { provider: "redsys", staffUserId: adminId, form: { mode: "sandbox", baseUrl: undefined, merchantCode: "1", terminal: "1", secretKey: sandboxCredentials.redsysSecretKey } });
+    const noBase = await saveProviderCredentials(database.db, {
+      provider: "redsys",
+      staffUserId: adminId,
+      form: { mode: "sandbox", baseUrl: undefined, merchantCode: "1", terminal: "1", secretKey: sandboxCredentials.redsysSecretKey },
+    });
     expect(noBase).toEqual({ ok: false, error: "invalid", fields: { baseUrl: "baseUrlRequired" } });
-    const wrongMode = await saveProviderCredentials(database.db, { provider: "stripe", staffUserId: adminId, form: { mode: "live", apiBase: undefined, secretKey: "sk_test_abc", webhookSecret: undefined } });
+    const wrongMode = await saveProviderCredentials(database.db, {
+      provider: "stripe",
+      staffUserId: adminId,
+      form: { mode: "live", apiBase: undefined, secretKey: "sk_test_abc", webhookSecret: undefined },
+    });
     expect(wrongMode).toEqual({ ok: false, error: "invalid", fields: { secretKey: "stripeKeyMode" } });
     // Nothing was written.
     expect(await settingsText()).not.toContain("payment_providers");
@@ -144,18 +168,55 @@ describe("form validation", () => {
 
   it("answers one code per field", () => {
     expect(
-      codes(academyFormSchema, { name: "", legalName: "Sol SL", taxId: "B-12$", address: "", postcode: "", city: "", email: "nope", phone: "", website: "ftp://x", timeZone: "Mars/Base" }),
+      codes(academyFormSchema, {
+        name: "",
+        legalName: "Sol SL",
+        taxId: "B-12$",
+        address: "",
+        postcode: "",
+        city: "",
+        email: "nope",
+        phone: "",
+        website: "ftp://x",
+        timeZone: "Mars/Base",
+      }),
     ).toEqual({ name: "required", taxId: "taxId", email: "email", website: "url", timeZone: "timeZone" });
     expect(codes(stripeFormSchema, { mode: "test", secretKey: "pk_test_123" })).toEqual({ secretKey: "stripeKey" });
-    expect(codes(redsysFormSchema, { mode: "test", merchantCode: "12a", terminal: "1a", secretKey: "c2hvcnQ=" })).toEqual({ merchantCode: "merchantCode", terminal: "terminal", secretKey: "redsysSecret" });
-    expect(codes(policiesFormSchema, { onPaymentFailure: "keep_hold", holdRedsys: "", holdBizum: "4", holdStripe: "2000", holdPaypal: "1.5" })).toEqual({ holdRedsys: "required", holdBizum: "tooSmall", holdStripe: "tooBig", holdPaypal: "integer" });
+    expect(codes(redsysFormSchema, { mode: "test", merchantCode: "12a", terminal: "1a", secretKey: "c2hvcnQ=" })).toEqual({
+      merchantCode: "merchantCode",
+      terminal: "terminal",
+      secretKey: "redsysSecret",
+    });
+    expect(codes(policiesFormSchema, { onPaymentFailure: "keep_hold", holdRedsys: "", holdBizum: "4", holdStripe: "2000", holdPaypal: "1.5" })).toEqual({
+      holdRedsys: "required",
+      holdBizum: "tooSmall",
+      holdStripe: "tooBig",
+      holdPaypal: "integer",
+    });
     expect(codes(remindersFormSchema, { offsetsDays: "-3, x", overdueAfterDays: "1" })).toEqual({ offsetsDays: "offsets" });
   });
 
   it("normalises what it accepts", () => {
-    const parsed = academyFormSchema.parse({ name: " Sol ", legalName: "Sol SL", taxId: "b-1234567 8", address: "", postcode: "", city: "", email: "a@b.es", phone: "", website: "", timeZone: "Europe/Madrid" });
+    const parsed = academyFormSchema.parse({
+      name: " Sol ",
+      legalName: "Sol SL",
+      taxId: "b-1234567 8",
+      address: "",
+      postcode: "",
+      city: "",
+      email: "a@b.es",
+      phone: "",
+      website: "",
+      timeZone: "Europe/Madrid",
+    });
     expect(parsed).toMatchObject({ name: "Sol", taxId: "B12345678" });
-    expect(remindersFormSchema.parse({ enabled: "on", offsetsDays: "7, -3 0", overdueAfterDays: "2" })).toEqual({ enabled: true, offsetsDays: [-3, 0, 7], overdueAfterDays: 2, notifyStaff: false, suspendCampus: false });
+    expect(remindersFormSchema.parse({ enabled: "on", offsetsDays: "7, -3 0", overdueAfterDays: "2" })).toEqual({
+      enabled: true,
+      offsetsDays: [-3, 0, 7],
+      overdueAfterDays: 2,
+      notifyStaff: false,
+      suspendCampus: false,
+    });
   });
 });
 
@@ -167,7 +228,10 @@ describe("settings saves", () => {
     expect(changes.map((c) => c.field)).toEqual(["holdMinutes", "onPaymentFailure"]);
     expect(await readHoldMinutes(database.db)).toEqual(value.holdMinutes);
     expect(await saveSetting(database.db, { key: settingKeys.enrollmentPolicies, section: "policies", value, staffUserId: adminId })).toEqual([]);
-    const lines = await database.db.select({ action: t.auditEvents.action, staff: t.auditEvents.staffUserId }).from(t.auditEvents).where(eq(t.auditEvents.action, "settings.policies.updated"));
+    const lines = await database.db
+      .select({ action: t.auditEvents.action, staff: t.auditEvents.staffUserId })
+      .from(t.auditEvents)
+      .where(eq(t.auditEvents.action, "settings.policies.updated"));
     expect(lines).toEqual([{ action: "settings.policies.updated", staff: adminId }]);
   });
 
@@ -176,7 +240,16 @@ describe("settings saves", () => {
     const { submitEnrollment } = await import("@/lib/enrollment/submit");
     const [course] = await database.db
       .insert(t.courses)
-      .values({ code: "C-HOLD", name: "Inglés B1", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 5, enrollmentFee: 4000, monthlyFee: 6500, status: "open" })
+      .values({
+        code: "C-HOLD",
+        name: "Inglés B1",
+        startDate: "2026-09-01",
+        endDate: "2027-06-30",
+        capacity: 5,
+        enrollmentFee: 4000,
+        monthlyFee: 6500,
+        status: "open",
+      })
       .returning({ id: t.courses.id });
     const now = new Date("2026-11-27T10:00:00Z");
     const result = await submitEnrollment(
@@ -184,7 +257,17 @@ describe("settings saves", () => {
       {
         submissionKey: crypto.randomUUID(),
         courseId: course!.id,
-        student: { firstName: "Laia", lastName: "Serra", documentType: "dni", documentNumber: "10000000T", email: "laia@correo.test", phone: "+34612345678", birthDate: "1995-04-12", postcode: "46004", city: "Valencia" },
+        student: {
+          firstName: "Laia",
+          lastName: "Serra",
+          documentType: "dni",
+          documentNumber: "10000000T",
+          email: "laia@correo.test",
+          phone: "+34612345678",
+          birthDate: "1995-04-12",
+          postcode: "46004",
+          city: "Valencia",
+        },
         consents: { dataProtection: true, terms: true, imageRights: false },
         method: "bizum",
         locale: "es",
@@ -193,7 +276,10 @@ describe("settings saves", () => {
       { now },
     );
     expect(result.kind).toBe("held");
-    const [enrollment] = await database.db.select({ holdExpiresAt: t.enrollments.holdExpiresAt }).from(t.enrollments).where(eq(t.enrollments.courseId, course!.id));
+    const [enrollment] = await database.db
+      .select({ holdExpiresAt: t.enrollments.holdExpiresAt })
+      .from(t.enrollments)
+      .where(eq(t.enrollments.courseId, course!.id));
     expect(enrollment?.holdExpiresAt?.toISOString()).toBe("2026-11-27T10:15:00.000Z");
   });
 
@@ -210,7 +296,10 @@ describe("settings saves", () => {
 describe("connection tests against the sandbox", () => {
   it("Stripe: a right key passes, a wrong one is refused", async () => {
     expect(await testStripe({ mode: "sandbox", apiBase: sandbox.urls.stripe, secretKey: sandboxCredentials.stripeSecretKey })).toEqual({ ok: true });
-    expect(await testStripe({ mode: "sandbox", apiBase: sandbox.urls.stripe, secretKey: "sk_test_wrongWrongWrong" })).toMatchObject({ ok: false, reason: "unauthorized" });
+    expect(await testStripe({ mode: "sandbox", apiBase: sandbox.urls.stripe, secretKey: "sk_test_wrongWrongWrong" })).toMatchObject({
+      ok: false,
+      reason: "unauthorized",
+    });
   });
 
   it("PayPal: the token call passes with the right secret and is refused with a wrong one", async () => {
@@ -220,7 +309,12 @@ describe("connection tests against the sandbox", () => {
   });
 
   it("Redsys: a signed query passes; a wrong key is a signature failure (SIS0042)", async () => {
-    const base = { mode: "sandbox" as const, baseUrl: sandbox.urls.redsys, merchantCode: sandboxCredentials.redsysMerchantCode, terminal: sandboxCredentials.redsysTerminal };
+    const base = {
+      mode: "sandbox" as const,
+      baseUrl: sandbox.urls.redsys,
+      merchantCode: sandboxCredentials.redsysMerchantCode,
+      terminal: sandboxCredentials.redsysTerminal,
+    };
     expect(await testRedsys({ ...base, secretKey: sandboxCredentials.redsysSecretKey })).toEqual({ ok: true });
     expect(await testRedsys({ ...base, secretKey: Buffer.alloc(24, 3).toString("base64") })).toEqual({ ok: false, reason: "signature", detail: "SIS0042" });
   });
@@ -246,8 +340,12 @@ describe("API keys and the audit log", () => {
   });
 
   it("pages staff actions newest first without repeats, filtered by user and action prefix", async () => {
-    const [other] = await database.db.insert(t.staffUsers).values({ email: "staff@settings.test", name: "Sam Staff", passwordHash: "x" }).returning({ id: t.staffUsers.id });
-    for (let i = 0; i < 7; i++) await recordAudit(database.db, { source: "staff", action: `test_page.${i % 2 ? "odd" : "even"}`, staffUserId: i < 5 ? other!.id : adminId, data: { i } });
+    const [other] = await database.db
+      .insert(t.staffUsers)
+      .values({ email: "staff@settings.test", name: "Sam Staff", passwordHash: "x" })
+      .returning({ id: t.staffUsers.id });
+    for (let i = 0; i < 7; i++)
+      await recordAudit(database.db, { source: "staff", action: `test_page.${i % 2 ? "odd" : "even"}`, staffUserId: i < 5 ? other!.id : adminId, data: { i } });
     await recordAudit(database.db, { source: "system", action: "test_page.system", data: {} });
     const seen: number[] = [];
     let after: number | undefined;

@@ -47,7 +47,10 @@ export async function testStripe(c: Pick<PlainCredentials["stripe"], "apiBase" |
 
 /** PayPal: the OAuth client-credentials token call. */
 export async function testPaypal(c: Pick<PlainCredentials["paypal"], "apiBase" | "mode" | "clientId" | "clientSecret">): Promise<ConnectionResult> {
-  const base = (c.mode === "sandbox" && c.apiBase ? c.apiBase : c.mode === "live" ? "https://api-m.paypal.com" : "https://api-m.sandbox.paypal.com").replace(/\/+$/, "");
+  const base = (c.mode === "sandbox" && c.apiBase ? c.apiBase : c.mode === "live" ? "https://api-m.paypal.com" : "https://api-m.sandbox.paypal.com").replace(
+    /\/+$/,
+    "",
+  );
   const response = await call(`${base}/v1/oauth2/token`, {
     method: "POST",
     headers: {
@@ -74,7 +77,9 @@ const REDSYS_HOSTS = { live: "https://sis.redsys.es", test: "https://sis-t.redsy
 export async function testRedsys(c: PlainCredentials["redsys"]): Promise<ConnectionResult> {
   const base = (c.mode === "sandbox" && c.baseUrl ? c.baseUrl : REDSYS_HOSTS[c.mode === "live" ? "live" : "test"]).replace(/\/+$/, "");
   const order = `9${String(randomInt(0, 1e9)).padStart(9, "0")}TC`.slice(0, 12);
-  const params = Buffer.from(JSON.stringify({ DS_MERCHANT_MERCHANTCODE: c.merchantCode, DS_MERCHANT_TERMINAL: c.terminal, DS_MERCHANT_ORDER: order })).toString("base64");
+  const params = Buffer.from(JSON.stringify({ DS_MERCHANT_MERCHANTCODE: c.merchantCode, DS_MERCHANT_TERMINAL: c.terminal, DS_MERCHANT_ORDER: order })).toString(
+    "base64",
+  );
   const response = await call(`${base}/sis/rest/consultaOperacionesREST`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -87,7 +92,8 @@ export async function testRedsys(c: PlainCredentials["redsys"]): Promise<Connect
   // SIS0042: "Error en el cálculo de la firma" — the key does not match the terminal's.
   if (code === "SIS0042") return { ok: false, reason: "signature", detail: code };
   if (code) return { ok: false, reason: code === "SIS0026" || code === "SIS0027" ? "unauthorized" : "unexpected", detail: code };
-  if (typeof body.Ds_MerchantParameters !== "string" || typeof body.Ds_Signature !== "string") return { ok: false, reason: "unexpected", detail: "no signed answer" };
+  if (typeof body.Ds_MerchantParameters !== "string" || typeof body.Ds_Signature !== "string")
+    return { ok: false, reason: "unexpected", detail: "no signed answer" };
   let answerOrder: string | undefined;
   try {
     const answer = JSON.parse(Buffer.from(body.Ds_MerchantParameters, "base64").toString("utf8")) as { Ds_Order?: unknown };

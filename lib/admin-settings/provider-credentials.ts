@@ -17,9 +17,7 @@ const optionalText = z.string().optional();
 /** What the settings row holds. */
 export const storedProvidersSchema = z.object({
   stripe: z.object({ mode, apiBase: optionalText, secretKey: encrypted, webhookSecret: encrypted.optional() }).optional(),
-  paypal: z
-    .object({ mode, apiBase: optionalText, sdkBase: optionalText, clientId: z.string(), clientSecret: encrypted, webhookId: optionalText })
-    .optional(),
+  paypal: z.object({ mode, apiBase: optionalText, sdkBase: optionalText, clientId: z.string(), clientSecret: encrypted, webhookId: optionalText }).optional(),
   redsys: z.object({ mode, baseUrl: optionalText, merchantCode: z.string(), terminal: z.string(), secretKey: encrypted }).optional(),
 });
 export type StoredProviders = z.infer<typeof storedProvidersSchema>;
@@ -47,11 +45,24 @@ export function withEncrypted(stored: StoredProviders, provider: Provider, plain
     }
     case "paypal": {
       const c = plain as PlainCredentials["paypal"];
-      return { ...stored, paypal: { mode: c.mode, apiBase: c.apiBase, sdkBase: c.sdkBase, clientId: c.clientId, clientSecret: encryptSecret(c.clientSecret, key), webhookId: c.webhookId } };
+      return {
+        ...stored,
+        paypal: {
+          mode: c.mode,
+          apiBase: c.apiBase,
+          sdkBase: c.sdkBase,
+          clientId: c.clientId,
+          clientSecret: encryptSecret(c.clientSecret, key),
+          webhookId: c.webhookId,
+        },
+      };
     }
     case "redsys": {
       const c = plain as PlainCredentials["redsys"];
-      return { ...stored, redsys: { mode: c.mode, baseUrl: c.baseUrl, merchantCode: c.merchantCode, terminal: c.terminal, secretKey: encryptSecret(c.secretKey, key) } };
+      return {
+        ...stored,
+        redsys: { mode: c.mode, baseUrl: c.baseUrl, merchantCode: c.merchantCode, terminal: c.terminal, secretKey: encryptSecret(c.secretKey, key) },
+      };
     }
   }
 }
@@ -69,15 +80,33 @@ export function decryptStoredProviders(stored: StoredProviders, key: Buffer): St
 export function decryptProvider<P extends Provider>(provider: P, stored: StoredProviders, key: Buffer): PlainCredentials[P] | undefined {
   if (provider === "stripe" && stored.stripe) {
     const s = stored.stripe;
-    return { mode: s.mode, apiBase: s.apiBase, secretKey: decryptSecret(s.secretKey, key), webhookSecret: s.webhookSecret && decryptSecret(s.webhookSecret, key) } as PlainCredentials[P];
+    return {
+      mode: s.mode,
+      apiBase: s.apiBase,
+      secretKey: decryptSecret(s.secretKey, key),
+      webhookSecret: s.webhookSecret && decryptSecret(s.webhookSecret, key),
+    } as PlainCredentials[P];
   }
   if (provider === "paypal" && stored.paypal) {
     const s = stored.paypal;
-    return { mode: s.mode, apiBase: s.apiBase, sdkBase: s.sdkBase, clientId: s.clientId, clientSecret: decryptSecret(s.clientSecret, key), webhookId: s.webhookId } as PlainCredentials[P];
+    return {
+      mode: s.mode,
+      apiBase: s.apiBase,
+      sdkBase: s.sdkBase,
+      clientId: s.clientId,
+      clientSecret: decryptSecret(s.clientSecret, key),
+      webhookId: s.webhookId,
+    } as PlainCredentials[P];
   }
   if (provider === "redsys" && stored.redsys) {
     const s = stored.redsys;
-    return { mode: s.mode, baseUrl: s.baseUrl, merchantCode: s.merchantCode, terminal: s.terminal, secretKey: decryptSecret(s.secretKey, key) } as PlainCredentials[P];
+    return {
+      mode: s.mode,
+      baseUrl: s.baseUrl,
+      merchantCode: s.merchantCode,
+      terminal: s.terminal,
+      secretKey: decryptSecret(s.secretKey, key),
+    } as PlainCredentials[P];
   }
   return undefined;
 }
@@ -89,7 +118,14 @@ export function stripeConfig(c: PlainCredentials["stripe"]): StripeConfig {
 }
 export function paypalConfig(c: PlainCredentials["paypal"]): PaypalConfig {
   const sandbox = c.mode === "sandbox";
-  return { clientId: c.clientId, clientSecret: c.clientSecret, webhookId: c.webhookId, apiBase: sandbox ? c.apiBase : undefined, sdkBase: sandbox ? c.sdkBase : undefined, mode: c.mode };
+  return {
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    webhookId: c.webhookId,
+    apiBase: sandbox ? c.apiBase : undefined,
+    sdkBase: sandbox ? c.sdkBase : undefined,
+    mode: c.mode,
+  };
 }
 export function redsysConfig(c: PlainCredentials["redsys"]): RedsysConfig {
   return { merchantCode: c.merchantCode, terminal: c.terminal, secretKey: c.secretKey, baseUrl: c.mode === "sandbox" ? c.baseUrl : undefined, mode: c.mode };

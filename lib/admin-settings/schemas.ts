@@ -64,8 +64,12 @@ export const academyFormSchema = z.object({
   email: required(200).pipe(z.email("email")),
   phone: text(30),
   website: text(300).refine((v) => v === "" || isHttpUrl(v), "url"),
-  privacyPolicyUrl: text(300).default("").refine((v) => v === "" || isHttpUrl(v), "url"),
-  termsUrl: text(300).default("").refine((v) => v === "" || isHttpUrl(v), "url"),
+  privacyPolicyUrl: text(300)
+    .default("")
+    .refine((v) => v === "" || isHttpUrl(v), "url"),
+  termsUrl: text(300)
+    .default("")
+    .refine((v) => v === "" || isHttpUrl(v), "url"),
   timeZone: required(60).refine(isTimeZone, "timeZone"),
 });
 export const academyFields = Object.keys(academyFormSchema.shape);
@@ -179,19 +183,6 @@ export const storedCampusSchema = z.object({ moodleUrl: z.string(), tokenEncrypt
 export const apiKeyFormSchema = z.object({ name: required(100) });
 export const revokeApiKeyFormSchema = z.object({ id: z.uuid("invalid") });
 
-/**
- * The form's fields as a plain object: only the named fields are read (whatever else the
- * browser sends is ignored); absent fields are undefined.
- */
-export function formFields(formData: FormData, names: readonly string[]): Record<string, string | undefined> {
-  return Object.fromEntries(
-    names.map((name) => {
-      const value = formData.get(name);
-      return [name, typeof value === "string" ? value : undefined];
-    }),
-  );
-}
-
 /** The first issue's code per field (the field is the issue's first path element). */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
@@ -204,9 +195,26 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 }
 
 const knownCodes = new Set([
-  "required", "email", "url", "integer", "tooSmall", "tooBig", "tooLong", "atLeastOne", "invalid", "taxId", "timeZone",
-  "stripeKey", "stripeKeyMode", "stripeWebhookSecret", "redsysSecret", "merchantCode", "terminal", "baseUrlRequired",
-  "secretRequired", "offsets",
+  "required",
+  "email",
+  "url",
+  "integer",
+  "tooSmall",
+  "tooBig",
+  "tooLong",
+  "atLeastOne",
+  "invalid",
+  "taxId",
+  "timeZone",
+  "stripeKey",
+  "stripeKeyMode",
+  "stripeWebhookSecret",
+  "redsysSecret",
+  "merchantCode",
+  "terminal",
+  "baseUrlRequired",
+  "secretRequired",
+  "offsets",
 ]);
 
 function issueCode(issue: z.core.$ZodIssue): string {

@@ -26,7 +26,8 @@ import {
 } from "./provider-credentials";
 import { secretFields, storedCampusSchema, type FieldErrors, type ProviderForm } from "./schemas";
 
-export type SaveOutcome = { ok: true; changes: Change[] } | { ok: false; error: "invalid"; fields: FieldErrors } | { ok: false; error: "noEncryptionKey" | "decrypt" };
+export type SaveOutcome =
+  { ok: true; changes: Change[] } | { ok: false; error: "invalid"; fields: FieldErrors } | { ok: false; error: "noEncryptionKey" | "decrypt" };
 
 type Staff = { staffUserId: string };
 
@@ -63,7 +64,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export async function getPolicies(db: DbOrTx): Promise<{ onPaymentFailure: "keep_hold" | "cancel"; holdMinutes: HoldMinutes }> {
   const stored = await readSetting(db, settingKeys.enrollmentPolicies);
   const policies = enrollmentPoliciesSchema.safeParse(stored ?? {});
-  return { onPaymentFailure: policies.success ? policies.data.onPaymentFailure : "keep_hold", holdMinutes: (await readHoldMinutes(db)) ?? { ...defaultHoldMinutes } };
+  return {
+    onPaymentFailure: policies.success ? policies.data.onPaymentFailure : "keep_hold",
+    holdMinutes: (await readHoldMinutes(db)) ?? { ...defaultHoldMinutes },
+  };
 }
 
 // ---- Proveedores ----
@@ -83,7 +87,10 @@ export async function readStoredProviders(db: DbOrTx): Promise<{ stored: StoredP
 }
 
 /** The stored credentials of a provider, masked; undefined when none are stored or they cannot be decrypted. */
-export function maskedStored<P extends Provider>(provider: P, stored: StoredProviders): { fields: Record<string, string>; masked: Record<string, string> } | undefined {
+export function maskedStored<P extends Provider>(
+  provider: P,
+  stored: StoredProviders,
+): { fields: Record<string, string>; masked: Record<string, string> } | undefined {
   const key = appEncryptionKey();
   if (!key || !stored[provider]) return undefined;
   let plain: PlainCredentials[P] | undefined;
@@ -156,7 +163,12 @@ export async function saveProviderCredentials<P extends Provider>(db: Db, params
     const changes = diffSettings(saved as Record<string, unknown> | undefined, resolved.plain as Record<string, unknown>, secretFields[params.provider]);
     const value = withEncrypted(stored, params.provider, resolved.plain, key);
     await writeSetting(tx, { key: providerCredentialsKey, value, staffUserId: params.staffUserId });
-    await recordAudit(tx, { source: "staff", action: "settings.providers.updated", staffUserId: params.staffUserId, data: { provider: params.provider, changes } });
+    await recordAudit(tx, {
+      source: "staff",
+      action: "settings.providers.updated",
+      staffUserId: params.staffUserId,
+      data: { provider: params.provider, changes },
+    });
     return { ok: true, changes };
   });
   if (outcome.ok) await reloadPaymentsConfig(db);

@@ -70,7 +70,14 @@ async function decideLatePayment(tx: Tx, late: Extract<PaymentOutcome, { type: "
   if (books.attempt.provider !== "manual") {
     // No seat for it: the money goes back. The refund is queued here and made by a job (the
     // provider call cannot sit inside this transaction).
-    await scheduleLatePaymentRefund(tx, { receiptId: books.receipt.id, attemptId: books.attempt.id, provider: books.attempt.provider, amount: paid.amount, currency: paid.currency, source: books.source });
+    await scheduleLatePaymentRefund(tx, {
+      receiptId: books.receipt.id,
+      attemptId: books.attempt.id,
+      provider: books.attempt.provider,
+      amount: paid.amount,
+      currency: paid.currency,
+      source: books.source,
+    });
   }
   return refused;
 }

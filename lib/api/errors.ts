@@ -2,6 +2,7 @@
 // validation. Unknown failures are logged in full and answered with a plain 500.
 import { z } from "zod";
 import { PaymentError } from "@/lib/payments/types";
+import { AppError } from "@/lib/errors";
 
 export const apiErrorCodes = [
   "unauthorized",
@@ -34,20 +35,23 @@ const statusOf: Record<ApiErrorCode, number> = {
   internal_error: 500,
 };
 
-export class ApiError extends Error {
+export class ApiError extends AppError<ApiErrorCode> {
   constructor(
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     message: string,
     readonly fields?: Record<string, string[]>,
   ) {
-    super(message);
+    super(code, message);
     this.name = "ApiError";
   }
 }
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) {
-    return Response.json({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } }, { status: statusOf[error.code] });
+    return Response.json(
+      { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } },
+      { status: statusOf[error.code] },
+    );
   }
   if (error instanceof z.ZodError) {
     const fields: Record<string, string[]> = {};

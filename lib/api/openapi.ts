@@ -8,7 +8,15 @@ const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSch
 const input = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
 /** Every operation takes an API key, so each may also answer 429 (rate_limited, with Retry-After). */
 const errors = (...statuses: number[]) =>
-  Object.fromEntries([...statuses, 429].map((status) => [String(status), { description: status === 429 ? "Too many requests for this API key: wait Retry-After seconds (error.code rate_limited)" : "Error (see error.code)", content: json(s.errorBody) }]));
+  Object.fromEntries(
+    [...statuses, 429].map((status) => [
+      String(status),
+      {
+        description: status === 429 ? "Too many requests for this API key: wait Retry-After seconds (error.code rate_limited)" : "Error (see error.code)",
+        content: json(s.errorBody),
+      },
+    ]),
+  );
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
 export function openApiDocument(serverUrl: string) {

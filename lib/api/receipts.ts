@@ -23,7 +23,13 @@ export async function createReceipt(db: Db, body: CreateReceiptBody) {
     const documentNumber = body.student.documentNumber ? normaliseDocument("passport", body.student.documentNumber) || undefined : undefined;
     const match = await matchOrCreateStudent(
       tx,
-      { firstName: body.student.firstName, lastName: body.student.lastName, email: body.student.email, documentNumber, documentType: documentNumber ? documentTypeOf(documentNumber) : undefined },
+      {
+        firstName: body.student.firstName,
+        lastName: body.student.lastName,
+        email: body.student.email,
+        documentNumber,
+        documentType: documentNumber ? documentTypeOf(documentNumber) : undefined,
+      },
       "api",
     );
     const studentId = match.id;
@@ -82,7 +88,8 @@ function encodeCursor(row: { issuedAt: Date; id: string }): string {
 function decodeCursor(cursor: string): { issuedAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const issuedAt = new Date(at ?? "");
-  if (!id || Number.isNaN(issuedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new ApiError("invalid_request", "The cursor is not valid.", { cursor: ["not a cursor from this API"] });
+  if (!id || Number.isNaN(issuedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
+    throw new ApiError("invalid_request", "The cursor is not valid.", { cursor: ["not a cursor from this API"] });
   return { issuedAt, id };
 }
 

@@ -35,7 +35,9 @@ async function user(id: string) {
 }
 
 async function auditActions(userId: string) {
-  return (await queryRows<{ action: string }>(database.db, sql`select action from audit_events where data->>'userId' = ${userId} order by id`)).map((r) => r.action);
+  return (await queryRows<{ action: string }>(database.db, sql`select action from audit_events where data->>'userId' = ${userId} order by id`)).map(
+    (r) => r.action,
+  );
 }
 
 describe("staff users", () => {
@@ -43,7 +45,10 @@ describe("staff users", () => {
     const db = database.db;
     const created = await createStaffUser(db, { name: "Eva", email: "Eva@Test.es", role: "staff", actorId: adminId });
     expect(created).toMatchObject({ ok: true, password: expect.stringMatching(/^\w{4}-\w{4}-\w{4}-\w{4}$/) });
-    const [row] = await queryRows<{ id: string; email: string; password_hash: string }>(db, sql`select id, email, password_hash from staff_users where email = 'eva@test.es'`);
+    const [row] = await queryRows<{ id: string; email: string; password_hash: string }>(
+      db,
+      sql`select id, email, password_hash from staff_users where email = 'eva@test.es'`,
+    );
     expect(await verifyPassword((created as { password: string }).password, row!.password_hash)).toBe(true);
     expect(await createStaffUser(db, { name: "Eva 2", email: "EVA@test.es", role: "staff", actorId: adminId })).toEqual({ ok: false, error: "emailTaken" });
     expect(await auditActions(row!.id)).toEqual(["user.created"]);
@@ -51,8 +56,14 @@ describe("staff users", () => {
 
   it("refuses a weak chosen password", async () => {
     const db = database.db;
-    expect(await createStaffUser(db, { name: "Leo", email: "leo@test.es", role: "staff", password: "short", actorId: adminId })).toEqual({ ok: false, error: "tooShort" });
-    expect(await createStaffUser(db, { name: "Leo", email: "leo@test.es", role: "staff", password: "leo@test.es-1", actorId: adminId })).toEqual({ ok: false, error: "likeEmail" });
+    expect(await createStaffUser(db, { name: "Leo", email: "leo@test.es", role: "staff", password: "short", actorId: adminId })).toEqual({
+      ok: false,
+      error: "tooShort",
+    });
+    expect(await createStaffUser(db, { name: "Leo", email: "leo@test.es", role: "staff", password: "leo@test.es-1", actorId: adminId })).toEqual({
+      ok: false,
+      error: "likeEmail",
+    });
     const ok = await createStaffUser(db, { name: "Leo", email: "leo@test.es", role: "staff", password: "a-good-password", actorId: adminId });
     expect(ok).toEqual({ ok: true, password: undefined });
   });
@@ -89,16 +100,24 @@ describe("staff users", () => {
       changeStaffRole(db, { userId: a2!.id, role: "staff", actorId: a1!.id }),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    const [{ count }] = (await queryRows<{ count: number }>(db, sql`select count(*)::int as count from staff_users where role = 'admin' and active`)) as [{ count: number }];
+    const [{ count }] = (await queryRows<{ count: number }>(db, sql`select count(*)::int as count from staff_users where role = 'admin' and active`)) as [
+      { count: number },
+    ];
     expect(count).toBe(1);
     await db.execute(sql`update staff_users set active = true, role = 'admin' where id = ${adminId}`);
   });
 
   it("changes one's own password only with the current one, and stamps the change", async () => {
     const db = database.db;
-    expect(await changeOwnPassword(db, { userId: adminId, current: "wrong-password!", next: "Another-Password-2" })).toEqual({ ok: false, error: "wrongPassword" });
+    expect(await changeOwnPassword(db, { userId: adminId, current: "wrong-password!", next: "Another-Password-2" })).toEqual({
+      ok: false,
+      error: "wrongPassword",
+    });
     expect(await changeOwnPassword(db, { userId: adminId, current: "Admin-Password-1", next: "admin@test.es" })).toEqual({ ok: false, error: "likeEmail" });
-    expect(await changeOwnPassword(db, { userId: adminId, current: "Admin-Password-1", next: "Admin-Password-1" })).toEqual({ ok: false, error: "samePassword" });
+    expect(await changeOwnPassword(db, { userId: adminId, current: "Admin-Password-1", next: "Admin-Password-1" })).toEqual({
+      ok: false,
+      error: "samePassword",
+    });
     expect((await user(adminId)).password_changed_at).toBeNull();
     const before = Date.now();
     expect(await changeOwnPassword(db, { userId: adminId, current: "Admin-Password-1", next: "Another-Password-2" })).toEqual({ ok: true });

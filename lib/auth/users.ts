@@ -47,7 +47,12 @@ export async function changeStaffRole(db: Db, input: { userId: string; role: Sta
     if (user.role === input.role) return { ok: true };
     if (user.role === "admin" && user.active && admins.length <= 1) return fail("lastAdmin");
     await updateStaffUser(tx, user.id, { role: input.role });
-    await recordAudit(tx, { source: "staff", action: "user.role_changed", staffUserId: input.actorId, data: { userId: user.id, from: user.role, to: input.role } });
+    await recordAudit(tx, {
+      source: "staff",
+      action: "user.role_changed",
+      staffUserId: input.actorId,
+      data: { userId: user.id, from: user.role, to: input.role },
+    });
     return { ok: true };
   });
 }
@@ -61,7 +66,12 @@ export async function setStaffActive(db: Db, input: { userId: string; active: bo
     if (user.active === input.active) return { ok: true };
     if (!input.active && user.role === "admin" && admins.length <= 1) return fail("lastAdmin");
     await updateStaffUser(tx, user.id, { active: input.active });
-    await recordAudit(tx, { source: "staff", action: input.active ? "user.reactivated" : "user.deactivated", staffUserId: input.actorId, data: { userId: user.id } });
+    await recordAudit(tx, {
+      source: "staff",
+      action: input.active ? "user.reactivated" : "user.deactivated",
+      staffUserId: input.actorId,
+      data: { userId: user.id },
+    });
     return { ok: true };
   });
 }

@@ -10,6 +10,9 @@ import { issueMonth } from "./monthly";
 export async function issueMonthAndSendLinks(db: Db, params: Parameters<typeof issueMonth>[1]) {
   const result = await issueMonth(db, params);
   const settings = await getBillingSettings(db);
-  const bulkSendId = result.issued > 0 && settings.sendLinksOnIssue ? (await startPaymentLinksSend(db, { period: params.period, staffUserId: params.staffUserId })).bulkSendId : undefined;
+  const bulkSendId =
+    result.issued > 0 && settings.sendLinksOnIssue
+      ? (await startPaymentLinksSend(db, { period: params.period, staffUserId: params.staffUserId })).bulkSendId
+      : undefined;
   return { ...result, bulkSendId };
 }

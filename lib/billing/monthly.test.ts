@@ -43,7 +43,14 @@ async function student(values: { locale?: "es" | "en"; guardian?: { isPayer: boo
   const n = ++counter;
   const [row] = await database.db
     .insert(t.students)
-    .values({ firstName: `Alumno${n}`, lastName: `Apellido${n}`, email: `alumno${n}@correo.test`, documentType: "dni", documentNumber: `DOC${n}`, locale: values.locale ?? "es" })
+    .values({
+      firstName: `Alumno${n}`,
+      lastName: `Apellido${n}`,
+      email: `alumno${n}@correo.test`,
+      documentType: "dni",
+      documentNumber: `DOC${n}`,
+      locale: values.locale ?? "es",
+    })
     .returning({ id: t.students.id });
   if (values.guardian) {
     await database.db.insert(t.guardians).values({
@@ -117,7 +124,12 @@ async function expectGaplessSeries() {
   );
   expect(rows.length).toBeGreaterThan(0);
   for (const row of rows) {
-    expect(row, `series ${row.year}`).toEqual({ ...row, used: row.last_number, distinct_used: row.last_number, max_used: row.last_number === 0 ? null : row.last_number });
+    expect(row, `series ${row.year}`).toEqual({
+      ...row,
+      used: row.last_number,
+      distinct_used: row.last_number,
+      max_used: row.last_number === 0 ? null : row.last_number,
+    });
   }
 }
 
@@ -180,7 +192,10 @@ describe("issueMonth", () => {
   it("issues nothing new the second time; a staff run is recorded even then, a scheduled one is not", async () => {
     const c = await course({ start: "2037-01-01", end: "2037-12-31", fee: 5000 });
     for (let i = 0; i < 3; i++) await enroll(await student(), c.id);
-    const [staff] = await database.db.insert(t.staffUsers).values({ email: "ana@academia.test", name: "Ana", passwordHash: "x" }).returning({ id: t.staffUsers.id });
+    const [staff] = await database.db
+      .insert(t.staffUsers)
+      .values({ email: "ana@academia.test", name: "Ana", passwordHash: "x" })
+      .returning({ id: t.staffUsers.id });
 
     const first = await issueMonth(database.db, { period: "2037-05", source: "staff", staffUserId: staff!.id });
     expect(first.issued).toBe(3);
@@ -207,7 +222,10 @@ describe("issueMonth", () => {
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) ids.push(await enroll(await student(), c.id, i % 4 === 0 ? { discount: { kind: "percent", value: 10 } } : {}));
     const now = new Date("2032-04-02T08:00:00Z");
-    const [before] = await queryRows<{ last_number: number | null }>(database.db, sql`select (select last_number from receipt_number_series where year = 2032) as last_number`);
+    const [before] = await queryRows<{ last_number: number | null }>(
+      database.db,
+      sql`select (select last_number from receipt_number_series where year = 2032) as last_number`,
+    );
 
     const results = await Promise.all([
       issueMonth(database.db, { period: "2032-04", source: "staff", now }),
@@ -232,7 +250,15 @@ describe("issueMonth", () => {
       database.db.transaction((tx) =>
         issueReceipt(
           tx,
-          { studentId: loner, kind: "other", concept: `Libro ${n}`, amount: 1500 + n, currency: "EUR", dueDate: "2033-01-15", payer: { name: "X", email: "x@correo.test" } },
+          {
+            studentId: loner,
+            kind: "other",
+            concept: `Libro ${n}`,
+            amount: 1500 + n,
+            currency: "EUR",
+            dueDate: "2033-01-15",
+            payer: { name: "X", email: "x@correo.test" },
+          },
           "api",
         ),
       );
@@ -270,7 +296,21 @@ describe("issueMonth", () => {
     await database.db.transaction(async (tx) => {
       const receipt = await issueReceipt(
         tx,
-        { studentId: (await tx.select({ id: t.enrollments.studentId }).from(t.enrollments).where(sql`id = ${early}`))[0]!.id, kind: "enrollment", enrollmentId: early, concept: "Matrícula y primera mensualidad", amount: 11000, currency: "EUR", dueDate: "2034-11-20", payer: { name: "X", email: "x@correo.test" } },
+        {
+          studentId: (
+            await tx
+              .select({ id: t.enrollments.studentId })
+              .from(t.enrollments)
+              .where(sql`id = ${early}`)
+          )[0]!.id,
+          kind: "enrollment",
+          enrollmentId: early,
+          concept: "Matrícula y primera mensualidad",
+          amount: 11000,
+          currency: "EUR",
+          dueDate: "2034-11-20",
+          payer: { name: "X", email: "x@correo.test" },
+        },
         "enrollment",
       );
       await tx.execute(sql`update receipts set issued_at = '2034-11-20T10:00:00Z' where id = ${receipt.id}`);
@@ -296,8 +336,16 @@ describe("issueMonth", () => {
     const adult = await enroll(await student({ guardian: { isPayer: false } }), c.id);
     await issueMonth(database.db, { period: "2036-09", source: "system" });
     const rows = new Map((await receiptsOf("2036-09")).map((r) => [r.enrollment_id, r]));
-    expect(rows.get(minor)).toMatchObject({ payer_name: expect.stringMatching(/^Tutor\d+ Apellido\d+$/), payer_email: expect.stringMatching(/^tutor\d+@/), payer_document: expect.stringMatching(/^TUT/) });
-    expect(rows.get(adult)).toMatchObject({ payer_name: expect.stringMatching(/^Alumno\d+ Apellido\d+$/), payer_email: expect.stringMatching(/^alumno\d+@/), payer_document: expect.stringMatching(/^DOC/) });
+    expect(rows.get(minor)).toMatchObject({
+      payer_name: expect.stringMatching(/^Tutor\d+ Apellido\d+$/),
+      payer_email: expect.stringMatching(/^tutor\d+@/),
+      payer_document: expect.stringMatching(/^TUT/),
+    });
+    expect(rows.get(adult)).toMatchObject({
+      payer_name: expect.stringMatching(/^Alumno\d+ Apellido\d+$/),
+      payer_email: expect.stringMatching(/^alumno\d+@/),
+      payer_document: expect.stringMatching(/^DOC/),
+    });
   });
 });
 

@@ -36,7 +36,9 @@ function parsePeriod(period: string): [number, number] {
 /** "noviembre de 2026" / "November 2026": how a concept names the month. */
 export function monthLabel(period: string, locale: "es" | "en"): string {
   const [year, month] = parsePeriod(period);
-  return new Intl.DateTimeFormat(locale === "es" ? "es-ES" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(year, month - 1, 15)));
+  return new Intl.DateTimeFormat(locale === "es" ? "es-ES" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, month - 1, 15)),
+  );
 }
 
 /** A calendar date plus whole days, as a calendar date (no time zone can move it). */

@@ -19,20 +19,30 @@ beforeAll(async () => {
   database = await openTestDatabase("academy_test_billing_schedule");
   const [course] = await database.db
     .insert(t.courses)
-    .values({ code: "SCH", name: "Francés A2", startDate: "2036-01-01", endDate: "2036-12-31", capacity: 20, enrollmentFee: 0, monthlyFee: 5200, firstMonthOnEnrollment: false, status: "open" })
+    .values({
+      code: "SCH",
+      name: "Francés A2",
+      startDate: "2036-01-01",
+      endDate: "2036-12-31",
+      capacity: 20,
+      enrollmentFee: 0,
+      monthlyFee: 5200,
+      firstMonthOnEnrollment: false,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   for (let i = 0; i < 3; i++) {
-    const [student] = await database.db.insert(t.students).values({ firstName: `Eva${i}`, lastName: "Roca", email: `eva${i}@correo.test` }).returning({ id: t.students.id });
+    const [student] = await database.db
+      .insert(t.students)
+      .values({ firstName: `Eva${i}`, lastName: "Roca", email: `eva${i}@correo.test` })
+      .returning({ id: t.students.id });
     await database.db.insert(t.enrollments).values({ studentId: student!.id, courseId: course!.id, status: "confirmed" });
   }
 });
 afterAll(() => database.close());
 
 async function setBilling(value: Record<string, unknown>) {
-  await database.db
-    .insert(t.settings)
-    .values({ key: settingKeys.billing, value })
-    .onConflictDoUpdate({ target: t.settings.key, set: { value } });
+  await database.db.insert(t.settings).values({ key: settingKeys.billing, value }).onConflictDoUpdate({ target: t.settings.key, set: { value } });
 }
 
 async function monthlyCount(period: string) {
@@ -44,7 +54,11 @@ describe("issueDueMonth", () => {
   it("waits for the issue day in Madrid, skips while manual, then issues the month once", async () => {
     await setBilling({ issueDay: 5, automatic: true });
     // 23:30 UTC on 4 March is already 5 March in Madrid; 22:30 is still the 4th.
-    expect(await issueDueMonth(database.db, { now: new Date("2036-03-04T22:30:00Z") })).toEqual({ outcome: "before_issue_day", period: "2036-03", issueDay: 5 });
+    expect(await issueDueMonth(database.db, { now: new Date("2036-03-04T22:30:00Z") })).toEqual({
+      outcome: "before_issue_day",
+      period: "2036-03",
+      issueDay: 5,
+    });
     expect(await monthlyCount("2036-03")).toBe(0);
 
     await setBilling({ issueDay: 5, automatic: false });
@@ -61,21 +75,31 @@ describe("issueDueMonth", () => {
     // The next days' runs catch up nothing and issue nothing twice.
     expect(await issueDueMonth(database.db, { now: new Date("2036-03-20T05:00:00Z") })).toMatchObject({ outcome: "issued", issued: 0 });
     expect(await monthlyCount("2036-03")).toBe(3);
-    const runs = await queryRows<{ source: string; issued_count: number }>(database.db, sql`select source, issued_count from billing_runs where period = '2036-03'`);
+    const runs = await queryRows<{ source: string; issued_count: number }>(
+      database.db,
+      sql`select source, issued_count from billing_runs where period = '2036-03'`,
+    );
     expect(runs).toEqual([{ source: "system", issued_count: 3 }]);
     // Due in dueAfterDays (10 by default) from the Madrid issue date, 5 March.
-    const due = await queryRows<{ due: string }>(database.db, sql`select distinct to_char(due_date, 'YYYY-MM-DD') as due from receipts where period = '2036-03'`);
+    const due = await queryRows<{ due: string }>(
+      database.db,
+      sql`select distinct to_char(due_date, 'YYYY-MM-DD') as due from receipts where period = '2036-03'`,
+    );
     expect(due).toEqual([{ due: "2036-03-15" }]);
   });
 });
 
 describe("the cron door", () => {
   const call = (authorization?: string) =>
-    handleCronRequest(new Request("http://127.0.0.1:9/api/cron/issue-monthly-receipts", { method: "POST", headers: authorization ? { authorization } : {} }), "issue-monthly-receipts", {
-      secret: SECRET,
-      db: database.db,
-      jobs: { billing: { now: new Date("2036-04-10T09:00:00Z") } },
-    });
+    handleCronRequest(
+      new Request("http://127.0.0.1:9/api/cron/issue-monthly-receipts", { method: "POST", headers: authorization ? { authorization } : {} }),
+      "issue-monthly-receipts",
+      {
+        secret: SECRET,
+        db: database.db,
+        jobs: { billing: { now: new Date("2036-04-10T09:00:00Z") } },
+      },
+    );
 
   it("is a job name the route knows", () => {
     expect(isJobName("issue-monthly-receipts")).toBe(true);

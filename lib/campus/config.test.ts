@@ -23,7 +23,9 @@ afterAll(() => database.close());
 describe("the Moodle connection campus provisioning uses", () => {
   it("is the environment's until an admin saves one, then the saved one", async () => {
     expect(await provision.moodleConfig(database.db)).toEqual({ url: "https://campus-env.example.com", token: "env-token" });
-    await database.db.insert(settings).values({ key: "campus", value: { moodleUrl: "https://campus.academiasol.es", tokenEncrypted: crypto.encryptSecret("saved-token", key) } });
+    await database.db
+      .insert(settings)
+      .values({ key: "campus", value: { moodleUrl: "https://campus.academiasol.es", tokenEncrypted: crypto.encryptSecret("saved-token", key) } });
     expect(await provision.moodleConfig(database.db)).toEqual({ url: "https://campus.academiasol.es", token: "saved-token" });
     // A test's own connection, or none, still wins.
     expect(await provision.moodleConfig(database.db, { moodle: null })).toBeUndefined();
@@ -31,7 +33,9 @@ describe("the Moodle connection campus provisioning uses", () => {
 
   it("falls back to the environment when the saved token does not open with the key", async () => {
     await database.db.delete(settings);
-    await database.db.insert(settings).values({ key: "campus", value: { moodleUrl: "https://campus.academiasol.es", tokenEncrypted: crypto.encryptSecret("other", randomBytes(32)) } });
+    await database.db
+      .insert(settings)
+      .values({ key: "campus", value: { moodleUrl: "https://campus.academiasol.es", tokenEncrypted: crypto.encryptSecret("other", randomBytes(32)) } });
     expect(await provision.moodleConfig(database.db)).toEqual({ url: "https://campus-env.example.com", token: "env-token" });
   });
 });

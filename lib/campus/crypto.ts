@@ -7,14 +7,15 @@
 // GCM authenticates: any change to iv, tag or ciphertext (or the wrong key) fails decryption.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { decodeEncryptionKey, env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 
 const VERSION = "v1";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export class SecretDecryptionError extends Error {
+export class SecretDecryptionError extends AppError<"secret_undecryptable"> {
   constructor(reason: string) {
-    super(`Cannot decrypt the stored secret: ${reason}`);
+    super("secret_undecryptable", `Cannot decrypt the stored secret: ${reason}`);
     this.name = "SecretDecryptionError";
   }
 }

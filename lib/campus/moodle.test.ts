@@ -32,19 +32,36 @@ async function moodleState(): Promise<MoodleState> {
 }
 
 async function setFaults(failNext: number, mode: "http503" | "exception" = "http503", wsfunction?: string): Promise<void> {
-  const res = await fetch(`${sandbox.url}/_control/moodle/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ failNext, mode, wsfunction }) });
+  const res = await fetch(`${sandbox.url}/_control/moodle/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ failNext, mode, wsfunction }),
+  });
   expect(res.status).toBe(200);
 }
 
 async function newStudent(email = `ana.${randomUUID().slice(0, 8)}@correo.test`) {
-  const [student] = await database.db.insert(t.students).values({ firstName: "Ana", lastName: "Pérez Gil", email }).returning({ id: t.students.id, email: t.students.email });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Ana", lastName: "Pérez Gil", email })
+    .returning({ id: t.students.id, email: t.students.email });
   return student!;
 }
 
 async function newCourse(campusCourseId: string | null) {
   const [course] = await database.db
     .insert(t.courses)
-    .values({ code: `C-${randomUUID().slice(0, 8)}`, name: "Inglés B1", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 10, enrollmentFee: 4000, monthlyFee: 6500, status: "open", campusCourseId })
+    .values({
+      code: `C-${randomUUID().slice(0, 8)}`,
+      name: "Inglés B1",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity: 10,
+      enrollmentFee: 4000,
+      monthlyFee: 6500,
+      status: "open",
+      campusCourseId,
+    })
     .returning({ id: t.courses.id });
   return course!.id;
 }
@@ -87,7 +104,15 @@ describe("Moodle provisioning", () => {
     const state = await moodleState();
     expect(state.users).toHaveLength(1);
     const user = state.users[0]!;
-    expect(user).toMatchObject({ username: student.email, email: student.email, idnumber: student.id, firstname: "Ana", lastname: "Pérez Gil", auth: "manual", password: "generated" });
+    expect(user).toMatchObject({
+      username: student.email,
+      email: student.email,
+      idnumber: student.id,
+      firstname: "Ana",
+      lastname: "Pérez Gil",
+      auth: "manual",
+      password: "generated",
+    });
     expect(state.enrolments).toEqual([expect.objectContaining({ userid: user.id, courseid: courseIdOf(state, "moodle-ing-b1"), roleid: 5 })]);
     expect(await account(student.id)).toMatchObject({ status: "active", externalUserId: String(user.id), lastError: null });
   });
@@ -176,7 +201,10 @@ describe("Moodle provisioning", () => {
   it("adopts a hand-made Moodle account with the student's username and email, and never another person's", async () => {
     const student = await newStudent();
     const ws = (wsfunction: string, params: Record<string, string>) =>
-      fetch(`${sandbox.urls.moodle}/webservice/rest/server.php`, { method: "POST", body: new URLSearchParams({ wstoken: TOKEN, wsfunction, moodlewsrestformat: "json", ...params }) });
+      fetch(`${sandbox.urls.moodle}/webservice/rest/server.php`, {
+        method: "POST",
+        body: new URLSearchParams({ wstoken: TOKEN, wsfunction, moodlewsrestformat: "json", ...params }),
+      });
     await ws("core_user_create_users", {
       "users[0][username]": student.email,
       "users[0][firstname]": "Ana",
@@ -203,7 +231,10 @@ describe("Moodle provisioning", () => {
   it("does nothing for an enrollment that is not confirmed, or a course without a campus id", async () => {
     const student = await newStudent();
     const pending = await confirmedEnrollment(student.id, await newCourse("moodle-ing-b1"), "pending_payment");
-    expect(await provisionStudent(database.db, { enrollmentId: pending }, { moodle })).toMatchObject({ skipped: expect.stringContaining("pending_payment"), outcomes: [] });
+    expect(await provisionStudent(database.db, { enrollmentId: pending }, { moodle })).toMatchObject({
+      skipped: expect.stringContaining("pending_payment"),
+      outcomes: [],
+    });
     expect(await database.db.transaction((tx) => enqueueCampusProvisioning(tx, pending, { moodle }))).toEqual({ moodle: false, webhooks: 0 });
     const unmapped = await confirmedEnrollment(student.id, await newCourse(null));
     expect(await database.db.transaction((tx) => enqueueCampusProvisioning(tx, unmapped, { moodle }))).toEqual({ moodle: false, webhooks: 0 });

@@ -60,7 +60,12 @@ export class MoodleException extends CampusError {
  * the account is found by idnumber (our student id) first, so a changed email does not fork it.
  */
 export function moodleUsername(student: Pick<CampusStudent, "email" | "id">, withSuffix = false): string {
-  const base = student.email.trim().toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9_.@-]/g, "");
+  const base = student.email
+    .trim()
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9_.@-]/g, "");
   const safe = base === "" ? "student" : base;
   // A sibling sharing a parent's email needs another name: a short, stable piece of our id.
   return withSuffix ? `${safe}.${student.id.replace(/-/g, "").slice(0, 8)}` : safe;

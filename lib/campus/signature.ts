@@ -15,12 +15,7 @@ export function signPayload(secret: string, body: string, timestamp: number): st
  * What a receiver does (and our tests): recompute the HMAC over the raw body and compare in
  * constant time; refuse timestamps further than `toleranceSeconds` from `now`.
  */
-export function verifySignature(
-  secret: string,
-  body: string,
-  header: string | undefined,
-  options: { now?: Date; toleranceSeconds?: number } = {},
-): boolean {
+export function verifySignature(secret: string, body: string, header: string | undefined, options: { now?: Date; toleranceSeconds?: number } = {}): boolean {
   if (!header) return false;
   const parts = new Map<string, string[]>();
   for (const item of header.split(",")) {

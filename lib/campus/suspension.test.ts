@@ -53,10 +53,23 @@ async function campusAccount(studentId: string) {
 
 describe("campus access and the overdue policy", () => {
   it("suspends the Moodle user when the receipt becomes overdue and restores it after payment", async () => {
-    const [student] = await database.db.insert(t.students).values({ firstName: "Lucía", lastName: "Martín", email: `lucia.${randomUUID().slice(0, 8)}@correo.test` }).returning({ id: t.students.id, email: t.students.email });
+    const [student] = await database.db
+      .insert(t.students)
+      .values({ firstName: "Lucía", lastName: "Martín", email: `lucia.${randomUUID().slice(0, 8)}@correo.test` })
+      .returning({ id: t.students.id, email: t.students.email });
     const [course] = await database.db
       .insert(t.courses)
-      .values({ code: `C-${randomUUID().slice(0, 8)}`, name: "Inglés B1", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 10, enrollmentFee: 4000, monthlyFee: 6500, status: "open", campusCourseId: "moodle-ing-b1" })
+      .values({
+        code: `C-${randomUUID().slice(0, 8)}`,
+        name: "Inglés B1",
+        startDate: "2026-09-01",
+        endDate: "2027-06-30",
+        capacity: 10,
+        enrollmentFee: 4000,
+        monthlyFee: 6500,
+        status: "open",
+        campusCourseId: "moodle-ing-b1",
+      })
       .returning({ id: t.courses.id });
     await database.db.insert(t.enrollments).values({ studentId: student!.id, courseId: course!.id, status: "confirmed", confirmedAt: new Date() });
     await database.db.insert(t.campusAccounts).values({ studentId: student!.id, provider: "moodle", status: "pending" });
@@ -65,12 +78,28 @@ describe("campus access and the overdue policy", () => {
 
     const due = addDays(calendarDate(new Date()), 15);
     const receipt = await database.db.transaction((tx) =>
-      issueReceipt(tx, { studentId: student!.id, kind: "monthly", period: "2030-01", concept: "Mensualidad", amount: 6500, currency: "EUR", dueDate: due, payer: { name: "Lucía Martín", email: student!.email } }, "system"),
+      issueReceipt(
+        tx,
+        {
+          studentId: student!.id,
+          kind: "monthly",
+          period: "2030-01",
+          concept: "Mensualidad",
+          amount: 6500,
+          currency: "EUR",
+          dueDate: due,
+          payer: { name: "Lucía Martín", email: student!.email },
+        },
+        "system",
+      ),
     );
     const settings = reminderSettingsSchema.parse({ offsetsDays: [], overdueAfterDays: 3, notifyStaff: false, suspendCampus: true });
 
     // Two days after the due date: not overdue yet, nothing suspended.
-    expect(await sendReminders(database.db, { now: new Date(`${addDays(due, 2)}T09:00:00Z`), settings, campus: { moodle } })).toMatchObject({ overdue: 0, campusSuspended: 0 });
+    expect(await sendReminders(database.db, { now: new Date(`${addDays(due, 2)}T09:00:00Z`), settings, campus: { moodle } })).toMatchObject({
+      overdue: 0,
+      campusSuspended: 0,
+    });
     expect(await isSuspended(student!.id)).toBe(false);
 
     const report = await sendReminders(database.db, { now: new Date(`${addDays(due, 3)}T09:00:00Z`), settings, campus: { moodle } });
@@ -84,7 +113,11 @@ describe("campus access and the overdue policy", () => {
     expect(await isSuspended(student!.id)).toBe(false);
     expect(await campusAccount(student!.id)).toEqual({ status: "active" });
 
-    const audit = await database.db.select({ action: t.auditEvents.action }).from(t.auditEvents).where(eq(t.auditEvents.receiptId, receipt.id)).orderBy(t.auditEvents.id);
+    const audit = await database.db
+      .select({ action: t.auditEvents.action })
+      .from(t.auditEvents)
+      .where(eq(t.auditEvents.receiptId, receipt.id))
+      .orderBy(t.auditEvents.id);
     const actions = audit.map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["receipt.overdue", "campus.suspended", "receipt.paid", "campus.restore_queued"]));
     expect(actions.indexOf("campus.suspended")).toBeLessThan(actions.indexOf("campus.restore_queued"));

@@ -35,12 +35,22 @@ export async function suspendCampusForOverdue(
       await db.transaction(async (tx) => {
         // Only an account still active: a payment in the meantime may have queued its restore.
         const recorded = await markCampusAccountSuspended(tx, account.id);
-        await recordAudit(tx, { source: "system", action: "campus.suspended", receiptId, data: { provider: "moodle", externalUserId: account.externalUserId, recorded } });
+        await recordAudit(tx, {
+          source: "system",
+          action: "campus.suspended",
+          receiptId,
+          data: { provider: "moodle", externalUserId: account.externalUserId, recorded },
+        });
       });
       result.suspended += 1;
     } catch (error) {
       result.failed += 1;
-      await recordAudit(db, { source: "system", action: "campus.suspend_failed", receiptId, data: { provider: "moodle", error: error instanceof Error ? error.message : String(error) } });
+      await recordAudit(db, {
+        source: "system",
+        action: "campus.suspend_failed",
+        receiptId,
+        data: { provider: "moodle", error: error instanceof Error ? error.message : String(error) },
+      });
     }
   }
   return result;

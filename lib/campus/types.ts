@@ -1,6 +1,7 @@
 // The one interface every campus adapter implements, and the shapes they share. An adapter gets
 // everything it needs in the request (no database access) so it is testable over HTTP alone.
 import type { campusProvider } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 
 export type CampusProvider = (typeof campusProvider.enumValues)[number];
 
@@ -48,14 +49,14 @@ export interface CampusProvisioner {
 }
 
 /** A failure worth recording as-is on the account (`last_error`) and showing to staff. */
-export class CampusError extends Error {
+export class CampusError extends AppError<"campus_retryable" | "campus_needs_change"> {
   constructor(
     message: string,
     /** false when trying again cannot help until someone changes something (mapping, campus config). */
     readonly retryable: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(retryable ? "campus_retryable" : "campus_needs_change", message, options);
     this.name = "CampusError";
   }
 }

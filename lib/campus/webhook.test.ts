@@ -82,7 +82,17 @@ async function confirmedEnrollment() {
     .returning({ id: t.students.id });
   const [course] = await database.db
     .insert(t.courses)
-    .values({ code: `W-${randomUUID().slice(0, 8)}`, name: "Alemán A2", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 10, enrollmentFee: 4000, monthlyFee: 6500, status: "open", campusCourseId: "moodle-de-a2" })
+    .values({
+      code: `W-${randomUUID().slice(0, 8)}`,
+      name: "Alemán A2",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity: 10,
+      enrollmentFee: 4000,
+      monthlyFee: 6500,
+      status: "open",
+      campusCourseId: "moodle-de-a2",
+    })
     .returning({ id: t.courses.id });
   const [e] = await database.db
     .insert(t.enrollments)
@@ -92,7 +102,10 @@ async function confirmedEnrollment() {
 }
 
 async function deliveries(enrollmentId: string) {
-  return database.db.select().from(t.webhookDeliveries).where(eq(t.webhookDeliveries.dedupeKey, `enrollment.confirmed:${enrollmentId}`));
+  return database.db
+    .select()
+    .from(t.webhookDeliveries)
+    .where(eq(t.webhookDeliveries.dedupeKey, `enrollment.confirmed:${enrollmentId}`));
 }
 
 async function webhookAccount(studentId: string) {
@@ -143,7 +156,11 @@ describe("outgoing webhook", () => {
       type: "enrollment.confirmed",
       id: hit.headers["x-academy-event-id"],
       occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      data: { enrollmentId, student: { id: studentId, firstName: "Luis", lastName: "García" }, course: { id: courseId, name: "Alemán A2", campusCourseId: "moodle-de-a2" } },
+      data: {
+        enrollmentId,
+        student: { id: studentId, firstName: "Luis", lastName: "García" },
+        course: { id: courseId, name: "Alemán A2", campusCourseId: "moodle-de-a2" },
+      },
     });
     const [row] = await deliveries(enrollmentId);
     expect(row).toMatchObject({ status: "delivered", attempts: 1, lastStatusCode: 204, lastError: null });
@@ -210,7 +227,12 @@ describe("outgoing webhook", () => {
     receiver.hang = true;
     const report = await provisionStudent(database.db, { enrollmentId }, { moodle: null, webhooks: { ...fast, timeoutMs: 200 } });
     expect(report.outcomes).toEqual([expect.objectContaining({ provider: "webhook", status: "pending" })]);
-    expect((await deliveries(enrollmentId))[0]).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: null, lastError: expect.stringContaining("no answer within 200 ms") });
+    expect((await deliveries(enrollmentId))[0]).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: expect.stringContaining("no answer within 200 ms"),
+    });
   });
 
   it("does not deliver when the stored secret cannot be decrypted, and says why", async () => {

@@ -90,7 +90,12 @@ export async function enqueueEnrollmentWebhooks(
     },
   };
   for (const endpoint of endpoints) {
-    await insertWebhookDelivery(db, { endpointId: endpoint.id, eventType: ENROLLMENT_CONFIRMED, payload: event, dedupeKey: enrollmentDedupeKey(request.enrollmentId) });
+    await insertWebhookDelivery(db, {
+      endpointId: endpoint.id,
+      eventType: ENROLLMENT_CONFIRMED,
+      payload: event,
+      dedupeKey: enrollmentDedupeKey(request.enrollmentId),
+    });
   }
   return endpoints.length;
 }
@@ -126,7 +131,9 @@ export async function deliverDueWebhooks(db: Db, options: WebhookOptions & { enr
           if (await markDeliveryDelivered(db, { ...claim, statusCode: outcome.statusCode })) result.delivered += 1;
         } else if (outcome.final || delivery.attempts >= maxAttempts) {
           if (await markDeliveryFailed(db, { ...claim, statusCode: outcome.statusCode, error: outcome.error })) result.failed += 1;
-        } else if (await markDeliveryRetry(db, { ...claim, statusCode: outcome.statusCode, error: outcome.error, delayMs: backoffMs(delivery.attempts, options) })) {
+        } else if (
+          await markDeliveryRetry(db, { ...claim, statusCode: outcome.statusCode, error: outcome.error, delayMs: backoffMs(delivery.attempts, options) })
+        ) {
           result.retried += 1;
         }
         const student = payloadStudentSchema.safeParse(delivery.payload);
@@ -183,7 +190,12 @@ async function attempt(
     if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
     return { ok: false, final: false, statusCode: res.status, error: `HTTP ${res.status}` };
   } catch (error) {
-    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof Error && error.name === "TimeoutError"
+        ? `no answer within ${options.timeoutMs} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return { ok: false, final: false, statusCode: null, error: reason };
   }
 }

@@ -25,7 +25,14 @@ export function parseAmountInput(text: string, currency: string): number | undef
     fraction = cleaned.slice(at + 1);
     if (head.includes(decimalMark) || !/^\d+$/.test(fraction)) return undefined;
     if (head.includes(groupMark)) {
-      if (!/^\d{1,3}(?:[.,]\d{3})+$/.test(head) || head.replace(/\d/g, "").split("").some((c) => c !== groupMark)) return undefined;
+      if (
+        !/^\d{1,3}(?:[.,]\d{3})+$/.test(head) ||
+        head
+          .replace(/\d/g, "")
+          .split("")
+          .some((c) => c !== groupMark)
+      )
+        return undefined;
       whole = head.split(groupMark).join("");
     } else {
       whole = head;

@@ -14,7 +14,10 @@ let database: Database;
 let staffUserId: string;
 beforeAll(async () => {
   database = await openTestDatabase("academy_test_courses_manage");
-  const [user] = await database.db.insert(t.staffUsers).values({ email: "curso@academia.test", name: "Ana Ruiz", passwordHash: "x", role: "staff" }).returning({ id: t.staffUsers.id });
+  const [user] = await database.db
+    .insert(t.staffUsers)
+    .values({ email: "curso@academia.test", name: "Ana Ruiz", passwordHash: "x", role: "staff" })
+    .returning({ id: t.staffUsers.id });
   staffUserId = user!.id;
 });
 afterAll(() => database.close());
@@ -45,7 +48,17 @@ function request(courseId: string, joinWaitlist = false): EnrollmentRequest {
   return {
     submissionKey: randomUUID(),
     courseId,
-    student: { firstName: "Nuria", lastName: `Vidal ${dni}`, documentType: "dni", documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`, email: `nuria${dni}@correo.test`, phone: "+34612345678", birthDate: "1990-01-01", postcode: "08001", city: "Barcelona" },
+    student: {
+      firstName: "Nuria",
+      lastName: `Vidal ${dni}`,
+      documentType: "dni",
+      documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`,
+      email: `nuria${dni}@correo.test`,
+      phone: "+34612345678",
+      birthDate: "1990-01-01",
+      postcode: "08001",
+      city: "Barcelona",
+    },
     consents: { dataProtection: true, terms: true, imageRights: false },
     method: "bizum",
     locale: "es",
@@ -68,7 +81,10 @@ describe("courses", () => {
     const { courseId } = await createCourse(database.db, { course, staffUserId });
     const [row] = await database.db.select().from(t.courses).where(eq(t.courses.id, courseId));
     expect(row).toMatchObject({ enrollmentFee: 3500, monthlyFee: 7240, currency: "EUR", capacity: 2, status: "open" });
-    const audit = await database.db.select().from(t.auditEvents).where(and(eq(t.auditEvents.action, "course.created"), sql`${t.auditEvents.data}->>'courseId' = ${courseId}`));
+    const audit = await database.db
+      .select()
+      .from(t.auditEvents)
+      .where(and(eq(t.auditEvents.action, "course.created"), sql`${t.auditEvents.data}->>'courseId' = ${courseId}`));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.staffUserId).toBe(staffUserId);
     await expectCode(createCourse(database.db, { course: { ...input(), code: course.code }, staffUserId }), "code_taken");
@@ -87,7 +103,10 @@ describe("courses", () => {
     expect(changed.changed.sort()).toEqual(["capacity", "monthlyFee"]);
     const [row] = await database.db.select().from(t.courses).where(eq(t.courses.id, courseId));
     expect(row).toMatchObject({ capacity: 2, monthlyFee: 9025 });
-    const [audit] = await database.db.select().from(t.auditEvents).where(and(eq(t.auditEvents.action, "course.updated"), sql`${t.auditEvents.data}->>'courseId' = ${courseId}`));
+    const [audit] = await database.db
+      .select()
+      .from(t.auditEvents)
+      .where(and(eq(t.auditEvents.action, "course.updated"), sql`${t.auditEvents.data}->>'courseId' = ${courseId}`));
     expect(audit!.data).toMatchObject({ changes: { capacity: { from: 3, to: 2 }, monthlyFee: { from: 7240, to: 9025 } } });
     await expectCode(updateCourse(database.db, { courseId: randomUUID(), course: input(), staffUserId }), "course_not_found");
   });
@@ -103,7 +122,10 @@ describe("courses", () => {
     const [current] = await database.db.select({ code: t.courses.code }).from(t.courses).where(eq(t.courses.id, courseId));
     await updateCourse(database.db, { courseId, course: input({ code: current!.code, capacity: "2" }), staffUserId });
     await offerFreeSeat(database.db, { courseId, staffUserId });
-    const statuses = await database.db.select({ id: t.enrollments.id, status: t.enrollments.status }).from(t.enrollments).where(eq(t.enrollments.courseId, courseId));
+    const statuses = await database.db
+      .select({ id: t.enrollments.id, status: t.enrollments.status })
+      .from(t.enrollments)
+      .where(eq(t.enrollments.courseId, courseId));
     const byId = Object.fromEntries(statuses.map((s) => [s.id, s.status]));
     expect(byId[first.enrollmentId]).toBe("pending_payment");
     expect(byId[second.enrollmentId]).toBe("waitlisted");

@@ -8,16 +8,14 @@ import { recordAudit } from "@/db/queries/audit";
 import { countSeatsTaken, insertCourse, lockCourseCapacity, lockCourseForEdit, updateCourseRow } from "@/db/queries/courses";
 import { offerSeatToWaitingList } from "@/lib/enrollment/holds";
 import { courseCurrency, type CourseInput } from "./schema";
+import { AppError } from "@/lib/errors";
 
 export type CourseErrorCode = "course_not_found" | "code_taken" | "capacity_below_taken" | "no_free_seat" | "waiting_list_empty";
 
-export class CourseError extends Error {
-  constructor(
-    readonly code: CourseErrorCode,
-    message: string,
-    readonly detail: Record<string, number> = {},
-  ) {
-    super(message);
+export class CourseError extends AppError<CourseErrorCode> {
+  declare readonly detail: Record<string, number>;
+  constructor(code: CourseErrorCode, message: string, detail: Record<string, number> = {}) {
+    super(code, message, { detail });
     this.name = "CourseError";
   }
 }
@@ -42,10 +40,7 @@ export async function createCourse(db: Db, input: { course: CourseInput; staffUs
   }
 }
 
-export async function updateCourse(
-  db: Db,
-  input: { courseId: string; course: CourseInput; staffUserId: string; now?: Date },
-): Promise<{ changed: string[] }> {
+export async function updateCourse(db: Db, input: { courseId: string; course: CourseInput; staffUserId: string; now?: Date }): Promise<{ changed: string[] }> {
   const now = input.now ?? new Date();
   try {
     return await db.transaction(async (tx) => {

@@ -11,7 +11,7 @@ type CourseStatus = (typeof courseStatus.enumValues)[number];
 const courseStatuses = ["draft", "open", "closed"] as const satisfies readonly CourseStatus[];
 // A status added to the enum and not here fails to compile.
 type IsTrue<T extends true> = T;
-type EveryCourseStatusListed = IsTrue<[Exclude<CourseStatus, (typeof courseStatuses)[number]>] extends [never] ? true : false>;
+type _EveryCourseStatusListed = IsTrue<[Exclude<CourseStatus, (typeof courseStatuses)[number]>] extends [never] ? true : false>;
 
 export const courseFields = [
   "code",

@@ -19,17 +19,29 @@ const newKey = randomBytes(32);
 describe("rotating APP_ENCRYPTION_KEY", () => {
   it("re-encrypts every stored secret, nested anywhere in settings, and leaves the rest alone", async () => {
     await database.db.insert(settings).values([
-      { key: "provider_credentials", value: { stripe: { mode: "live", secretKey: encryptSecret("sk_live_abc", oldKey) }, redsys: { merchantCode: "999008881", secretKey: encryptSecret("redsys-key", oldKey) } } },
+      {
+        key: "provider_credentials",
+        value: {
+          stripe: { mode: "live", secretKey: encryptSecret("sk_live_abc", oldKey) },
+          redsys: { merchantCode: "999008881", secretKey: encryptSecret("redsys-key", oldKey) },
+        },
+      },
       { key: "campus", value: { moodleUrl: "https://campus.example.com", tokens: [encryptSecret("moodle-token", oldKey)] } },
       { key: "academy_plain", value: { name: "Academia Sol", note: "v1:not:an:encrypted-value-because-a-colon-too-many:x" } },
     ]);
-    const [endpoint] = await database.db.insert(webhookEndpoints).values({ url: "https://erp.example.com/hook", secretEncrypted: encryptSecret("hook-secret", oldKey) }).returning();
+    const [endpoint] = await database.db
+      .insert(webhookEndpoints)
+      .values({ url: "https://erp.example.com/hook", secretEncrypted: encryptSecret("hook-secret", oldKey) })
+      .returning();
 
     const rotated = await database.db.transaction((tx) => reencryptStoredSecrets(tx, oldKey, newKey));
     expect(rotated).toBe(4);
 
     const rows = Object.fromEntries((await database.db.select().from(settings)).map((row) => [row.key, row.value as Record<string, never>]));
-    const credentials = rows.provider_credentials as unknown as { stripe: { secretKey: string; mode: string }; redsys: { secretKey: string; merchantCode: string } };
+    const credentials = rows.provider_credentials as unknown as {
+      stripe: { secretKey: string; mode: string };
+      redsys: { secretKey: string; merchantCode: string };
+    };
     expect(decryptSecret(credentials.stripe.secretKey, newKey)).toBe("sk_live_abc");
     expect(() => decryptSecret(credentials.stripe.secretKey, oldKey)).toThrow();
     expect(decryptSecret(credentials.redsys.secretKey, newKey)).toBe("redsys-key");

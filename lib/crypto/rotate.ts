@@ -26,11 +26,18 @@ export async function reencryptStoredSecrets(tx: DbOrTx, oldKey: Buffer, newKey:
   for (const row of await tx.select({ key: settings.key, value: settings.value }).from(settings).for("update")) {
     const before = count.n;
     const value = reencrypt(row.value, oldKey, newKey, count);
-    if (count.n > before) await tx.update(settings).set({ value, updatedAt: sql`now()` }).where(eq(settings.key, row.key));
+    if (count.n > before)
+      await tx
+        .update(settings)
+        .set({ value, updatedAt: sql`now()` })
+        .where(eq(settings.key, row.key));
   }
   for (const endpoint of await tx.select({ id: webhookEndpoints.id, secret: webhookEndpoints.secretEncrypted }).from(webhookEndpoints).for("update")) {
     count.n += 1;
-    await tx.update(webhookEndpoints).set({ secretEncrypted: encryptSecret(decryptSecret(endpoint.secret, oldKey), newKey) }).where(eq(webhookEndpoints.id, endpoint.id));
+    await tx
+      .update(webhookEndpoints)
+      .set({ secretEncrypted: encryptSecret(decryptSecret(endpoint.secret, oldKey), newKey) })
+      .where(eq(webhookEndpoints.id, endpoint.id));
   }
   return count.n;
 }

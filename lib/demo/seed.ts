@@ -151,14 +151,68 @@ const courseSpecs: CourseSpec[] = [
 ];
 
 const firstNames = [
-  "Lucía", "Hugo", "Martina", "Mateo", "Sofía", "Leo", "Julia", "Manuel", "Paula", "Daniel",
-  "Valeria", "Pablo", "Emma", "Álvaro", "Daniela", "Adrián", "Carla", "Enzo", "Alba", "Mario",
-  "Noa", "Diego", "Irene", "Javier", "Carmen", "Marc", "Laia", "Jorge", "Elena", "Iker",
+  "Lucía",
+  "Hugo",
+  "Martina",
+  "Mateo",
+  "Sofía",
+  "Leo",
+  "Julia",
+  "Manuel",
+  "Paula",
+  "Daniel",
+  "Valeria",
+  "Pablo",
+  "Emma",
+  "Álvaro",
+  "Daniela",
+  "Adrián",
+  "Carla",
+  "Enzo",
+  "Alba",
+  "Mario",
+  "Noa",
+  "Diego",
+  "Irene",
+  "Javier",
+  "Carmen",
+  "Marc",
+  "Laia",
+  "Jorge",
+  "Elena",
+  "Iker",
 ];
 const lastNames = [
-  "García", "Martínez", "López", "Sánchez", "Pérez", "Gómez", "Fernández", "Ruiz", "Díaz", "Moreno",
-  "Álvarez", "Romero", "Navarro", "Torres", "Domínguez", "Vázquez", "Ramos", "Gil", "Serrano", "Blanco",
-  "Molina", "Morales", "Ortega", "Delgado", "Castro", "Ortiz", "Rubio", "Marín", "Sanz", "Iglesias",
+  "García",
+  "Martínez",
+  "López",
+  "Sánchez",
+  "Pérez",
+  "Gómez",
+  "Fernández",
+  "Ruiz",
+  "Díaz",
+  "Moreno",
+  "Álvarez",
+  "Romero",
+  "Navarro",
+  "Torres",
+  "Domínguez",
+  "Vázquez",
+  "Ramos",
+  "Gil",
+  "Serrano",
+  "Blanco",
+  "Molina",
+  "Morales",
+  "Ortega",
+  "Delgado",
+  "Castro",
+  "Ortiz",
+  "Rubio",
+  "Marín",
+  "Sanz",
+  "Iglesias",
 ];
 
 /** mulberry32: a tiny seeded generator, so the demo is the same on every machine. */
@@ -239,10 +293,7 @@ export async function seedDemo(db: Db, options: { now?: Date; apiKey?: string } 
 async function seedIn(db: Db, options: { now?: Date; apiKey?: string }, once: boolean): Promise<SeedResult | undefined> {
   const now = options.now ?? new Date();
   const apiKey = options.apiKey ?? generateApiKey();
-  const [adminHash, staffHash] = await Promise.all([
-    hashPassword(demoCredentials.admin.password),
-    hashPassword(demoCredentials.staff.password),
-  ]);
+  const [adminHash, staffHash] = await Promise.all([hashPassword(demoCredentials.admin.password), hashPassword(demoCredentials.staff.password)]);
   return db.transaction(async (tx) => {
     if (once) {
       await lockDemoSeed(tx);
@@ -307,11 +358,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
     ...Array.from({ length: spec.waitlisted }, () => ({ spec, status: "waitlisted" as const })),
   ]);
   // Three enrollments that were never paid and were cancelled when their hold expired.
-  seats.push(
-    { spec: courseSpecs[1]!, status: "cancelled" },
-    { spec: courseSpecs[3]!, status: "cancelled" },
-    { spec: courseSpecs[4]!, status: "cancelled" },
-  );
+  seats.push({ spec: courseSpecs[1]!, status: "cancelled" }, { spec: courseSpecs[3]!, status: "cancelled" }, { spec: courseSpecs[4]!, status: "cancelled" });
 
   const studentCount = 40;
   const usedNames = new Set<string>();
@@ -424,8 +471,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
     const discount = enrollment.discountValue ?? 0;
     const monthly = Math.round((spec.monthlyFee * (100 - discount)) / 100);
     const created = enrollment.createdAt;
-    const enrollmentStatus =
-      seat.status === "confirmed" ? "paid" : seat.status === "cancelled" ? "cancelled" : ("pending" as const);
+    const enrollmentStatus = seat.status === "confirmed" ? "paid" : seat.status === "cancelled" ? "cancelled" : ("pending" as const);
     drafts.push({
       kind: "enrollment",
       enrollmentIndex: index,
@@ -440,11 +486,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
       refunded: 0,
     });
     if (seat.status !== "confirmed") return;
-    for (
-      let m = monthStart(created.getUTCFullYear(), created.getUTCMonth() + 1);
-      m <= thisMonth;
-      m = monthStart(m.getUTCFullYear(), m.getUTCMonth() + 1)
-    ) {
+    for (let m = monthStart(created.getUTCFullYear(), created.getUTCMonth() + 1); m <= thisMonth; m = monthStart(m.getUTCFullYear(), m.getUTCMonth() + 1)) {
       const isCurrent = m.getTime() === thisMonth.getTime();
       const roll = rng.next();
       const due = new Date(m.getTime() + 4 * day);

@@ -5,9 +5,7 @@
 export const adultAge = 18;
 export const maxPlausibleAge = 110;
 
-export type BirthDateValidation =
-  | { ok: true; age: number }
-  | { ok: false; reason: "format" | "future" | "too_old" };
+export type BirthDateValidation = { ok: true; age: number } | { ok: false; reason: "format" | "future" | "too_old" };
 
 type CalendarDate = { year: number; month: number; day: number };
 
@@ -49,8 +47,7 @@ export function ageOn(birthDate: string, today: string): number {
   const birth = parseOrThrow(birthDate, "birthDate");
   const now = parseOrThrow(today, "today");
   if (compare(birth, now) > 0) throw new RangeError(`birthDate ${birthDate} is after today ${today}`);
-  const birthdayThisYear =
-    birth.month === 2 && birth.day === 29 && !isLeapYear(now.year) ? 28 : birth.day;
+  const birthdayThisYear = birth.month === 2 && birth.day === 29 && !isLeapYear(now.year) ? 28 : birth.day;
   const hadBirthday = now.month > birth.month || (now.month === birth.month && now.day >= birthdayThisYear);
   return now.year - birth.year - (hadBirthday ? 0 : 1);
 }

@@ -10,9 +10,7 @@ export type DocumentType = (typeof documentTypes)[number];
  * number, which the UI words differently because it is almost always a typo in one digit.
  */
 export type DocumentValidation =
-  | { ok: true; type: DocumentType; value: string }
-  | { ok: false; reason: "format" }
-  | { ok: false; reason: "check_letter"; expectedLetter: string };
+  { ok: true; type: DocumentType; value: string } | { ok: false; reason: "format" } | { ok: false; reason: "check_letter"; expectedLetter: string };
 
 const checkLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
 const dniShape = /^(\d{8})([A-Z])$/;
@@ -26,7 +24,10 @@ const passportShape = /^(?=[A-Z]*\d)[A-Z0-9]{6,9}$/;
  * a per-type rule has one home; today all three types drop the same separators.
  */
 export function normaliseDocument(_type: DocumentType, value: string): string {
-  return value.trim().toUpperCase().replace(/[\s.\-]/g, "");
+  return value
+    .trim()
+    .toUpperCase()
+    .replace(/[\s.\-]/g, "");
 }
 
 /** The letter the rule assigns to a number: "TRWAGMYFPDXBNJZSQVHLCKE"[n % 23]. */

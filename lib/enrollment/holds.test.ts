@@ -21,7 +21,17 @@ function request(courseId: string, joinWaitlist = false): EnrollmentRequest {
   return {
     submissionKey: randomUUID(),
     courseId,
-    student: { firstName: "Hugo", lastName: `Gil ${dni}`, documentType: "dni", documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`, email: `hugo${dni}@correo.test`, phone: "+34612345678", birthDate: "1990-01-01", postcode: "46001", city: "Valencia" },
+    student: {
+      firstName: "Hugo",
+      lastName: `Gil ${dni}`,
+      documentType: "dni",
+      documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`,
+      email: `hugo${dni}@correo.test`,
+      phone: "+34612345678",
+      birthDate: "1990-01-01",
+      postcode: "46001",
+      city: "Valencia",
+    },
     consents: { dataProtection: true, terms: true, imageRights: true },
     method: "bizum",
     locale: "es",
@@ -33,7 +43,16 @@ describe("expireHolds", () => {
   it("cancels an expired hold and its receipt, and offers the seat to the first on the waiting list", async () => {
     const [course] = await database.db
       .insert(t.courses)
-      .values({ code: `H-${randomUUID().slice(0, 6)}`, name: "Francés A1", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 1, enrollmentFee: 3500, monthlyFee: 6000, status: "open" })
+      .values({
+        code: `H-${randomUUID().slice(0, 6)}`,
+        name: "Francés A1",
+        startDate: "2026-09-01",
+        endDate: "2027-06-30",
+        capacity: 1,
+        enrollmentFee: 3500,
+        monthlyFee: 6000,
+        status: "open",
+      })
       .returning({ id: t.courses.id });
     const start = new Date("2026-11-27T10:00:00Z");
     const held = await submitEnrollment(database.db, request(course!.id), { now: start });
@@ -69,7 +88,10 @@ describe("expireHolds", () => {
     expect(timeline.map((e) => e.action)).toEqual(expect.arrayContaining(["enrollment.held", "enrollment.hold_expired", "receipt.cancelled"]));
 
     // The second in line keeps waiting: there was one seat.
-    const [still] = await database.db.select().from(t.enrollments).where(eq(t.enrollments.id, (secondInLine as { enrollmentId: string }).enrollmentId));
+    const [still] = await database.db
+      .select()
+      .from(t.enrollments)
+      .where(eq(t.enrollments.id, (secondInLine as { enrollmentId: string }).enrollmentId));
     expect(still!.status).toBe("waitlisted");
   });
 });

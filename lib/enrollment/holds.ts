@@ -50,7 +50,8 @@ async function expireOne(tx: Tx, enrollmentId: string, courseId: string, now: Da
     .where(eq(enrollments.id, enrollmentId))
     .for("update");
   // Paid (or changed by staff) since it was listed: nothing to do.
-  if (!enrollment || enrollment.status !== "pending_payment" || !enrollment.holdExpiresAt || enrollment.holdExpiresAt >= now) return { expired: false, offered: false };
+  if (!enrollment || enrollment.status !== "pending_payment" || !enrollment.holdExpiresAt || enrollment.holdExpiresAt >= now)
+    return { expired: false, offered: false };
   if (receipt && receipt.status !== "pending") return { expired: false, offered: false };
 
   await cancelEnrollmentStatus(tx, enrollmentId, { at: now, reason: "hold_expired" });
@@ -68,7 +69,14 @@ async function expireOne(tx: Tx, enrollmentId: string, courseId: string, now: Da
 /** The first on the waiting list gets the free seat: a hold and an enrollment receipt. */
 export async function offerSeatToWaitingList(tx: Tx, courseId: string, now: Date): Promise<boolean> {
   const [course] = await tx
-    .select({ capacity: courses.capacity, name: courses.name, enrollmentFee: courses.enrollmentFee, monthlyFee: courses.monthlyFee, currency: courses.currency, firstMonthOnEnrollment: courses.firstMonthOnEnrollment })
+    .select({
+      capacity: courses.capacity,
+      name: courses.name,
+      enrollmentFee: courses.enrollmentFee,
+      monthlyFee: courses.monthlyFee,
+      currency: courses.currency,
+      firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
+    })
     .from(courses)
     .where(eq(courses.id, courseId));
   if (!course) return false;
@@ -114,9 +122,23 @@ export async function offerSeatToWaitingList(tx: Tx, courseId: string, now: Date
     dedupeKey: `seat-offered:${next.id}:${receipt.id}`,
     receiptId: receipt.id,
     enrollmentId: next.id,
-    data: { recipientName: payer.name, concept, amount, currency: course.currency, dueDate: calendarDate(holdExpiresAt), link: link.url, linkExpiresAt: holdExpiresAt },
+    data: {
+      recipientName: payer.name,
+      concept,
+      amount,
+      currency: course.currency,
+      dueDate: calendarDate(holdExpiresAt),
+      link: link.url,
+      linkExpiresAt: holdExpiresAt,
+    },
   });
-  await recordAudit(tx, { source: "system", action: "enrollment.seat_offered", enrollmentId: next.id, receiptId: receipt.id, data: { holdExpiresAt: holdExpiresAt.toISOString() } });
+  await recordAudit(tx, {
+    source: "system",
+    action: "enrollment.seat_offered",
+    enrollmentId: next.id,
+    receiptId: receipt.id,
+    data: { holdExpiresAt: holdExpiresAt.toISOString() },
+  });
   return true;
 }
 
@@ -132,7 +154,12 @@ async function payerOf(tx: Tx, studentId: string): Promise<{ name: string; email
     .where(and(eq(guardians.studentId, studentId), eq(guardians.isPayer, true)))
     .limit(1);
   const who = guardian ?? student!;
-  return { name: `${who.firstName} ${who.lastName}`, email: who.email, document: who.document, locale: isLocale(student?.locale) ? student.locale : defaultLocale };
+  return {
+    name: `${who.firstName} ${who.lastName}`,
+    email: who.email,
+    document: who.document,
+    locale: isLocale(student?.locale) ? student.locale : defaultLocale,
+  };
 }
 
 /** The payer learns the seat was released (and where to enroll again), once. */

@@ -36,7 +36,11 @@ beforeAll(async () => {
   database = await (await import("@/db/client")).database();
   await database.migrate();
   // Notifications are lost: the payment reaches us later, through reconciliation.
-  await fetch(`${sandbox.urls.control}/faults/redsys`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ neverDeliver: true }) });
+  await fetch(`${sandbox.urls.control}/faults/redsys`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ neverDeliver: true }),
+  });
 });
 afterAll(async () => {
   await database?.close();
@@ -49,7 +53,17 @@ function request(courseId: string): EnrollmentRequest {
   return {
     submissionKey: randomUUID(),
     courseId,
-    student: { firstName: "Noa", lastName: `Vidal ${dni}`, documentType: "dni", documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`, email: `noa${dni}@correo.test`, phone: "+34612345678", birthDate: "1991-01-01", postcode: "46003", city: "Valencia" },
+    student: {
+      firstName: "Noa",
+      lastName: `Vidal ${dni}`,
+      documentType: "dni",
+      documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`,
+      email: `noa${dni}@correo.test`,
+      phone: "+34612345678",
+      birthDate: "1991-01-01",
+      postcode: "46003",
+      city: "Valencia",
+    },
     consents: { dataProtection: true, terms: true, imageRights: false },
     method: "redsys",
     locale: "es",
@@ -61,11 +75,26 @@ describe("a late payment with no seat left", () => {
   it("is refunded through the provider once, the payer is told and the flag is closed", async () => {
     const [course] = await database.db
       .insert(t.courses)
-      .values({ code: "LATE-1", name: "Inglés C1", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 1, enrollmentFee: 4000, monthlyFee: 6500, status: "open" })
+      .values({
+        code: "LATE-1",
+        name: "Inglés C1",
+        startDate: "2026-09-01",
+        endDate: "2027-06-30",
+        capacity: 1,
+        enrollmentFee: 4000,
+        monthlyFee: 6500,
+        status: "open",
+      })
       .returning({ id: t.courses.id });
     const held = await modules.submit.submitEnrollment(database.db, request(course!.id), { now: new Date(Date.now() - 2 * 3600_000) });
     if (held.kind !== "held") throw new Error("not held");
-    const started = await modules.checkout.startCheckout(database.db, { receiptId: held.receiptId, method: "redsys", locale: "es", source: "payer", appUrl: APP_URL });
+    const started = await modules.checkout.startCheckout(database.db, {
+      receiptId: held.receiptId,
+      method: "redsys",
+      locale: "es",
+      source: "payer",
+      appUrl: APP_URL,
+    });
     if (started.action.type !== "form") throw new Error("expected a Redsys form");
 
     // The hold runs out and someone else takes the only seat…
@@ -95,7 +124,10 @@ describe("a late payment with no seat left", () => {
     expect(refund!.providerRef).toMatch(new RegExp(`^${started.providerRef}/`));
     const state = (await (await fetch(`${sandbox.urls.control}/state`)).json()) as { orders: { provider: string; id: string; status: string }[] };
     expect(state.orders.find((o) => o.id === started.providerRef)?.status).toMatch(/refunded 105\.00/);
-    const items = await database.db.select({ kind: t.attentionItems.kind, resolvedAt: t.attentionItems.resolvedAt }).from(t.attentionItems).where(eq(t.attentionItems.receiptId, held.receiptId));
+    const items = await database.db
+      .select({ kind: t.attentionItems.kind, resolvedAt: t.attentionItems.resolvedAt })
+      .from(t.attentionItems)
+      .where(eq(t.attentionItems.receiptId, held.receiptId));
     expect(items).toHaveLength(1);
     expect(items[0]!.kind).toBe("late_payment");
     expect(items[0]!.resolvedAt).toBeInstanceOf(Date);

@@ -12,7 +12,6 @@ import { lockReceipt } from "@/db/queries/payments";
 import { paymentProvider } from "@/lib/payments/providers";
 import { LATE_PAYMENT_REFUND, type Provider } from "@/lib/payments/types";
 
-
 export async function scheduleLatePaymentRefund(
   tx: Tx,
   late: { receiptId: string; attemptId: string; provider: Provider; amount: number; currency: string; source: AuditSource },
@@ -33,7 +32,13 @@ export async function scheduleLatePaymentRefund(
     .onConflictDoNothing()
     .returning({ id: refunds.id });
   if (inserted.length > 0) {
-    await recordAudit(tx, { source: late.source, action: "refund.scheduled", receiptId: late.receiptId, attemptId: late.attemptId, data: { reason: LATE_PAYMENT_REFUND, amount: late.amount } });
+    await recordAudit(tx, {
+      source: late.source,
+      action: "refund.scheduled",
+      receiptId: late.receiptId,
+      attemptId: late.attemptId,
+      data: { reason: LATE_PAYMENT_REFUND, amount: late.amount },
+    });
   }
 }
 
@@ -91,7 +96,13 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
       await lockReceipt(tx, refund.receiptId);
       if (result.status === "failed") {
         await tx.update(refunds).set({ status: "failed", completedAt: new Date() }).where(eq(refunds.id, refund.id));
-        await recordAudit(tx, { source: "system", action: "refund.failed", receiptId: refund.receiptId, attemptId: refund.attemptId, data: { reason: LATE_PAYMENT_REFUND, failure: result.failure } });
+        await recordAudit(tx, {
+          source: "system",
+          action: "refund.failed",
+          receiptId: refund.receiptId,
+          attemptId: refund.attemptId,
+          data: { reason: LATE_PAYMENT_REFUND, failure: result.failure },
+        });
         return;
       }
       // The provider's own event may have recorded this refund first: that row is ours.
@@ -101,7 +112,10 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
         .where(and(eq(refunds.provider, refund.provider), eq(refunds.providerRef, result.refundRef)));
       if (already && already.id !== refund.id) {
         await tx.delete(refunds).where(eq(refunds.id, refund.id));
-        await tx.update(refunds).set({ reason: LATE_PAYMENT_REFUND, idempotencyKey: `late-payment:${refund.attemptId}` }).where(eq(refunds.id, already.id));
+        await tx
+          .update(refunds)
+          .set({ reason: LATE_PAYMENT_REFUND, idempotencyKey: `late-payment:${refund.attemptId}` })
+          .where(eq(refunds.id, already.id));
       } else {
         await tx
           .update(refunds)
@@ -112,7 +126,13 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
         .update(attentionItems)
         .set({ resolvedAt: new Date(), resolution: "late payment returned automatically" })
         .where(and(eq(attentionItems.kind, "late_payment"), eq(attentionItems.attemptId, refund.attemptId), isNull(attentionItems.resolvedAt)));
-      await recordAudit(tx, { source: "system", action: "refund.late_payment_returned", receiptId: refund.receiptId, attemptId: refund.attemptId, data: { refundRef: result.refundRef, amount: refund.amount } });
+      await recordAudit(tx, {
+        source: "system",
+        action: "refund.late_payment_returned",
+        receiptId: refund.receiptId,
+        attemptId: refund.attemptId,
+        data: { refundRef: result.refundRef, amount: refund.amount },
+      });
       const [receipt] = await tx
         .select({ payerEmail: receipts.payerEmail, payerName: receipts.payerName, concept: receipts.concept, locale: students.locale })
         .from(receipts)
@@ -134,4 +154,3 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
   }
   return report;
 }
-

@@ -1,9 +1,7 @@
 // Contact phone numbers: Spanish numbers with or without +34 / 0034, and international numbers
 // in E.164 form. Everything is stored as E.164 ("+34612345678") so matching and SMS work.
 
-export type PhoneValidation =
-  | { ok: true; e164: string; country: "es" | "international" }
-  | { ok: false };
+export type PhoneValidation = { ok: true; e164: string; country: "es" | "international" } | { ok: false };
 
 // People write "612 34 56 78", "612-345-678", "(+34) 612.345.678": separators carry no meaning.
 const separators = /[\s.\-()]/g;

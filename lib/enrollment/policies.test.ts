@@ -23,7 +23,17 @@ function request(courseId: string, joinWaitlist = false): EnrollmentRequest {
   return {
     submissionKey: randomUUID(),
     courseId,
-    student: { firstName: "Irene", lastName: `Ramos ${dni}`, documentType: "dni", documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`, email: `irene${dni}@correo.test`, phone: "+34612345678", birthDate: "1992-02-02", postcode: "46002", city: "Valencia" },
+    student: {
+      firstName: "Irene",
+      lastName: `Ramos ${dni}`,
+      documentType: "dni",
+      documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`,
+      email: `irene${dni}@correo.test`,
+      phone: "+34612345678",
+      birthDate: "1992-02-02",
+      postcode: "46002",
+      city: "Valencia",
+    },
     consents: { dataProtection: true, terms: true, imageRights: false },
     method: "redsys",
     locale: "es",
@@ -34,7 +44,16 @@ function request(courseId: string, joinWaitlist = false): EnrollmentRequest {
 async function course(capacity: number) {
   const [row] = await database.db
     .insert(t.courses)
-    .values({ code: `P-${randomUUID().slice(0, 6)}`, name: "Alemán A2", startDate: "2026-09-01", endDate: "2027-06-30", capacity, enrollmentFee: 3500, monthlyFee: 6500, status: "open" })
+    .values({
+      code: `P-${randomUUID().slice(0, 6)}`,
+      name: "Alemán A2",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity,
+      enrollmentFee: 3500,
+      monthlyFee: 6500,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   return row!.id;
 }
@@ -54,7 +73,11 @@ async function attemptFor(receiptId: string, amount: number) {
     .values({ receiptId, provider: "redsys", method: "redsys", mode: "sandbox", amount, currency: "EUR", status: "redirected", providerRef: ref })
     .returning({ id: t.paymentAttempts.id });
   const deliver = (outcome: ProviderOutcome) =>
-    applyProviderEvent(database.db, { provider: "redsys", eventId: `${ref}:${outcome.type}`, eventType: "test", ref: { by: "order", value: ref }, outcome, payload: {}, rawBody: "" }, "webhook");
+    applyProviderEvent(
+      database.db,
+      { provider: "redsys", eventId: `${ref}:${outcome.type}`, eventType: "test", ref: { by: "order", value: ref }, outcome, payload: {}, rawBody: "" },
+      "webhook",
+    );
   return { id: attempt!.id, deliver };
 }
 
@@ -104,7 +127,9 @@ describe("a payment arriving after the hold expired", () => {
     expect(result).toMatchObject({ result: "applied", changed: true });
     expect(await state(held.enrollmentId, held.receiptId)).toEqual({ enrollment: "confirmed", receipt: "paid" });
     const timeline = await database.db.select({ action: t.auditEvents.action }).from(t.auditEvents).where(eq(t.auditEvents.enrollmentId, held.enrollmentId));
-    expect(timeline.map((e) => e.action)).toEqual(expect.arrayContaining(["enrollment.hold_expired", "enrollment.reinstated_late_payment", "enrollment.confirmed"]));
+    expect(timeline.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["enrollment.hold_expired", "enrollment.reinstated_late_payment", "enrollment.confirmed"]),
+    );
   });
 
   it("leaves it for a refund in 'needs attention' when the seat has gone", async () => {

@@ -10,7 +10,7 @@ import { settingKeys } from "@/lib/academy";
 import { seatTakingAt } from "@/db/queries/catalog";
 import { markReceiptCancelled } from "@/db/queries/receipts";
 import { readSetting } from "@/db/queries/settings";
-import { courses, enrollments, receipts, students } from "@/db/schema";
+import { courses, enrollments, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
@@ -29,7 +29,17 @@ export async function getEnrollmentPolicies(tx: Tx): Promise<EnrollmentPolicies>
   return parsed.success ? parsed.data : enrollmentPoliciesSchema.parse({});
 }
 
-type FailedPayment = { receiptId: string; enrollmentId: string; attemptId: string; payerEmail: string; payerName: string; concept: string; amount: number; currency: string; source: AuditSource };
+type FailedPayment = {
+  receiptId: string;
+  enrollmentId: string;
+  attemptId: string;
+  payerEmail: string;
+  payerName: string;
+  concept: string;
+  amount: number;
+  currency: string;
+  source: AuditSource;
+};
 
 /** Called in the transaction that recorded a failed, cancelled or expired attempt. */
 export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment): Promise<void> {
@@ -48,8 +58,21 @@ export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment
     await markReceiptCancelled(tx, failed.receiptId, { cancelledAt: now, cancelReason: "payment_failed" });
     await recordAudit(
       tx,
-      { source: failed.source, action: "enrollment.cancelled", enrollmentId: failed.enrollmentId, receiptId: failed.receiptId, attemptId: failed.attemptId, data: { reason: "payment_failed", policy: "cancel" } },
-      { source: failed.source, action: "receipt.cancelled", receiptId: failed.receiptId, enrollmentId: failed.enrollmentId, data: { reason: "payment_failed" } },
+      {
+        source: failed.source,
+        action: "enrollment.cancelled",
+        enrollmentId: failed.enrollmentId,
+        receiptId: failed.receiptId,
+        attemptId: failed.attemptId,
+        data: { reason: "payment_failed", policy: "cancel" },
+      },
+      {
+        source: failed.source,
+        action: "receipt.cancelled",
+        receiptId: failed.receiptId,
+        enrollmentId: failed.enrollmentId,
+        data: { reason: "payment_failed" },
+      },
     );
     await offerSeatToWaitingList(tx, enrollment.courseId, now);
     return;
@@ -67,7 +90,14 @@ export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment
     data: { recipientName: failed.payerName, concept: failed.concept, amount: failed.amount, currency: failed.currency, retryLink: link.url },
   });
   if (queued) {
-    await recordAudit(tx, { source: failed.source, action: "enrollment.retry_link_sent", enrollmentId: failed.enrollmentId, receiptId: failed.receiptId, attemptId: failed.attemptId, data: { policy: "keep_hold" } });
+    await recordAudit(tx, {
+      source: failed.source,
+      action: "enrollment.retry_link_sent",
+      enrollmentId: failed.enrollmentId,
+      receiptId: failed.receiptId,
+      attemptId: failed.attemptId,
+      data: { policy: "keep_hold" },
+    });
   }
 }
 
@@ -76,7 +106,10 @@ export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment
  * enrollment is reinstated and the caller marks the receipt paid. Returns whether it was.
  */
 export async function reclaimSeatForLatePayment(tx: Tx, enrollmentId: string, source: AuditSource): Promise<boolean> {
-  const [enrollment] = await tx.select({ status: enrollments.status, courseId: enrollments.courseId }).from(enrollments).where(eq(enrollments.id, enrollmentId));
+  const [enrollment] = await tx
+    .select({ status: enrollments.status, courseId: enrollments.courseId })
+    .from(enrollments)
+    .where(eq(enrollments.id, enrollmentId));
   if (!enrollment || enrollment.status !== "cancelled") return false;
   const [course] = await tx.select({ capacity: courses.capacity }).from(courses).where(eq(courses.id, enrollment.courseId)).for("update");
   const [{ taken } = { taken: 0 }] = await tx

@@ -225,9 +225,9 @@ describe("enrollmentSubmissionSchema", () => {
   });
 
   it("refuses a guardian with the student's own document", () => {
-    expect(
-      errorsOf(schema, submission({ student: minor, guardian: { ...guardian, documentType: "nie", documentNumber: "x-1234567-l" } })),
-    ).toEqual({ "guardian.documentNumber": ["guardian_same_document"] });
+    expect(errorsOf(schema, submission({ student: minor, guardian: { ...guardian, documentType: "nie", documentNumber: "x-1234567-l" } }))).toEqual({
+      "guardian.documentNumber": ["guardian_same_document"],
+    });
   });
 
   it("answers a crafted request with field errors, never an exception", () => {

@@ -84,7 +84,10 @@ const postcode = z.pipe(text(10), z.pipe(z.string().check(z.refine(isSpanishPost
 const documentType = z.enum(documentTypes, requiredOr("invalid_option"));
 // Separators are dropped here, before the type-specific check, so the stored number is canonical.
 // The field cannot see the chosen type, which is fine: every type drops the same separators.
-const documentNumber = z.pipe(text(30), z.transform((value: string) => normaliseDocument("passport", value)));
+const documentNumber = z.pipe(
+  text(30),
+  z.transform((value: string) => normaliseDocument("passport", value)),
+);
 
 const documentErrors: Record<DocumentType, { format: EnrollmentErrorKey; check_letter: EnrollmentErrorKey }> = {
   dni: { format: "dni_format", check_letter: "dni_letter" },
@@ -114,10 +117,7 @@ function whenFieldsValid(...fields: string[]) {
   };
 }
 
-function checkDocument(
-  value: { documentType: DocumentType; documentNumber: string },
-  ctx: z.core.$RefinementCtx,
-): void {
+function checkDocument(value: { documentType: DocumentType; documentNumber: string }, ctx: z.core.$RefinementCtx): void {
   const result = validateDocument(value.documentType, value.documentNumber);
   if (!result.ok) {
     ctx.addIssue({ code: "custom", message: documentErrors[value.documentType][result.reason], path: ["documentNumber"] });
@@ -179,17 +179,20 @@ export function studentStepSchema(today: string) {
       { error: "required" },
     )
     .check(
-      z.superRefine((value, ctx) => {
-        if (value.documentNumber === undefined) {
-          if (studentNeedsDocument(value.birthDate, today)) ctx.addIssue({ code: "custom", message: "required", path: ["documentNumber"] });
-          return;
-        }
-        if (value.documentType === undefined) {
-          ctx.addIssue({ code: "custom", message: "required", path: ["documentType"] });
-          return;
-        }
-        checkDocument({ documentType: value.documentType, documentNumber: value.documentNumber }, ctx);
-      }, whenFieldsValid("documentType", "documentNumber")),
+      z.superRefine(
+        (value, ctx) => {
+          if (value.documentNumber === undefined) {
+            if (studentNeedsDocument(value.birthDate, today)) ctx.addIssue({ code: "custom", message: "required", path: ["documentNumber"] });
+            return;
+          }
+          if (value.documentType === undefined) {
+            ctx.addIssue({ code: "custom", message: "required", path: ["documentType"] });
+            return;
+          }
+          checkDocument({ documentType: value.documentType, documentNumber: value.documentNumber }, ctx);
+        },
+        whenFieldsValid("documentType", "documentNumber"),
+      ),
     );
   // No number, no type: a child without a document has neither.
   return z.pipe(
@@ -222,10 +225,7 @@ export const consentsStepSchema = z.object(
   { error: "required" },
 );
 
-export const paymentStepSchema = z.object(
-  { method: z.enum(enrollmentPaymentMethods, requiredOr("invalid_option")) },
-  { error: "required" },
-);
+export const paymentStepSchema = z.object({ method: z.enum(enrollmentPaymentMethods, requiredOr("invalid_option")) }, { error: "required" });
 
 // ---------------------------------------------------------------------------------------------
 // The whole submission

@@ -29,7 +29,17 @@ function request(courseId: string, joinWaitlist = false): EnrollmentRequest {
   return {
     submissionKey: randomUUID(),
     courseId,
-    student: { firstName: "Lucía", lastName: `Prieto ${dni}`, documentType: "dni", documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`, email: `lucia${dni}@correo.test`, phone: "+34612345678", birthDate: "1990-01-01", postcode: "28001", city: "Madrid" },
+    student: {
+      firstName: "Lucía",
+      lastName: `Prieto ${dni}`,
+      documentType: "dni",
+      documentNumber: `${dni}${"TRWAGMYFPDXBNJZSQVHLCKE"[dni % 23]}`,
+      email: `lucia${dni}@correo.test`,
+      phone: "+34612345678",
+      birthDate: "1990-01-01",
+      postcode: "28001",
+      city: "Madrid",
+    },
     consents: { dataProtection: true, terms: true, imageRights: false },
     method: "bizum",
     locale: "es",
@@ -40,7 +50,16 @@ function request(courseId: string, joinWaitlist = false): EnrollmentRequest {
 async function course(capacity: number) {
   const [row] = await database.db
     .insert(t.courses)
-    .values({ code: `S-${randomUUID().slice(0, 6)}`, name: "Alemán B1", startDate: "2026-09-01", endDate: "2027-06-30", capacity, enrollmentFee: 4000, monthlyFee: 8550, status: "open" })
+    .values({
+      code: `S-${randomUUID().slice(0, 6)}`,
+      name: "Alemán B1",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity,
+      enrollmentFee: 4000,
+      monthlyFee: 8550,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   return row!.id;
 }
@@ -87,7 +106,9 @@ describe("confirmEnrollmentByHand", () => {
     await expectCode(confirmEnrollmentByHand(database.db, { enrollmentId: hold.enrollmentId, staffUserId }), "method_required");
     expect((await enrollment(hold.enrollmentId)).status).toBe("pending_payment");
 
-    expect(await confirmEnrollmentByHand(database.db, { enrollmentId: hold.enrollmentId, staffUserId, method: "cash", note: "En secretaría" })).toEqual({ paidNow: true });
+    expect(await confirmEnrollmentByHand(database.db, { enrollmentId: hold.enrollmentId, staffUserId, method: "cash", note: "En secretaría" })).toEqual({
+      paidNow: true,
+    });
     const confirmed = await enrollment(hold.enrollmentId);
     expect(confirmed).toMatchObject({ status: "confirmed", holdExpiresAt: null });
     const [receipt] = await database.db.select().from(t.receipts).where(eq(t.receipts.id, hold.receiptId));
@@ -96,7 +117,10 @@ describe("confirmEnrollmentByHand", () => {
     expect(attempts.filter((a) => a.status === "succeeded").map((a) => [a.provider, a.amount])).toEqual([["manual", 12550]]);
     const audit = await staffAudit(hold.enrollmentId);
     expect(audit.map((a) => a.action)).toEqual(["enrollment.confirmed", "enrollment.confirmed_by_staff"]);
-    expect(audit.find((a) => a.action === "enrollment.confirmed_by_staff")).toMatchObject({ staffUserId, data: { method: "cash", note: "En secretaría", from: "pending_payment" } });
+    expect(audit.find((a) => a.action === "enrollment.confirmed_by_staff")).toMatchObject({
+      staffUserId,
+      data: { method: "cash", note: "En secretaría", from: "pending_payment" },
+    });
     const mails = await database.db.select({ template: t.messages.template }).from(t.messages).where(eq(t.messages.enrollmentId, hold.enrollmentId));
     expect(mails.map((m) => m.template)).toContain("enrollment_confirmed");
 
@@ -110,10 +134,23 @@ describe("confirmEnrollmentByHand", () => {
     // The payment landed but the hold had been cancelled meanwhile (the state "paid but not confirmed").
     const [attempt] = await database.db
       .insert(t.paymentAttempts)
-      .values({ receiptId: hold.receiptId, provider: "stripe", method: "stripe", mode: "sandbox", amount: hold.amount, currency: "EUR", status: "succeeded", providerRef: `cs_${randomUUID()}`, finalizedAt: new Date() })
+      .values({
+        receiptId: hold.receiptId,
+        provider: "stripe",
+        method: "stripe",
+        mode: "sandbox",
+        amount: hold.amount,
+        currency: "EUR",
+        status: "succeeded",
+        providerRef: `cs_${randomUUID()}`,
+        finalizedAt: new Date(),
+      })
       .returning({ id: t.paymentAttempts.id });
     await database.db.update(t.receipts).set({ status: "paid", paidAt: new Date(), paidMethod: "stripe" }).where(eq(t.receipts.id, hold.receiptId));
-    await database.db.update(t.enrollments).set({ status: "cancelled", holdExpiresAt: null, cancelReason: "hold_expired" }).where(eq(t.enrollments.id, hold.enrollmentId));
+    await database.db
+      .update(t.enrollments)
+      .set({ status: "cancelled", holdExpiresAt: null, cancelReason: "hold_expired" })
+      .where(eq(t.enrollments.id, hold.enrollmentId));
     const [item] = await database.db
       .insert(t.attentionItems)
       .values({ kind: "paid_not_confirmed", receiptId: hold.receiptId, attemptId: attempt!.id, evidence: { amount: hold.amount } })
@@ -131,7 +168,10 @@ describe("confirmEnrollmentByHand", () => {
   it("refuses a hold that ran out when the course is full meanwhile", async () => {
     const courseId = await course(1);
     const first = await held(courseId);
-    await database.db.update(t.enrollments).set({ holdExpiresAt: new Date(Date.now() - 60_000) }).where(eq(t.enrollments.id, first.enrollmentId));
+    await database.db
+      .update(t.enrollments)
+      .set({ holdExpiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(t.enrollments.id, first.enrollmentId));
     const second = await held(courseId);
     await expectCode(confirmEnrollmentByHand(database.db, { enrollmentId: first.enrollmentId, staffUserId, method: "transfer" }), "no_free_seat");
     const [receipt] = await database.db.select().from(t.receipts).where(eq(t.receipts.id, first.receiptId));
@@ -203,16 +243,30 @@ describe("withdrawEnrollment", () => {
       .values([monthly("2026-11", base), monthly("2026-12", base + 1), monthly("2027-01", base + 2)])
       .returning({ id: t.receipts.id, period: t.receipts.period });
 
-    expect(await withdrawEnrollment(database.db, { enrollmentId: hold.enrollmentId, reason: "Cambio de horario laboral", staffUserId, now, timeZone: "Europe/Madrid" })).toEqual({ cancelledReceipts: 2, offered: true });
+    expect(
+      await withdrawEnrollment(database.db, {
+        enrollmentId: hold.enrollmentId,
+        reason: "Cambio de horario laboral",
+        staffUserId,
+        now,
+        timeZone: "Europe/Madrid",
+      }),
+    ).toEqual({ cancelledReceipts: 2, offered: true });
     expect(await enrollment(hold.enrollmentId)).toMatchObject({ status: "withdrawn", cancelReason: "Cambio de horario laboral" });
-    const after = await database.db.select({ period: t.receipts.period, status: t.receipts.status }).from(t.receipts).where(eq(t.receipts.enrollmentId, hold.enrollmentId));
+    const after = await database.db
+      .select({ period: t.receipts.period, status: t.receipts.status })
+      .from(t.receipts)
+      .where(eq(t.receipts.enrollmentId, hold.enrollmentId));
     const byPeriod = Object.fromEntries(after.filter((r) => r.period).map((r) => [r.period, r.status]));
     expect(byPeriod).toEqual({ "2026-11": "pending", "2026-12": "cancelled", "2027-01": "cancelled" });
     expect(inserted).toHaveLength(3);
     expect((await enrollment(next.enrollmentId)).status).toBe("pending_payment");
     const audit = await staffAudit(hold.enrollmentId);
     expect(audit.filter((a) => a.action === "receipt.cancelled")).toHaveLength(2);
-    expect(audit.find((a) => a.action === "enrollment.withdrawn")).toMatchObject({ staffUserId, data: { reason: "Cambio de horario laboral", cancelledReceipts: 2 } });
+    expect(audit.find((a) => a.action === "enrollment.withdrawn")).toMatchObject({
+      staffUserId,
+      data: { reason: "Cambio de horario laboral", cancelledReceipts: 2 },
+    });
   });
 });
 
@@ -229,9 +283,16 @@ describe("attention items", () => {
     expect(row).toMatchObject({ resolvedBy: staffUserId, resolution: "acknowledged: Devuelto en el TPV" });
     await expectCode(resolveAttentionItem(database.db, { itemId: item!.id, staffUserId, resolution: "acknowledged" }), "already_resolved");
     await expectCode(resolveAttentionItem(database.db, { itemId: randomUUID(), staffUserId, resolution: "acknowledged" }), "not_found");
-    const audit = await database.db.select().from(t.auditEvents).where(and(eq(t.auditEvents.receiptId, hold.receiptId), eq(t.auditEvents.action, "attention.resolved")));
+    const audit = await database.db
+      .select()
+      .from(t.auditEvents)
+      .where(and(eq(t.auditEvents.receiptId, hold.receiptId), eq(t.auditEvents.action, "attention.resolved")));
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ source: "staff", staffUserId, data: { itemId: item!.id, kind: "refund_at_provider", resolution: "acknowledged", note: "Devuelto en el TPV" } });
+    expect(audit[0]).toMatchObject({
+      source: "staff",
+      staffUserId,
+      data: { itemId: item!.id, kind: "refund_at_provider", resolution: "acknowledged", note: "Devuelto en el TPV" },
+    });
   });
 
   it("only return money for payments that did not pay their receipt, made online", async () => {
@@ -244,7 +305,16 @@ describe("attention items", () => {
     await expectCode(refundExtraPayment(database.db, { itemId: mismatch!.id, staffUserId }), "not_refundable");
     const [attempt] = await database.db
       .insert(t.paymentAttempts)
-      .values({ receiptId: hold.receiptId, provider: "manual", method: "cash", mode: "live", amount: hold.amount, currency: "EUR", status: "succeeded", finalizedAt: new Date() })
+      .values({
+        receiptId: hold.receiptId,
+        provider: "manual",
+        method: "cash",
+        mode: "live",
+        amount: hold.amount,
+        currency: "EUR",
+        status: "succeeded",
+        finalizedAt: new Date(),
+      })
       .returning({ id: t.paymentAttempts.id });
     const [cash] = await database.db
       .insert(t.attentionItems)

@@ -25,23 +25,14 @@ import { transitionReceipt } from "@/lib/payments/receipt-machine";
 import { EXTRA_PAYMENT_REFUND, PaymentError } from "@/lib/payments/types";
 import { offerSeatToWaitingList } from "./holds";
 import { cancelEnrollmentStatus, reinstateEnrollment, withdrawEnrollmentStatus } from "./status";
+import { AppError } from "@/lib/errors";
 
 export type StaffActionErrorCode =
-  | "not_found"
-  | "not_allowed"
-  | "no_free_seat"
-  | "method_required"
-  | "receipt_not_payable"
-  | "receipt_paid"
-  | "already_resolved"
-  | "not_refundable";
+  "not_found" | "not_allowed" | "no_free_seat" | "method_required" | "receipt_not_payable" | "receipt_paid" | "already_resolved" | "not_refundable";
 
-export class StaffActionError extends Error {
-  constructor(
-    readonly code: StaffActionErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class StaffActionError extends AppError<StaffActionErrorCode> {
+  constructor(code: StaffActionErrorCode, message: string) {
+    super(code, message);
     this.name = "StaffActionError";
   }
 }
@@ -63,7 +54,13 @@ async function lockEnrollment(tx: Tx, enrollmentId: string): Promise<Locked> {
     .where(and(eq(receipts.enrollmentId, enrollmentId), eq(receipts.kind, "enrollment")));
   const receipt = receiptRef ? await lockReceipt(tx, receiptRef.id) : undefined;
   const [enrollment] = await tx
-    .select({ id: enrollments.id, status: enrollments.status, courseId: enrollments.courseId, studentId: enrollments.studentId, holdExpiresAt: enrollments.holdExpiresAt })
+    .select({
+      id: enrollments.id,
+      status: enrollments.status,
+      courseId: enrollments.courseId,
+      studentId: enrollments.studentId,
+      holdExpiresAt: enrollments.holdExpiresAt,
+    })
     .from(enrollments)
     .where(eq(enrollments.id, enrollmentId))
     .for("update");
@@ -147,12 +144,20 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
     const closed = await tx
       .update(attentionItems)
       .set({ resolvedAt: now, resolvedBy: input.staffUserId, resolution: "confirmed_by_hand" })
-      .where(and(eq(attentionItems.receiptId, receipt.id), inArray(attentionItems.kind, ["paid_not_confirmed", "late_payment"]), isNull(attentionItems.resolvedAt)))
+      .where(
+        and(eq(attentionItems.receiptId, receipt.id), inArray(attentionItems.kind, ["paid_not_confirmed", "late_payment"]), isNull(attentionItems.resolvedAt)),
+      )
       .returning({ id: attentionItems.id, kind: attentionItems.kind });
     if (closed.length > 0) {
       await recordAudit(
         tx,
-        ...closed.map((item) => ({ source: "staff" as const, action: "attention.resolved", receiptId: receipt.id, staffUserId: input.staffUserId, data: { itemId: item.id, kind: item.kind, resolution: "confirmed_by_hand" } })),
+        ...closed.map((item) => ({
+          source: "staff" as const,
+          action: "attention.resolved",
+          receiptId: receipt.id,
+          staffUserId: input.staffUserId,
+          data: { itemId: item.id, kind: item.kind, resolution: "confirmed_by_hand" },
+        })),
       );
     }
     return { paidNow };
@@ -164,7 +169,10 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
  * seat is released and offered to the first in line. A paid receipt is refused: the money has
  * to be returned (or the enrollment confirmed) first.
  */
-export async function cancelEnrollment(db: Db, input: { enrollmentId: string; reason: string; staffUserId: string; now?: Date }): Promise<{ offered: boolean }> {
+export async function cancelEnrollment(
+  db: Db,
+  input: { enrollmentId: string; reason: string; staffUserId: string; now?: Date },
+): Promise<{ offered: boolean }> {
   const now = input.now ?? new Date();
   const reason = input.reason.trim();
   return db.transaction(async (tx) => {
@@ -174,11 +182,25 @@ export async function cancelEnrollment(db: Db, input: { enrollmentId: string; re
     }
     if (receipt && receipt.status !== "pending" && receipt.status !== "cancelled") throw new StaffActionError("receipt_paid", `receipt is ${receipt.status}`);
     await cancelEnrollmentStatus(tx, enrollment.id, { at: now, reason });
-    await recordAudit(tx, { source: "staff", action: "enrollment.cancelled", enrollmentId: enrollment.id, receiptId: receipt?.id, staffUserId: input.staffUserId, data: { reason, from: enrollment.status } });
+    await recordAudit(tx, {
+      source: "staff",
+      action: "enrollment.cancelled",
+      enrollmentId: enrollment.id,
+      receiptId: receipt?.id,
+      staffUserId: input.staffUserId,
+      data: { reason, from: enrollment.status },
+    });
     if (receipt?.status === "pending") {
       await markReceiptCancelled(tx, receipt.id, { cancelledAt: now, cancelReason: reason });
       await revokeLinks(tx, receipt.id, now);
-      await recordAudit(tx, { source: "staff", action: "receipt.cancelled", receiptId: receipt.id, enrollmentId: enrollment.id, staffUserId: input.staffUserId, data: { reason } });
+      await recordAudit(tx, {
+        source: "staff",
+        action: "receipt.cancelled",
+        receiptId: receipt.id,
+        enrollmentId: enrollment.id,
+        staffUserId: input.staffUserId,
+        data: { reason },
+      });
     }
     const offered = enrollment.status === "pending_payment" ? await offerSeatToWaitingList(tx, course.id, now) : false;
     return { offered };
@@ -212,8 +234,21 @@ export async function withdrawEnrollment(
     }
     await recordAudit(
       tx,
-      { source: "staff", action: "enrollment.withdrawn", enrollmentId: enrollment.id, staffUserId: input.staffUserId, data: { reason, cancelledReceipts: future.length } },
-      ...future.map((row) => ({ source: "staff" as const, action: "receipt.cancelled", receiptId: row.id, enrollmentId: enrollment.id, staffUserId: input.staffUserId, data: { reason: "withdrawn" } })),
+      {
+        source: "staff",
+        action: "enrollment.withdrawn",
+        enrollmentId: enrollment.id,
+        staffUserId: input.staffUserId,
+        data: { reason, cancelledReceipts: future.length },
+      },
+      ...future.map((row) => ({
+        source: "staff" as const,
+        action: "receipt.cancelled",
+        receiptId: row.id,
+        enrollmentId: enrollment.id,
+        staffUserId: input.staffUserId,
+        data: { reason: "withdrawn" },
+      })),
     );
     const offered = await offerSeatToWaitingList(tx, course.id, now);
     return { cancelledReceipts: future.length, offered };
@@ -258,7 +293,13 @@ async function resolveItemIn(tx: Tx, input: ResolveInput): Promise<void> {
 export async function refundExtraPayment(db: Db, input: { itemId: string; staffUserId: string; now?: Date }): Promise<{ status: "pending" | "succeeded" }> {
   const prepared = await db.transaction(async (tx) => {
     const [item] = await tx
-      .select({ id: attentionItems.id, kind: attentionItems.kind, receiptId: attentionItems.receiptId, attemptId: attentionItems.attemptId, resolvedAt: attentionItems.resolvedAt })
+      .select({
+        id: attentionItems.id,
+        kind: attentionItems.kind,
+        receiptId: attentionItems.receiptId,
+        attemptId: attentionItems.attemptId,
+        resolvedAt: attentionItems.resolvedAt,
+      })
       .from(attentionItems)
       .where(eq(attentionItems.id, input.itemId))
       .for("update");
@@ -275,7 +316,10 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
     // The payment that paid the receipt is not extra: returning it is a refund of the receipt.
     if (receipt.paidAttemptId === attempt.id) throw new StaffActionError("not_refundable", "this payment paid the receipt");
     const idempotencyKey = `extra-payment:${attempt.id}`;
-    const [existing] = await tx.select({ id: refunds.id, status: refunds.status, providerRef: refunds.providerRef }).from(refunds).where(eq(refunds.idempotencyKey, idempotencyKey));
+    const [existing] = await tx
+      .select({ id: refunds.id, status: refunds.status, providerRef: refunds.providerRef })
+      .from(refunds)
+      .where(eq(refunds.idempotencyKey, idempotencyKey));
     if (existing && existing.status !== "pending") throw new StaffActionError("not_refundable", `the refund is already ${existing.status}`);
     let refundId = existing?.id;
     if (!refundId) {
@@ -314,7 +358,15 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
   let result;
   try {
     result = await paymentProvider(provider).refund({
-      attempt: { id: attempt.id, method: attempt.method, providerRef: attempt.providerRef, providerPaymentRef: attempt.providerPaymentRef, amount: attempt.amount, currency: attempt.currency, createdAt: attempt.createdAt },
+      attempt: {
+        id: attempt.id,
+        method: attempt.method,
+        providerRef: attempt.providerRef,
+        providerPaymentRef: attempt.providerPaymentRef,
+        amount: attempt.amount,
+        currency: attempt.currency,
+        createdAt: attempt.createdAt,
+      },
       amount: attempt.amount,
       currency: attempt.currency,
       idempotencyKey: `refund-${refundId}`,
@@ -330,7 +382,14 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
     await lockReceipt(tx, item.receiptId!);
     if (result.status === "failed") {
       await tx.update(refunds).set({ status: "failed", completedAt: now }).where(eq(refunds.id, refundId));
-      await recordAudit(tx, { source: "staff", action: "refund.failed", receiptId: item.receiptId, attemptId: attempt.id, staffUserId: input.staffUserId, data: { failure: result.failure } });
+      await recordAudit(tx, {
+        source: "staff",
+        action: "refund.failed",
+        receiptId: item.receiptId,
+        attemptId: attempt.id,
+        staffUserId: input.staffUserId,
+        data: { failure: result.failure },
+      });
       return;
     }
     // The provider's own event may have got here first (a refund it reports at once) and
@@ -341,16 +400,25 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
       .where(and(eq(refunds.provider, provider), eq(refunds.providerRef, result.refundRef)));
     if (already && already.id !== refundId) {
       await tx.delete(refunds).where(eq(refunds.id, refundId));
-      await tx.update(refunds).set({ source: "staff", createdBy: input.staffUserId, reason: EXTRA_PAYMENT_REFUND, idempotencyKey: `extra-payment:${attempt.id}` }).where(eq(refunds.id, already.id));
+      await tx
+        .update(refunds)
+        .set({ source: "staff", createdBy: input.staffUserId, reason: EXTRA_PAYMENT_REFUND, idempotencyKey: `extra-payment:${attempt.id}` })
+        .where(eq(refunds.id, already.id));
     } else {
       // Pending with the provider's reference; the provider's answer settles it through the
       // webhook path (below when it already said "succeeded", else when its event comes).
       await tx.update(refunds).set({ providerRef: result.refundRef }).where(eq(refunds.id, refundId));
     }
-    const [open] = await tx.select({ id: attentionItems.id }).from(attentionItems).where(and(eq(attentionItems.id, item.id), isNull(attentionItems.resolvedAt)));
+    const [open] = await tx
+      .select({ id: attentionItems.id })
+      .from(attentionItems)
+      .where(and(eq(attentionItems.id, item.id), isNull(attentionItems.resolvedAt)));
     if (open) await resolveItemIn(tx, { itemId: item.id, staffUserId: input.staffUserId, resolution: "extra_payment_refunded", now });
   });
-  if (result.status === "failed") throw new PaymentError("provider_refused", result.failure ?? `${provider} refused the refund`);
+  if (result.status === "failed") {
+    const said = result.failure ?? `${provider} refused the refund`;
+    throw new PaymentError("provider_refused", said, { detail: { providerCode: said.slice(0, 200) } });
+  }
   if (result.status === "succeeded") {
     await applyProviderEvent(
       db,

@@ -30,5 +30,9 @@ export function offerSeat(tx: DbOrTx, enrollmentId: string, hold: { at: Date; ho
  * that won it back confirms it through the usual path, with its e-mails and campus account.
  */
 export function reinstateEnrollment(tx: DbOrTx, enrollmentId: string, at = new Date()): Promise<boolean> {
-  return markEnrollmentHoldingSeat(tx, enrollmentId, statusesBefore("reinstate"), { at, holdExpiresAt: new Date(at.getTime() + 60_000), clearCancellation: true });
+  return markEnrollmentHoldingSeat(tx, enrollmentId, statusesBefore("reinstate"), {
+    at,
+    holdExpiresAt: new Date(at.getTime() + 60_000),
+    clearCancellation: true,
+  });
 }

@@ -17,10 +17,22 @@ afterAll(() => database.close());
 async function course(capacity: number, alreadyTaken = 0) {
   const [row] = await database.db
     .insert(t.courses)
-    .values({ code: `C-${randomUUID().slice(0, 8)}`, name: "Inglés B1", startDate: "2026-09-01", endDate: "2027-06-30", capacity, enrollmentFee: 4000, monthlyFee: 6500, status: "open" })
+    .values({
+      code: `C-${randomUUID().slice(0, 8)}`,
+      name: "Inglés B1",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity,
+      enrollmentFee: 4000,
+      monthlyFee: 6500,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   for (let i = 0; i < alreadyTaken; i++) {
-    const [s] = await database.db.insert(t.students).values({ firstName: "Ya", lastName: `Inscrito ${i}`, email: `ya${i}@correo.test` }).returning({ id: t.students.id });
+    const [s] = await database.db
+      .insert(t.students)
+      .values({ firstName: "Ya", lastName: `Inscrito ${i}`, email: `ya${i}@correo.test` })
+      .returning({ id: t.students.id });
     await database.db.insert(t.enrollments).values({ studentId: s!.id, courseId: row!.id, status: "confirmed" });
   }
   return row!.id;
@@ -92,7 +104,15 @@ describe("submitEnrollment", () => {
       database.db,
       request(courseId, {
         student: { ...request(courseId).student, birthDate: "2014-03-01" },
-        guardian: { firstName: "Marta", lastName: "Serra", documentType: "dni", documentNumber: "11111111H", email: "marta@correo.test", phone: "+34600000000", relationship: "mother" },
+        guardian: {
+          firstName: "Marta",
+          lastName: "Serra",
+          documentType: "dni",
+          documentNumber: "11111111H",
+          email: "marta@correo.test",
+          phone: "+34600000000",
+          relationship: "mother",
+        },
         method: "bizum",
       }),
       { now: new Date("2026-11-27T10:00:00Z") },
@@ -126,7 +146,15 @@ describe("submitEnrollment", () => {
     const courseId = await course(5);
     await database.db.update(t.courses).set({ minAge: 10, maxAge: 13 }).where(eq(t.courses.id, courseId));
     // The course starts on 2026-09-01: 12 then, an adult, and 9 (10 only in October).
-    const guardian = { firstName: "Rosa", lastName: "Sanz", documentType: "dni" as const, documentNumber: "00000000T", email: "rosa@correo.test", phone: "+34600111222", relationship: "mother" };
+    const guardian = {
+      firstName: "Rosa",
+      lastName: "Sanz",
+      documentType: "dni" as const,
+      documentNumber: "00000000T",
+      email: "rosa@correo.test",
+      phone: "+34600111222",
+      relationship: "mother",
+    };
     const child = (birthDate: string): EnrollmentRequest => {
       const r = request(courseId);
       return { ...r, student: { ...r.student, birthDate, documentType: undefined, documentNumber: undefined }, guardian };

@@ -67,7 +67,11 @@ export type SubmitResult =
 /** Minutes a seat is held for a payment by each method (settings may shorten or lengthen them). */
 export const defaultHoldMinutes: Record<OnlineMethod, number> = { redsys: 30, bizum: 30, stripe: 45, paypal: 45 };
 
-export async function submitEnrollment(db: Db, request: EnrollmentRequest, options: { now?: Date; holdMinutes?: Record<OnlineMethod, number> } = {}): Promise<SubmitResult> {
+export async function submitEnrollment(
+  db: Db,
+  request: EnrollmentRequest,
+  options: { now?: Date; holdMinutes?: Record<OnlineMethod, number> } = {},
+): Promise<SubmitResult> {
   const now = options.now ?? new Date();
   const holdMinutes = options.holdMinutes ?? (await readHoldMinutes(db)) ?? defaultHoldMinutes;
   try {
@@ -114,7 +118,13 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
   const [live] = await tx
     .select({ id: enrollments.id, status: enrollments.status })
     .from(enrollments)
-    .where(and(eq(enrollments.studentId, studentId), eq(enrollments.courseId, course.id), sql`${enrollments.status} in ('pending_payment', 'confirmed', 'waitlisted')`));
+    .where(
+      and(
+        eq(enrollments.studentId, studentId),
+        eq(enrollments.courseId, course.id),
+        sql`${enrollments.status} in ('pending_payment', 'confirmed', 'waitlisted')`,
+      ),
+    );
   if (live?.status === "confirmed" || live?.status === "waitlisted") return { kind: "already_enrolled", status: live.status };
   if (live?.status === "pending_payment") {
     // Still holding a seat from an earlier try: pay that same receipt.
@@ -146,7 +156,15 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
   const holdExpiresAt = new Date(now.getTime() + holdMinutes[request.method] * 60_000);
   const [enrollment] = await tx
     .insert(enrollments)
-    .values({ studentId, courseId: course.id, status: "pending_payment", holdExpiresAt, submissionKey: request.submissionKey, paymentMethod: request.method, ...consents })
+    .values({
+      studentId,
+      courseId: course.id,
+      status: "pending_payment",
+      holdExpiresAt,
+      submissionKey: request.submissionKey,
+      paymentMethod: request.method,
+      ...consents,
+    })
     .returning({ id: enrollments.id });
   const amount = course.enrollmentFee + (course.firstMonthOnEnrollment ? course.monthlyFee : 0);
   const payer = request.guardian ?? request.student;
@@ -185,7 +203,13 @@ async function findBySubmission(tx: Tx, submissionKey: string): Promise<SubmitRe
     const [{ position } = { position: 1 }] = await tx
       .select({ position: sql<number>`count(*)::int` })
       .from(enrollments)
-      .where(and(eq(enrollments.courseId, enrollment.courseId), eq(enrollments.status, "waitlisted"), sql`${enrollments.createdAt} <= (select created_at from enrollments where id = ${enrollment.id})`));
+      .where(
+        and(
+          eq(enrollments.courseId, enrollment.courseId),
+          eq(enrollments.status, "waitlisted"),
+          sql`${enrollments.createdAt} <= (select created_at from enrollments where id = ${enrollment.id})`,
+        ),
+      );
     return { kind: "waitlisted", enrollmentId: enrollment.id, position };
   }
   if (enrollment.status === "confirmed") return { kind: "already_enrolled", status: "confirmed" };
@@ -209,7 +233,15 @@ async function heldResult(tx: Tx, enrollmentId: string): Promise<EnrollmentHeld 
     .where(eq(enrollments.id, enrollmentId));
   if (!row || row.status !== "pending_payment" || row.receiptStatus !== "pending" || !row.holdExpiresAt) return undefined;
   const method = row.method === "redsys" || row.method === "bizum" || row.method === "stripe" || row.method === "paypal" ? row.method : "redsys";
-  return { kind: "held", enrollmentId: row.enrollmentId, receiptId: row.receiptId, amount: row.amount, currency: row.currency, holdExpiresAt: row.holdExpiresAt, method };
+  return {
+    kind: "held",
+    enrollmentId: row.enrollmentId,
+    receiptId: row.receiptId,
+    amount: row.amount,
+    currency: row.currency,
+    holdExpiresAt: row.holdExpiresAt,
+    method,
+  };
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, securityHeaders } from "./security-headers";
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split("; ").map((part) => {
-    const [name, ...values] = part.split(" ");
-    return [name!, values];
-  }));
+  return new Map(
+    csp.split("; ").map((part) => {
+      const [name, ...values] = part.split(" ");
+      return [name!, values];
+    }),
+  );
 }
 
 describe("the security headers", () => {
@@ -15,7 +17,9 @@ describe("the security headers", () => {
     const csp = directives(contentSecurityPolicy(production));
     expect(csp.get("script-src")).toEqual(expect.arrayContaining(["'self'", "https://www.paypal.com"]));
     expect(csp.get("script-src")).not.toContain("'unsafe-eval'");
-    expect(csp.get("form-action")).toEqual(expect.arrayContaining(["'self'", "https://sis.redsys.es", "https://sis-t.redsys.es", "https://checkout.stripe.com"]));
+    expect(csp.get("form-action")).toEqual(
+      expect.arrayContaining(["'self'", "https://sis.redsys.es", "https://sis-t.redsys.es", "https://checkout.stripe.com"]),
+    );
     expect(csp.get("frame-src")).toEqual(expect.arrayContaining(["https://www.paypal.com", "https://www.sandbox.paypal.com"]));
     expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
     expect(csp.get("object-src")).toEqual(["'none'"]);
@@ -24,7 +28,10 @@ describe("the security headers", () => {
 
   it("adds a stand-in's origin (the sandbox) once, without its path", () => {
     const csp = directives(
-      contentSecurityPolicy({ ...production, providerBaseUrls: ["http://127.0.0.1:4110", "http://127.0.0.1:4110/paypal", "http://127.0.0.1:4110/sdk/js", undefined] }),
+      contentSecurityPolicy({
+        ...production,
+        providerBaseUrls: ["http://127.0.0.1:4110", "http://127.0.0.1:4110/paypal", "http://127.0.0.1:4110/sdk/js", undefined],
+      }),
     );
     for (const name of ["script-src", "connect-src", "frame-src", "form-action"]) {
       expect(csp.get(name)!.filter((value) => value === "http://127.0.0.1:4110")).toHaveLength(1);

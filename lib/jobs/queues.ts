@@ -2,7 +2,16 @@
 // retries it. Shared by the workers (worker.ts) and the cron route (cron.ts).
 import type { Queue } from "pg-boss";
 
-export const jobNames = ["reconcile-payments", "deliver-messages", "expire-holds", "provision-campus", "refund-late-payments", "issue-monthly-receipts", "send-bulk", "send-reminders"] as const;
+export const jobNames = [
+  "reconcile-payments",
+  "deliver-messages",
+  "expire-holds",
+  "provision-campus",
+  "refund-late-payments",
+  "issue-monthly-receipts",
+  "send-bulk",
+  "send-reminders",
+] as const;
 export type JobName = (typeof jobNames)[number];
 
 export function isJobName(value: string): value is JobName {

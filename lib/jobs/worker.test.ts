@@ -38,7 +38,10 @@ beforeAll(async () => {
   worker = await import("./worker");
   database = await (await import("@/db/client")).database();
   await database.migrate();
-  const [student] = await database.db.insert(t.students).values({ firstName: "Pau", lastName: "Vidal", email: "pau@correo.test" }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Pau", lastName: "Vidal", email: "pau@correo.test" })
+    .returning({ id: t.students.id });
   studentId = student!.id;
   const response = await fetch(`${sandbox.urls.control}/faults/redsys`, { method: "POST", body: JSON.stringify({ neverDeliver: true }) });
   expect(response.status).toBe(200);
@@ -63,7 +66,15 @@ async function lostRedsysPayment(amount: number) {
   const receipt = await database.db.transaction((tx) =>
     issueReceipt(
       tx,
-      { studentId, kind: "other", concept: "Matrícula", amount, currency: "EUR", dueDate: "2026-12-10", payer: { name: "Pau Vidal", email: "pau@correo.test" } },
+      {
+        studentId,
+        kind: "other",
+        concept: "Matrícula",
+        amount,
+        currency: "EUR",
+        dueDate: "2026-12-10",
+        payer: { name: "Pau Vidal", email: "pau@correo.test" },
+      },
       "api",
     ),
   );
@@ -91,7 +102,10 @@ describe("job workers", () => {
 
     // Nobody calls the job: pg-boss's schedule sends it and a worker runs it.
     await waitFor(async () => (await receiptStatus(receipt.id)) === "paid", { timeoutMs: 20_000, intervalMs: 100, what: "the scheduled reconciliation" });
-    const [attempt] = await database.db.select({ finalizedBy: t.paymentAttempts.finalizedBy }).from(t.paymentAttempts).where(eq(t.paymentAttempts.id, started.attemptId));
+    const [attempt] = await database.db
+      .select({ finalizedBy: t.paymentAttempts.finalizedBy })
+      .from(t.paymentAttempts)
+      .where(eq(t.paymentAttempts.id, started.attemptId));
     expect(attempt!.finalizedBy).toBe("reconciliation");
 
     const runs = await waitFor(async () => {
@@ -102,7 +116,10 @@ describe("job workers", () => {
     // Nothing but the schedule sent this queue a job; its output is the sweep's report.
     expect(runs.map((j) => j.output)).toContainEqual({ checked: 1, failed: 0 });
     expect(await workers.boss.getSchedules()).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: "reconcile-payments", cron: "* * * * *" }), expect.objectContaining({ name: "deliver-messages", cron: "0 0 1 1 *" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: "reconcile-payments", cron: "* * * * *" }),
+        expect.objectContaining({ name: "deliver-messages", cron: "0 0 1 1 *" }),
+      ]),
     );
   });
 
@@ -145,13 +162,30 @@ describe("job workers", () => {
     const receipt = await database.db.transaction((tx) =>
       issueReceipt(
         tx,
-        { studentId, kind: "other", concept: "Libro", amount: 2000, currency: "EUR", dueDate: "2026-12-10", payer: { name: "Pau Vidal", email: "pau@correo.test" } },
+        {
+          studentId,
+          kind: "other",
+          concept: "Libro",
+          amount: 2000,
+          currency: "EUR",
+          dueDate: "2026-12-10",
+          payer: { name: "Pau Vidal", email: "pau@correo.test" },
+        },
         "api",
       ),
     );
     const [bogus] = await database.db
       .insert(t.paymentAttempts)
-      .values({ receiptId: receipt.id, provider: "stripe", method: "stripe", mode: "sandbox", amount: 2000, currency: "EUR", status: "redirected", providerRef: "cs_test_unknown_to_stripe" })
+      .values({
+        receiptId: receipt.id,
+        provider: "stripe",
+        method: "stripe",
+        mode: "sandbox",
+        amount: 2000,
+        currency: "EUR",
+        status: "redirected",
+        providerRef: "cs_test_unknown_to_stripe",
+      })
       .returning({ id: t.paymentAttempts.id });
 
     // The sweep logs the failed lookup; keep it out of the test output, but check it was said.

@@ -85,7 +85,9 @@ async function createJobWorkers(options: JobWorkerOptions): Promise<JobWorkers> 
     application_name: "academy-jobs",
     schedule: true,
     supervise: true,
-    ...(options.cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds, cronWorkerIntervalSeconds: options.cronMonitorIntervalSeconds } : {}),
+    ...(options.cronMonitorIntervalSeconds
+      ? { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds, cronWorkerIntervalSeconds: options.cronMonitorIntervalSeconds }
+      : {}),
   });
   // Without a listener an 'error' event would throw and end the process; pg-boss keeps going.
   boss.on("error", (error: unknown) => console.error("Job queue error:", error));

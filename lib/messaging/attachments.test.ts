@@ -65,16 +65,31 @@ async function pendingReceipt(amount: number) {
       "api",
     );
     const ref = `cs_${randomUUID()}`;
-    await tx
-      .insert(t.paymentAttempts)
-      .values({ receiptId: receipt.id, provider: "stripe", method: "stripe", mode: "sandbox", amount, currency: "EUR", status: "redirected", providerRef: ref });
+    await tx.insert(t.paymentAttempts).values({
+      receiptId: receipt.id,
+      provider: "stripe",
+      method: "stripe",
+      mode: "sandbox",
+      amount,
+      currency: "EUR",
+      status: "redirected",
+      providerRef: ref,
+    });
     return { ...receipt, payerEmail, ref };
   });
 }
 
 function paidEvent(ref: string, amount: number, eventId = `evt_${randomUUID()}`): ProviderEvent {
   const outcome = { type: "succeeded" as const, amount, currency: "EUR", paymentRef: `pi_${randomUUID()}` };
-  return { provider: "stripe", eventId, eventType: "checkout.session.completed", ref: { by: "order", value: ref }, outcome, payload: { outcome }, rawBody: JSON.stringify(outcome) };
+  return {
+    provider: "stripe",
+    eventId,
+    eventType: "checkout.session.completed",
+    ref: { by: "order", value: ref },
+    outcome,
+    payload: { outcome },
+    rawBody: JSON.stringify(outcome),
+  };
 }
 
 async function receivedMessages(receiptId: string) {

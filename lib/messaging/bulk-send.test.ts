@@ -36,7 +36,9 @@ let series = 0;
 async function payers(n: number, period: string, tag: string, status: "pending" | "paid" = "pending"): Promise<{ receiptId: string; email: string }[]> {
   const students = await database.db
     .insert(t.students)
-    .values(Array.from({ length: n }, (_, i) => ({ firstName: `Alumno${i}`, lastName: tag, email: `${tag}-${i}@familia.test`, locale: i % 5 === 0 ? "en" : "es" })))
+    .values(
+      Array.from({ length: n }, (_, i) => ({ firstName: `Alumno${i}`, lastName: tag, email: `${tag}-${i}@familia.test`, locale: i % 5 === 0 ? "en" : "es" })),
+    )
     .returning({ id: t.students.id, email: t.students.email });
   const receipts = await database.db
     .insert(t.receipts)
@@ -99,7 +101,12 @@ describe("startPaymentLinksSend and runBulkSend", () => {
       expect(await getBulkSendProgress(database.db, started.bulkSendId)).toMatchObject({ total: 6, sent: 6, queued: 0, failed: 0, invalid: 0, status: "done" });
 
       const mailed = smtp.messages.filter((m) => m.to[0]?.startsWith("ene-"));
-      expect(mailed.map((m) => m.to[0]).sort()).toEqual(pending.slice(0, 6).map((p) => p.email).sort());
+      expect(mailed.map((m) => m.to[0]).sort()).toEqual(
+        pending
+          .slice(0, 6)
+          .map((p) => p.email)
+          .sort(),
+      );
       expect(smtp.messages.some((m) => /^(pagado|feb)-/.test(m.to[0] ?? ""))).toBe(false);
       for (const mail of mailed) {
         const payer = pending.find((p) => p.email === mail.to[0])!;
@@ -115,10 +122,7 @@ describe("startPaymentLinksSend and runBulkSend", () => {
       expect(smtp.messages.filter((m) => m.to[0]?.startsWith("ene-"))).toHaveLength(6);
 
       // Each receipt's timeline tells the story; the send is in the staff audit log.
-      const audit = await database.db
-        .select({ action: t.auditEvents.action })
-        .from(t.auditEvents)
-        .where(eq(t.auditEvents.receiptId, pending[0]!.receiptId));
+      const audit = await database.db.select({ action: t.auditEvents.action }).from(t.auditEvents).where(eq(t.auditEvents.receiptId, pending[0]!.receiptId));
       expect(audit.map((a) => a.action).sort()).toEqual(["message.queued", "payment_link.issued"]);
     } finally {
       transport.close();
@@ -135,18 +139,27 @@ describe("startPaymentLinksSend and runBulkSend", () => {
     const transport = createMailTransport({ SMTP_URL: smtp.url, MAIL_FROM: undefined, APP_URL }, { academyName: demoAcademy.name });
     try {
       const secret = "cron-secret-for-the-test-0123";
-      const response = await handleCronRequest(new Request("http://localhost/api/cron/send-bulk", { method: "POST", headers: { authorization: `Bearer ${secret}` } }), "send-bulk", {
-        secret,
-        db: database.db,
-        jobs: { deliver: { transport } },
-      });
+      const response = await handleCronRequest(
+        new Request("http://localhost/api/cron/send-bulk", { method: "POST", headers: { authorization: `Bearer ${secret}` } }),
+        "send-bulk",
+        {
+          secret,
+          db: database.db,
+          jobs: { deliver: { transport } },
+        },
+      );
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ job: "send-bulk", ok: true, report: { sends: 1, enqueued: 3, delivery: { sent: 3 } } });
     } finally {
       transport.close();
     }
     expect(await getBulkSendProgress(database.db, bulkSendId)).toMatchObject({ total: 3, sent: 3, status: "done" });
-    expect(smtp.messages.filter((m) => m.to[0]?.startsWith("cron-")).map((m) => m.to[0]).sort()).toEqual(pending.map((p) => p.email).sort());
+    expect(
+      smtp.messages
+        .filter((m) => m.to[0]?.startsWith("cron-"))
+        .map((m) => m.to[0])
+        .sort(),
+    ).toEqual(pending.map((p) => p.email).sort());
   });
 
   it("refuses a malformed period and a period with nothing to send", async () => {
@@ -235,7 +248,15 @@ describe("a bulk send killed half-way", () => {
     const liveLinks = await database.db
       .select({ n: sql<number>`count(*)::int` })
       .from(t.paymentLinks)
-      .where(and(inArray(t.paymentLinks.receiptId, all.map((p) => p.receiptId)), isNull(t.paymentLinks.revokedAt)));
+      .where(
+        and(
+          inArray(
+            t.paymentLinks.receiptId,
+            all.map((p) => p.receiptId),
+          ),
+          isNull(t.paymentLinks.revokedAt),
+        ),
+      );
     expect(liveLinks[0]?.n).toBe(N);
     let copies = 0;
     for (const payer of all) {
@@ -252,7 +273,15 @@ describe("a bulk send killed half-way", () => {
     const issued = await database.db
       .select({ n: sql<number>`count(*)::int` })
       .from(t.auditEvents)
-      .where(and(eq(t.auditEvents.action, "payment_link.issued"), inArray(t.auditEvents.receiptId, all.map((p) => p.receiptId))));
+      .where(
+        and(
+          eq(t.auditEvents.action, "payment_link.issued"),
+          inArray(
+            t.auditEvents.receiptId,
+            all.map((p) => p.receiptId),
+          ),
+        ),
+      );
     expect(issued[0]?.n).toBe(N);
     console.log(`bulk send crash test: ${atKill} mails before SIGKILL, ${smtp.messages.length} in all, ${copies} re-sent copies of the same message`);
   });

@@ -41,23 +41,25 @@ import { getAcademyOrProvisional } from "@/lib/settings";
 import { deliverDueMessages, type DeliveryReport } from "./outbox";
 import { renderTemplate } from "./templates";
 import type { MailTransport } from "./transport";
+import { AppError } from "@/lib/errors";
 
 export const paymentLinksKind = "payment_links";
 const periodPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** As in payment-links.ts: a link lives this long after the receipt's due date. */
 const LINK_DAYS_AFTER_DUE = 90;
 
-export class BulkSendError extends Error {
-  constructor(
-    readonly code: "invalid_period" | "nothing_to_send",
-    message: string,
-  ) {
-    super(message);
+export class BulkSendError extends AppError<"invalid_period" | "nothing_to_send"> {
+  constructor(code: "invalid_period" | "nothing_to_send", message: string) {
+    super(code, message);
     this.name = "BulkSendError";
   }
 }
 
-export type StartedBulkSend = { bulkSendId: string; total: number; /** false: a send for this period was already open and is returned instead. */ created: boolean };
+export type StartedBulkSend = {
+  bulkSendId: string;
+  total: number;
+  /** false: a send for this period was already open and is returned instead. */ created: boolean;
+};
 
 /**
  * Records a payment-links send for the pending monthly receipts of `period`. A send for the same
@@ -106,7 +108,13 @@ export async function runBulkSend(db: Db, bulkSendId: string, options: RunBulkSe
 
   const deliver = async () => {
     if (!options.transport) return;
-    const report = await deliverDueMessages(db, { transport: options.transport, now: options.now, limit: chunkSize, batchSize: 10, concurrency: options.concurrency });
+    const report = await deliverDueMessages(db, {
+      transport: options.transport,
+      now: options.now,
+      limit: chunkSize,
+      batchSize: 10,
+      concurrency: options.concurrency,
+    });
     for (const key of Object.keys(delivery) as (keyof DeliveryReport)[]) delivery[key] += report[key];
   };
 
@@ -166,7 +174,15 @@ async function enqueueNextChunk(db: Db, bulkSendId: string, chunkSize: number): 
       const mail = renderTemplate(
         "payment_link",
         locale,
-        { recipientName: r.payerName, concept: r.concept, amount: r.amount, currency: r.currency, dueDate: r.dueDate, link: paymentUrl(token), linkExpiresAt: expiresAt },
+        {
+          recipientName: r.payerName,
+          concept: r.concept,
+          amount: r.amount,
+          currency: r.currency,
+          dueDate: r.dueDate,
+          link: paymentUrl(token),
+          linkExpiresAt: expiresAt,
+        },
         academy,
       );
       return {
@@ -187,7 +203,11 @@ async function enqueueNextChunk(db: Db, bulkSendId: string, chunkSize: number): 
       links.flatMap(({ receipt: r, tokenHash, expiresAt }) => {
         const messageId = inserted.find((m) => m.receiptId === r.receiptId)?.id;
         return [
-          { action: "payment_link.issued", receiptId: r.receiptId, data: { expiresAt: expiresAt.toISOString(), linkKey: tokenHash.slice(0, 24), bulkSendId: send.id } },
+          {
+            action: "payment_link.issued",
+            receiptId: r.receiptId,
+            data: { expiresAt: expiresAt.toISOString(), linkKey: tokenHash.slice(0, 24), bulkSendId: send.id },
+          },
           ...(messageId ? [{ action: "message.queued", receiptId: r.receiptId, data: { template: "payment_link", messageId, bulkSendId: send.id } }] : []),
         ];
       }),
@@ -211,7 +231,10 @@ async function finishIfDelivered(db: Db, bulkSendId: string): Promise<BulkSendSt
 }
 
 /** The job: works every open send (queued or running), oldest first. */
-export async function runBulkSends(db: Db, options: RunBulkSendOptions = {}): Promise<{ sends: number; enqueued: number; delivery: DeliveryReport; errors: number }> {
+export async function runBulkSends(
+  db: Db,
+  options: RunBulkSendOptions = {},
+): Promise<{ sends: number; enqueued: number; delivery: DeliveryReport; errors: number }> {
   const report = { sends: 0, enqueued: 0, delivery: { sent: 0, retried: 0, failed: 0, invalid: 0 } as DeliveryReport, errors: 0 };
   for (const id of await listOpenBulkSendIds(db)) {
     report.sends += 1;
@@ -229,7 +252,10 @@ export async function runBulkSends(db: Db, options: RunBulkSendOptions = {}): Pr
 }
 
 /** Progress for the progress bar: counted from the send's messages. */
-export async function getBulkSendProgress(db: Db, bulkSendId: string): Promise<(BulkSendProgress & { status: BulkSendStatus; period: string | null }) | undefined> {
+export async function getBulkSendProgress(
+  db: Db,
+  bulkSendId: string,
+): Promise<(BulkSendProgress & { status: BulkSendStatus; period: string | null }) | undefined> {
   const send = await getBulkSend(db, bulkSendId);
   if (!send) return undefined;
   const counts = await bulkSendCounts(db, bulkSendId);

@@ -334,7 +334,10 @@ describe("deliverDueMessages", () => {
 
   it("gives up on an abandoned message that has used every attempt instead of re-queuing it", async () => {
     const id = await enqueueMessage(database.db, paymentLink("ivan@example.com"));
-    await database.db.update(messages).set({ attempts: maxAttempts - 1 }).where(eq(messages.id, id!));
+    await database.db
+      .update(messages)
+      .set({ attempts: maxAttempts - 1 })
+      .where(eq(messages.id, id!));
     const t0 = new Date(Date.now() + MINUTE);
     const [claimed] = await claimDueMessages(database.db, { now: t0, limit: 10, leaseMs: sendingLeaseMs });
     expect(claimed?.attempts).toBe(maxAttempts);
@@ -437,5 +440,4 @@ describe("the test SMTP server", () => {
   it("times out waitFor when nothing matching arrives", async () => {
     await expect(smtp.waitFor(to("never@example.com"), 200)).rejects.toThrow(/No matching mail arrived within 200 ms/);
   });
-
 });

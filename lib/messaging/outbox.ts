@@ -131,11 +131,7 @@ export async function deliverDueMessages(db: Db, options: DeliveryOptions): Prom
 
 type Outcome = keyof DeliveryReport;
 
-async function deliverOne(
-  db: Db,
-  message: ClaimedMessage,
-  options: DeliveryOptions,
-): Promise<Outcome> {
+async function deliverOne(db: Db, message: ClaimedMessage, options: DeliveryOptions): Promise<Outcome> {
   const claim = { id: message.id, attempt: message.attempts };
   if (!emailAddress.safeParse(message.toAddress).success) {
     await markMessageInvalidAddress(db, { ...claim, error: `not a valid email address: ${JSON.stringify(message.toAddress)}` });

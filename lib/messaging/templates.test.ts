@@ -180,9 +180,7 @@ describe("the other templates", () => {
   });
 
   it("reminder words the upcoming, due-today and overdue cases differently", () => {
-    const subjects = (["upcoming", "due_today", "overdue"] as const).map(
-      (stage) => render("reminder", "es", { ...samples.reminder, stage }).subject,
-    );
+    const subjects = (["upcoming", "due_today", "overdue"] as const).map((stage) => render("reminder", "es", { ...samples.reminder, stage }).subject);
     expect(subjects[0]).toContain("vence el 5 de marzo de 2027");
     expect(subjects[1]).toContain("vence hoy");
     expect(subjects[2]).toContain("venció el 5 de marzo de 2027");

@@ -11,10 +11,7 @@ import { formatMoney } from "@/lib/money";
 
 export type { PaymentMethod };
 
-export type AcademyIdentity = Pick<
-  Academy,
-  "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "timeZone"
->;
+export type AcademyIdentity = Pick<Academy, "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "timeZone">;
 
 export type ReminderStage = "upcoming" | "due_today" | "overdue";
 
@@ -251,12 +248,7 @@ const builders: { [K in TemplateName]: (data: TemplateData[K], ctx: Context) => 
 };
 
 /** Renders one template in one language, with the academy's identity in header and footer. */
-export function renderTemplate<T extends TemplateName>(
-  template: T,
-  locale: Locale,
-  data: TemplateData[T],
-  academy: AcademyIdentity,
-): RenderedMail {
+export function renderTemplate<T extends TemplateName>(template: T, locale: Locale, data: TemplateData[T], academy: AcademyIdentity): RenderedMail {
   const t = translators[locale];
   const build: (data: TemplateData[T], ctx: Context) => Content = builders[template];
   const content = build(data, { t, locale, academy });
@@ -379,9 +371,6 @@ export function formatDate(isoDate: IsoDate, locale: Locale): string {
 
 /** An instant shown in the academy's time zone: "5 de marzo de 2027 a las 10:15". */
 export function formatDateTime(at: Date, locale: Locale, timeZone: string): string {
-  const f = formatter(
-    `dt|${locale}|${timeZone}`,
-    () => new Intl.DateTimeFormat(formattingLocale[locale], { dateStyle: "long", timeStyle: "short", timeZone }),
-  );
+  const f = formatter(`dt|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(formattingLocale[locale], { dateStyle: "long", timeStyle: "short", timeZone }));
   return f.format(at);
 }

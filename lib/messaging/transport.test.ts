@@ -19,9 +19,7 @@ describe("classifySendError", () => {
   });
 
   it("takes a recipient nodemailer refuses to put on the wire as an invalid address", () => {
-    expect(classifySendError(smtpError('Invalid recipient "a\\nb"', { code: "EENVELOPE", command: "API" })).kind).toBe(
-      "invalid_address",
-    );
+    expect(classifySendError(smtpError('Invalid recipient "a\\nb"', { code: "EENVELOPE", command: "API" })).kind).toBe("invalid_address");
   });
 
   it("retries 4xx replies, refused connections, timeouts and sender-side configuration errors", () => {
@@ -39,9 +37,7 @@ describe("classifySendError", () => {
   });
 
   it("gives up on a message the server refuses for good", () => {
-    expect(classifySendError(smtpError("552 too large", { code: "EMESSAGE", responseCode: 552, command: "DATA" })).kind).toBe(
-      "permanent",
-    );
+    expect(classifySendError(smtpError("552 too large", { code: "EMESSAGE", responseCode: 552, command: "DATA" })).kind).toBe("permanent");
   });
 });
 

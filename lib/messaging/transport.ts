@@ -54,10 +54,7 @@ export type MailTransportOptions = {
  * The transport for this environment. Query parameters in SMTP_URL are nodemailer options and win
  * over the defaults here (e.g. `?pool=false` or `?tls.rejectUnauthorized=false` for a lab server).
  */
-export function createMailTransport(
-  env: Pick<Env, "SMTP_URL" | "MAIL_FROM" | "APP_URL">,
-  options: MailTransportOptions = {},
-): MailTransport {
+export function createMailTransport(env: Pick<Env, "SMTP_URL" | "MAIL_FROM" | "APP_URL">, options: MailTransportOptions = {}): MailTransport {
   const from = env.MAIL_FROM ?? defaultMailFrom(env.APP_URL, options.academyName);
   if (!env.SMTP_URL) {
     return {

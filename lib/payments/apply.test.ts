@@ -23,7 +23,16 @@ beforeAll(async () => {
   studentId = student!.id;
   const [course] = await database.db
     .insert(t.courses)
-    .values({ code: "APPLY", name: "Curso", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 10, enrollmentFee: 4000, monthlyFee: 6500, status: "open" })
+    .values({
+      code: "APPLY",
+      name: "Curso",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity: 10,
+      enrollmentFee: 4000,
+      monthlyFee: 6500,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   courseId = course!.id;
 });
@@ -71,7 +80,15 @@ async function newAttempt(tx: Parameters<Parameters<Database["db"]["transaction"
 }
 
 function event(ref: string, outcome: ProviderOutcome, eventId = `evt_${randomUUID()}`, by: "order" | "payment" = "order"): ProviderEvent {
-  return { provider: "stripe", eventId, eventType: `test.${outcome.type}`, ref: { by, value: ref }, outcome, payload: { outcome }, rawBody: JSON.stringify(outcome) };
+  return {
+    provider: "stripe",
+    eventId,
+    eventType: `test.${outcome.type}`,
+    ref: { by, value: ref },
+    outcome,
+    payload: { outcome },
+    rawBody: JSON.stringify(outcome),
+  };
 }
 
 const paid = (amount: number, currency = "EUR", paymentRef = `pi_${randomUUID()}`): ProviderOutcome => ({ type: "succeeded", amount, currency, paymentRef });
@@ -85,11 +102,18 @@ async function attemptRow(id: string) {
   return row!;
 }
 async function auditActions(receiptId: string) {
-  const rows = await database.db.select({ action: t.auditEvents.action }).from(t.auditEvents).where(eq(t.auditEvents.receiptId, receiptId)).orderBy(t.auditEvents.id);
+  const rows = await database.db
+    .select({ action: t.auditEvents.action })
+    .from(t.auditEvents)
+    .where(eq(t.auditEvents.receiptId, receiptId))
+    .orderBy(t.auditEvents.id);
   return rows.map((r) => r.action);
 }
 async function attention(receiptId: string) {
-  return database.db.select({ kind: t.attentionItems.kind, evidence: t.attentionItems.evidence }).from(t.attentionItems).where(eq(t.attentionItems.receiptId, receiptId));
+  return database.db
+    .select({ kind: t.attentionItems.kind, evidence: t.attentionItems.evidence })
+    .from(t.attentionItems)
+    .where(eq(t.attentionItems.receiptId, receiptId));
 }
 
 describe("applyProviderEvent", () => {
@@ -107,7 +131,10 @@ describe("applyProviderEvent", () => {
     expect(enrollment!.status).toBe("confirmed");
     expect(await auditActions(receipt.id)).toEqual(["receipt.issued", "attempt.succeeded", "receipt.paid", "enrollment.confirmed", "message.queued"]);
     // The payer is told twice (payment, enrollment); the adult student, at another address, once.
-    const mails = await database.db.select({ template: t.messages.template, to: t.messages.toAddress }).from(t.messages).where(eq(t.messages.receiptId, receipt.id));
+    const mails = await database.db
+      .select({ template: t.messages.template, to: t.messages.toAddress })
+      .from(t.messages)
+      .where(eq(t.messages.receiptId, receipt.id));
     expect(mails.map((m) => `${m.template} ${m.to}`).sort()).toEqual([
       "enrollment_confirmed ana@correo.test",
       "enrollment_confirmed e@correo.test",
@@ -164,7 +191,9 @@ describe("applyProviderEvent", () => {
     expect(result).toMatchObject({ result: "applied", changed: true });
     expect(await receiptRow(receipt.id)).toMatchObject({ status: "paid", refundedAmount: 0, paidAttemptId: attempt.id });
     const refunds = await database.db.select().from(t.refunds).where(eq(t.refunds.receiptId, receipt.id));
-    expect(refunds.map((r) => ({ attemptId: r.attemptId, status: r.status, amount: r.amount }))).toEqual([{ attemptId: second.id, status: "succeeded", amount: 10500 }]);
+    expect(refunds.map((r) => ({ attemptId: r.attemptId, status: r.status, amount: r.amount }))).toEqual([
+      { attemptId: second.id, status: "succeeded", amount: 10500 },
+    ]);
     const items = await database.db.select().from(t.attentionItems).where(eq(t.attentionItems.receiptId, receipt.id));
     expect(items.map((i) => ({ kind: i.kind, resolved: i.resolvedAt !== null }))).toEqual([{ kind: "double_payment", resolved: true }]);
     expect(await auditActions(receipt.id)).toContain("refund.extra_payment_returned");
@@ -215,10 +244,18 @@ describe("applyProviderEvent", () => {
     // The same refund reported again under another event id changes nothing.
     await applyProviderEvent(database.db, { ...first, eventId: `evt_${randomUUID()}` }, "webhook");
     expect(await receiptRow(receipt.id)).toMatchObject({ status: "partially_refunded", refundedAmount: 500 });
-    await applyProviderEvent(database.db, event(paymentRef, { type: "refunded", refundRef: "re_2" + randomUUID(), amount: 10000, currency: "EUR" }, undefined, "payment"), "webhook");
+    await applyProviderEvent(
+      database.db,
+      event(paymentRef, { type: "refunded", refundRef: "re_2" + randomUUID(), amount: 10000, currency: "EUR" }, undefined, "payment"),
+      "webhook",
+    );
     expect(await receiptRow(receipt.id)).toMatchObject({ status: "refunded", refundedAmount: 10500 });
     // More than was paid is flagged, never applied.
-    const over = await applyProviderEvent(database.db, event(paymentRef, { type: "refunded", refundRef: "re_3" + randomUUID(), amount: 1, currency: "EUR" }, undefined, "payment"), "webhook");
+    const over = await applyProviderEvent(
+      database.db,
+      event(paymentRef, { type: "refunded", refundRef: "re_3" + randomUUID(), amount: 1, currency: "EUR" }, undefined, "payment"),
+      "webhook",
+    );
     expect(over).toMatchObject({ result: "flagged" });
     expect(await receiptRow(receipt.id)).toMatchObject({ status: "refunded", refundedAmount: 10500 });
   });
@@ -236,7 +273,10 @@ describe("applyProviderEvent", () => {
   it("stores an event for an unknown order as ignored and changes nothing", async () => {
     const delivery = event("ord-unknown", paid(10500));
     expect(await applyProviderEvent(database.db, delivery, "webhook")).toEqual({ result: "unknown_attempt" });
-    const [stored] = await database.db.select().from(t.providerEvents).where(and(eq(t.providerEvents.provider, "stripe"), eq(t.providerEvents.eventId, delivery.eventId)));
+    const [stored] = await database.db
+      .select()
+      .from(t.providerEvents)
+      .where(and(eq(t.providerEvents.provider, "stripe"), eq(t.providerEvents.eventId, delivery.eventId)));
     expect(stored!.outcome).toBe("ignored");
   });
 
@@ -244,13 +284,15 @@ describe("applyProviderEvent", () => {
     const { receipt, attempt } = await receiptWithAttempt();
     const delivery = event(attempt.ref, paid(10500));
     // A trigger that fails the audit insert of this receipt's payment simulates a crash mid-way.
-    await database.db.execute(sql.raw(`
+    await database.db.execute(
+      sql.raw(`
       create or replace function fail_paid_audit() returns trigger as $$
       begin
         if new.action = 'receipt.paid' and new.receipt_id = '${receipt.id}' then raise exception 'injected failure'; end if;
         return new;
       end $$ language plpgsql;
-      create trigger fail_paid_audit before insert on audit_events for each row execute function fail_paid_audit();`));
+      create trigger fail_paid_audit before insert on audit_events for each row execute function fail_paid_audit();`),
+    );
     await expect(applyProviderEvent(database.db, delivery, "webhook")).rejects.toThrow();
     await database.db.execute(sql.raw(`drop trigger fail_paid_audit on audit_events; drop function fail_paid_audit();`));
     expect((await receiptRow(receipt.id)).status).toBe("pending");

@@ -260,11 +260,17 @@ async function payReceipt(books: Books, paid: Money): Promise<Outcome> {
   const paidReceipt = { ...receipt, status: "paid" as const, paidAttemptId: attempt.id };
   const deferredRefunds = attempt.hasDeferredRefunds ? await listDeferredRefunds(tx, attempt.id) : [];
   for (const deferred of deferredRefunds) {
-    await settleRefund(books, paidReceipt, deferred.id, { refundRef: deferred.providerRef ?? "", amount: deferred.amount, currency: deferred.currency, madeAtProvider: true }, {
-      refundRef: deferred.providerRef,
-      amount: deferred.amount,
-      deferred: true,
-    });
+    await settleRefund(
+      books,
+      paidReceipt,
+      deferred.id,
+      { refundRef: deferred.providerRef ?? "", amount: deferred.amount, currency: deferred.currency, madeAtProvider: true },
+      {
+        refundRef: deferred.providerRef,
+        amount: deferred.amount,
+        deferred: true,
+      },
+    );
   }
   return changed(books);
 }
@@ -318,7 +324,13 @@ async function applyRefundFailure(books: Books, failed: Extract<ProviderOutcome,
   const existing = await findRefund(tx, attempt.provider, failed.refundRef);
   if (!existing || existing.status !== "pending") return unchanged(books);
   await updateRefund(tx, existing.id, { status: "failed", completedAt: new Date() });
-  audit(books, { source, action: "refund.failed", receiptId: receipt.id, attemptId: attempt.id, data: { eventId: books.event.eventId, refundRef: failed.refundRef, failure: failed.reason } });
+  audit(books, {
+    source,
+    action: "refund.failed",
+    receiptId: receipt.id,
+    attemptId: attempt.id,
+    data: { eventId: books.event.eventId, refundRef: failed.refundRef, failure: failed.reason },
+  });
   return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
 }
 
@@ -341,14 +353,24 @@ async function returnExtraPayment(
 ): Promise<Outcome> {
   const { tx, attempt, receipt, source } = books;
   await recordSucceededRefund(books, existing?.id, refund, EXTRA_PAYMENT_REFUND);
-  await resolveAttentionForAttempt(tx, attempt.id, ["double_payment", "payment_on_cancelled", "late_payment", "amount_mismatch", "test_payment"], "payment returned to the payer");
+  await resolveAttentionForAttempt(
+    tx,
+    attempt.id,
+    ["double_payment", "payment_on_cancelled", "late_payment", "amount_mismatch", "test_payment"],
+    "payment returned to the payer",
+  );
   const action = existing?.reason === LATE_PAYMENT_REFUND ? "refund.late_payment_returned" : "refund.extra_payment_returned";
   audit(books, { source, action, receiptId: receipt.id, attemptId: attempt.id, data: evidence });
   return { result: "applied", attemptId: attempt.id, receiptId: receipt.id, changed: true };
 }
 
 /** A refund the provider made: our row settles, or, for one made at the provider, a new row. */
-async function recordSucceededRefund(books: Books, rowId: string | undefined, refund: { refundRef: string; amount: number; currency: string }, reason: string): Promise<void> {
+async function recordSucceededRefund(
+  books: Books,
+  rowId: string | undefined,
+  refund: { refundRef: string; amount: number; currency: string },
+  reason: string,
+): Promise<void> {
   const now = new Date();
   if (rowId) await updateRefund(books.tx, rowId, { status: "succeeded", completedAt: now });
   else await insertProviderRefund(books, refund, { status: "succeeded", reason, completedAt: now });

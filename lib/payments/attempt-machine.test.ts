@@ -4,13 +4,13 @@ import { attemptEvents, attemptStatuses, transitionAttempt, type AttemptEvent, t
 // The whole table, written out by hand: rows are the current status, columns the event.
 // A status name means "moves there"; "=" same; "F" already final; "S" stale.
 const table: Record<AttemptStatus, Record<AttemptEvent, string>> = {
-  created:    { redirected: "redirected", pending: "pending", succeeded: "succeeded", failed: "failed", cancelled: "cancelled", expired: "expired" },
-  redirected: { redirected: "=",          pending: "pending", succeeded: "succeeded", failed: "failed", cancelled: "cancelled", expired: "expired" },
-  pending:    { redirected: "S",          pending: "=",       succeeded: "succeeded", failed: "failed", cancelled: "cancelled", expired: "expired" },
-  succeeded:  { redirected: "F",          pending: "F",       succeeded: "=",         failed: "F",      cancelled: "F",         expired: "F" },
-  failed:     { redirected: "F",          pending: "F",       succeeded: "succeeded", failed: "=",      cancelled: "F",         expired: "F" },
-  cancelled:  { redirected: "F",          pending: "F",       succeeded: "succeeded", failed: "F",      cancelled: "=",         expired: "F" },
-  expired:    { redirected: "F",          pending: "F",       succeeded: "succeeded", failed: "F",      cancelled: "F",         expired: "=" },
+  created: { redirected: "redirected", pending: "pending", succeeded: "succeeded", failed: "failed", cancelled: "cancelled", expired: "expired" },
+  redirected: { redirected: "=", pending: "pending", succeeded: "succeeded", failed: "failed", cancelled: "cancelled", expired: "expired" },
+  pending: { redirected: "S", pending: "=", succeeded: "succeeded", failed: "failed", cancelled: "cancelled", expired: "expired" },
+  succeeded: { redirected: "F", pending: "F", succeeded: "=", failed: "F", cancelled: "F", expired: "F" },
+  failed: { redirected: "F", pending: "F", succeeded: "succeeded", failed: "=", cancelled: "F", expired: "F" },
+  cancelled: { redirected: "F", pending: "F", succeeded: "succeeded", failed: "F", cancelled: "=", expired: "F" },
+  expired: { redirected: "F", pending: "F", succeeded: "succeeded", failed: "F", cancelled: "F", expired: "=" },
 };
 
 describe("transitionAttempt", () => {

@@ -13,8 +13,7 @@ export const attemptEvents = ["redirected", "pending", "succeeded", "failed", "c
 export type AttemptEvent = (typeof attemptEvents)[number];
 
 export type AttemptTransition =
-  | { kind: "moved"; from: AttemptStatus; to: AttemptStatus }
-  | { kind: "unchanged"; status: AttemptStatus; reason: "same" | "already_final" | "stale" };
+  { kind: "moved"; from: AttemptStatus; to: AttemptStatus } | { kind: "unchanged"; status: AttemptStatus; reason: "same" | "already_final" | "stale" };
 
 const open: readonly AttemptStatus[] = ["created", "redirected", "pending"];
 const rank: Record<AttemptStatus, number> = {

@@ -59,7 +59,10 @@ beforeAll(async () => {
   handle = (await import("./webhooks")).handleWebhook;
   database = await (await import("@/db/client")).database();
   await database.migrate();
-  const [student] = await database.db.insert(t.students).values({ firstName: "Nuria", lastName: "Devuelta", email: "nuria@correo.test" }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Nuria", lastName: "Devuelta", email: "nuria@correo.test" })
+    .returning({ id: t.students.id });
   studentId = student!.id;
   stripe = new Stripe(sandboxCredentials.stripeSecretKey, { host: "127.0.0.1", port: sandbox.port, protocol: "http" });
 });
@@ -70,15 +73,38 @@ afterAll(async () => {
 });
 
 async function stripeFaults(faults: Record<string, unknown>) {
-  const response = await fetch(`${sandbox.urls.control}/faults/stripe`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(faults) });
+  const response = await fetch(`${sandbox.urls.control}/faults/stripe`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(faults),
+  });
   expect(response.status).toBe(200);
 }
 
 async function paidReceipt(method: "stripe" | "paypal" | "redsys", amount: number) {
   const receipt = await database.db.transaction((tx) =>
-    issue.issueReceipt(tx, { studentId, kind: "other", concept: "Curso intensivo", amount, currency: "EUR", dueDate: "2026-12-20", payer: { name: "Nuria Devuelta", email: "nuria@correo.test" } }, "api"),
+    issue.issueReceipt(
+      tx,
+      {
+        studentId,
+        kind: "other",
+        concept: "Curso intensivo",
+        amount,
+        currency: "EUR",
+        dueDate: "2026-12-20",
+        payer: { name: "Nuria Devuelta", email: "nuria@correo.test" },
+      },
+      "api",
+    ),
   );
-  const started = await checkout.startCheckout(database.db, { receiptId: receipt.id, method, ui: "redirect", locale: "es", source: "payer", appUrl: process.env.APP_URL! });
+  const started = await checkout.startCheckout(database.db, {
+    receiptId: receipt.id,
+    method,
+    ui: "redirect",
+    locale: "es",
+    source: "payer",
+    appUrl: process.env.APP_URL!,
+  });
   if (method === "redsys") {
     await payAtRedsysSandbox(started.action);
   } else {
@@ -86,7 +112,11 @@ async function paidReceipt(method: "stripe" | "paypal" | "redsys", amount: numbe
     const page =
       method === "stripe"
         ? await fetch(started.action.url, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" })
-        : await fetch(`${sandbox.urls.paypal}/checkoutnow/${started.providerRef}`, { method: "POST", body: new URLSearchParams({ choice: "approve" }), redirect: "manual" });
+        : await fetch(`${sandbox.urls.paypal}/checkoutnow/${started.providerRef}`, {
+            method: "POST",
+            body: new URLSearchParams({ choice: "approve" }),
+            redirect: "manual",
+          });
     expect(page.status).toBeLessThan(400);
   }
   await refresh.refreshAttempt(database.db, started.attemptId, "return_page");
@@ -96,11 +126,18 @@ async function paidReceipt(method: "stripe" | "paypal" | "redsys", amount: numbe
 }
 
 async function receiptOf(id: string) {
-  const [row] = await database.db.select({ status: t.receipts.status, refundedAmount: t.receipts.refundedAmount }).from(t.receipts).where(eq(t.receipts.id, id));
+  const [row] = await database.db
+    .select({ status: t.receipts.status, refundedAmount: t.receipts.refundedAmount })
+    .from(t.receipts)
+    .where(eq(t.receipts.id, id));
   return row!;
 }
 const refundRows = (receiptId: string) =>
-  database.db.select({ status: t.refunds.status, amount: t.refunds.amount, providerRef: t.refunds.providerRef }).from(t.refunds).where(eq(t.refunds.receiptId, receiptId)).orderBy(t.refunds.createdAt);
+  database.db
+    .select({ status: t.refunds.status, amount: t.refunds.amount, providerRef: t.refunds.providerRef })
+    .from(t.refunds)
+    .where(eq(t.refunds.receiptId, receiptId))
+    .orderBy(t.refunds.createdAt);
 
 describe("refunds made at the provider reach the books once", () => {
   it("a refund made in Stripe's Dashboard shows on the receipt once, with an item for staff", async () => {
@@ -135,13 +172,22 @@ describe("refunds made at the provider reach the books once", () => {
     const failing = await paidReceipt("stripe", 3000);
     await stripeFaults({ refundPending: "succeed", asyncDelaySeconds: 1 });
     try {
-      expect(await refunds.requestRefund(database.db, { receiptId: ok.receiptId, amount: 1000, source: "staff", idempotencyKey: `pending-${ok.receiptId}` })).toMatchObject({ status: "pending" });
+      expect(
+        await refunds.requestRefund(database.db, { receiptId: ok.receiptId, amount: 1000, source: "staff", idempotencyKey: `pending-${ok.receiptId}` }),
+      ).toMatchObject({ status: "pending" });
       expect(await receiptOf(ok.receiptId)).toEqual({ status: "paid", refundedAmount: 0 });
       await waitFor(async () => (await receiptOf(ok.receiptId)).refundedAmount === 1000, { what: "the pending refund settled" });
       expect((await refundRows(ok.receiptId)).map((r) => r.status)).toEqual(["succeeded"]);
 
       await stripeFaults({ refundPending: "fail", asyncDelaySeconds: 1 });
-      expect(await refunds.requestRefund(database.db, { receiptId: failing.receiptId, amount: 1000, source: "staff", idempotencyKey: `pending-${failing.receiptId}` })).toMatchObject({ status: "pending" });
+      expect(
+        await refunds.requestRefund(database.db, {
+          receiptId: failing.receiptId,
+          amount: 1000,
+          source: "staff",
+          idempotencyKey: `pending-${failing.receiptId}`,
+        }),
+      ).toMatchObject({ status: "pending" });
       await waitFor(async () => (await refundRows(failing.receiptId))[0]?.status === "failed", { what: "the pending refund failed" });
       expect(await receiptOf(failing.receiptId)).toEqual({ status: "paid", refundedAmount: 0 });
     } finally {
@@ -152,7 +198,11 @@ describe("refunds made at the provider reach the books once", () => {
   it("refunds made in the bank's Redsys back office show on the receipt once each, one without an authorisation code included", async () => {
     const { receiptId, attempt } = await paidReceipt("redsys", 6000);
     const backOffice = (body: Record<string, unknown>) =>
-      fetch(`${sandbox.url}/_control/redsys/backoffice/refund`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ order: attempt.providerRef, ...body }) });
+      fetch(`${sandbox.url}/_control/redsys/backoffice/refund`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ order: attempt.providerRef, ...body }),
+      });
     expect((await backOffice({ amount: 1000 })).status).toBe(200);
     await waitFor(async () => (await receiptOf(receiptId)).refundedAmount === 1000, { what: "the first back-office refund" });
     // Without an authorisation code: named by its date, time and amount.
@@ -170,7 +220,15 @@ describe("refunds made at the provider reach the books once", () => {
     const { receiptId, attempt } = await paidReceipt("paypal", 5000);
     // The provider's own refund API, as the back office uses it: nothing of ours is involved.
     const made = await providers.paymentProvider("paypal").refund({
-      attempt: { id: attempt.id, method: attempt.method, providerRef: attempt.providerRef, providerPaymentRef: attempt.providerPaymentRef, amount: attempt.amount, currency: attempt.currency, createdAt: attempt.createdAt },
+      attempt: {
+        id: attempt.id,
+        method: attempt.method,
+        providerRef: attempt.providerRef,
+        providerPaymentRef: attempt.providerPaymentRef,
+        amount: attempt.amount,
+        currency: attempt.currency,
+        createdAt: attempt.createdAt,
+      },
       amount: 5000,
       currency: "EUR",
       idempotencyKey: `back-office-${attempt.id}`,

@@ -26,7 +26,10 @@ beforeAll(async () => {
   pageContext = await import("./page-context");
   database = await (await import("@/db/client")).database();
   await database.migrate();
-  const [student] = await database.db.insert(t.students).values({ firstName: "Irene", lastName: "Flujo", email: "irene@correo.test" }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Irene", lastName: "Flujo", email: "irene@correo.test" })
+    .returning({ id: t.students.id });
   studentId = student!.id;
   // Stripe only for enrollment fees; Redsys only for the other receipts.
   await database.db
@@ -43,7 +46,15 @@ async function receiptOfKind(kind: "enrollment" | "other") {
   return database.db.transaction((tx) =>
     issue.issueReceipt(
       tx,
-      { studentId, kind, concept: `Recibo ${kind}`, amount: 4500, currency: "EUR", dueDate: "2026-12-20", payer: { name: "Irene Flujo", email: "irene@correo.test" } },
+      {
+        studentId,
+        kind,
+        concept: `Recibo ${kind}`,
+        amount: 4500,
+        currency: "EUR",
+        dueDate: "2026-12-20",
+        payer: { name: "Irene Flujo", email: "irene@correo.test" },
+      },
       "api",
     ),
   );

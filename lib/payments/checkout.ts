@@ -90,7 +90,13 @@ export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<
         finalizedBy: input.source,
         finalizedAt: new Date(),
       });
-      await recordAudit(tx, { source: input.source, action: "attempt.failed", receiptId: receipt.id, attemptId: attempt.id, data: { code: "provider_unavailable" } });
+      await recordAudit(tx, {
+        source: input.source,
+        action: "attempt.failed",
+        receiptId: receipt.id,
+        attemptId: attempt.id,
+        data: { code: "provider_unavailable" },
+      });
     });
     console.error(`Checkout with ${provider} failed for attempt ${attempt.id}:`, error);
     throw new PaymentError("provider_unavailable", `${provider} did not answer`);

@@ -52,7 +52,16 @@ async function pendingReceiptWithAttempt(email: string) {
     const ref = `cs_test_${randomUUID().replace(/-/g, "")}`;
     const [attempt] = await tx
       .insert(t.paymentAttempts)
-      .values({ receiptId: receipt.id, provider: "stripe", method: "stripe", mode: "sandbox", amount: 4200, currency: "EUR", status: "redirected", providerRef: ref })
+      .values({
+        receiptId: receipt.id,
+        provider: "stripe",
+        method: "stripe",
+        mode: "sandbox",
+        amount: 4200,
+        currency: "EUR",
+        status: "redirected",
+        providerRef: ref,
+      })
       .returning({ id: t.paymentAttempts.id });
     return { receiptId: receipt.id, attemptId: attempt!.id, ref };
   });
@@ -60,7 +69,15 @@ async function pendingReceiptWithAttempt(email: string) {
 
 function paidEvent(ref: string): ProviderEvent {
   const outcome = { type: "succeeded" as const, amount: 4200, currency: "EUR", paymentRef: `pi_${randomUUID().slice(0, 12)}` };
-  return { provider: "stripe", eventId: `evt_${randomUUID()}`, eventType: "checkout.session.completed", ref: { by: "order", value: ref }, outcome, payload: { outcome }, rawBody: JSON.stringify(outcome) };
+  return {
+    provider: "stripe",
+    eventId: `evt_${randomUUID()}`,
+    eventType: "checkout.session.completed",
+    ref: { by: "order", value: ref },
+    outcome,
+    payload: { outcome },
+    rawBody: JSON.stringify(outcome),
+  };
 }
 
 async function books(receiptId: string, eventId: string) {
@@ -120,9 +137,20 @@ describe("faults on the payment path", () => {
     const delivery = paidEvent(ref);
 
     // A separate process applies the payment and is killed (SIGKILL) the moment it returns.
-    const child = await run(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/testing/apply-then-crash.ts", url, JSON.stringify(delivery)]).then(
+    const child = await run(process.execPath, [
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      "scripts/testing/apply-then-crash.ts",
+      url,
+      JSON.stringify(delivery),
+    ]).then(
       () => ({ killed: false, stdout: "", stderr: "" }),
-      (error: { signal?: string; stdout?: string; stderr?: string }) => ({ killed: error.signal === "SIGKILL", stdout: error.stdout ?? "", stderr: error.stderr ?? "" }),
+      (error: { signal?: string; stdout?: string; stderr?: string }) => ({
+        killed: error.signal === "SIGKILL",
+        stdout: error.stdout ?? "",
+        stderr: error.stderr ?? "",
+      }),
     );
     expect(child.stderr).toBe("");
     expect(child.killed).toBe(true);
@@ -131,7 +159,10 @@ describe("faults on the payment path", () => {
 
     // Another process (the next worker run) delivers what the dead one queued; running it again,
     // and the provider repeating its webhook, send nothing more.
-    const transport = createMailTransport({ SMTP_URL: smtp.url, MAIL_FROM: undefined, APP_URL: "https://pagos.example.com" }, { academyName: "Academia", connectionTimeoutMs: 3_000 });
+    const transport = createMailTransport(
+      { SMTP_URL: smtp.url, MAIL_FROM: undefined, APP_URL: "https://pagos.example.com" },
+      { academyName: "Academia", connectionTimeoutMs: 3_000 },
+    );
     try {
       const noFiles = async () => [];
       await deliverDueMessages(database.db, { transport, attachmentsFor: noFiles });
@@ -142,7 +173,10 @@ describe("faults on the payment path", () => {
     }
     await smtp.waitFor((mail) => mail.to.includes(email), 5_000);
     expect(smtp.messages.filter((mail) => mail.to.includes(email))).toHaveLength(1);
-    const [row] = await database.db.select({ status: t.messages.status }).from(t.messages).where(sql`${t.messages.receiptId} = ${receiptId} and ${t.messages.template} = 'payment_received'`);
+    const [row] = await database.db
+      .select({ status: t.messages.status })
+      .from(t.messages)
+      .where(sql`${t.messages.receiptId} = ${receiptId} and ${t.messages.template} = 'payment_received'`);
     expect(row!.status).toBe("sent");
   }, 120_000);
 });

@@ -11,12 +11,19 @@ const amount = fc.integer({ min: 1, max: 500_000 });
 
 function receiptEvent(owed: number): fc.Arbitrary<ReceiptEvent> {
   // Amounts near what is owed, so that exact payments and mismatches both happen often.
-  const near = fc.oneof(fc.constant(owed), fc.integer({ min: -2, max: 2 }).map((d) => owed + d), amount);
+  const near = fc.oneof(
+    fc.constant(owed),
+    fc.integer({ min: -2, max: 2 }).map((d) => owed + d),
+    amount,
+  );
   return fc.oneof(
     fc.record({ type: fc.constant("payment_succeeded" as const), paid: fc.record({ amount: near, currency }) }),
     fc.record({ type: fc.constant("late_payment_accepted" as const), paid: fc.record({ amount: near, currency }) }),
     fc.constant({ type: "cancel" as const }),
-    fc.record({ type: fc.constant("refund_succeeded" as const), refunded: fc.record({ amount: fc.oneof(fc.integer({ min: -5, max: owed + 5 }), near), currency }) }),
+    fc.record({
+      type: fc.constant("refund_succeeded" as const),
+      refunded: fc.record({ amount: fc.oneof(fc.integer({ min: -5, max: owed + 5 }), near), currency }),
+    }),
   );
 }
 

@@ -17,7 +17,10 @@ beforeAll(async () => {
   const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_manual");
   database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
   await database.migrate();
-  const [student] = await database.db.insert(t.students).values({ firstName: "Ana", lastName: "Pérez Gil", email: "ana@correo.test" }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Ana", lastName: "Pérez Gil", email: "ana@correo.test" })
+    .returning({ id: t.students.id });
   studentId = student!.id;
   const [staff] = await database.db
     .insert(t.staffUsers)
@@ -29,7 +32,11 @@ afterAll(() => database.close());
 
 async function pendingReceipt(amount = 6500) {
   return database.db.transaction((tx) =>
-    issueReceipt(tx, { studentId, kind: "other", concept: "Libro", amount, currency: "EUR", dueDate: "2026-12-05", payer: { name: "Ana Pérez", email: "ana@correo.test" } }, "api"),
+    issueReceipt(
+      tx,
+      { studentId, kind: "other", concept: "Libro", amount, currency: "EUR", dueDate: "2026-12-05", payer: { name: "Ana Pérez", email: "ana@correo.test" } },
+      "api",
+    ),
   );
 }
 
@@ -66,14 +73,18 @@ describe("recordManualPayment", () => {
     ]);
     expect(after.messages).toEqual([{ template: "payment_received" }]);
 
-    await expect(recordManualPayment(database.db, { receiptId: receipt.id, method: "transfer", staffUserId })).rejects.toMatchObject({ code: "receipt_not_payable" });
+    await expect(recordManualPayment(database.db, { receiptId: receipt.id, method: "transfer", staffUserId })).rejects.toMatchObject({
+      code: "receipt_not_payable",
+    });
     expect((await state(receipt.id)).attempts).toHaveLength(1);
   });
 
   it("refuses a cancelled receipt and an unknown one", async () => {
     const receipt = await pendingReceipt();
     await cancelReceipt(database.db, { receiptId: receipt.id, reason: "Duplicado", staffUserId });
-    await expect(recordManualPayment(database.db, { receiptId: receipt.id, method: "cash", staffUserId })).rejects.toMatchObject({ code: "receipt_not_payable" });
+    await expect(recordManualPayment(database.db, { receiptId: receipt.id, method: "cash", staffUserId })).rejects.toMatchObject({
+      code: "receipt_not_payable",
+    });
     const after = await state(receipt.id);
     expect(after.receipt.status).toBe("cancelled");
     expect(after.attempts).toHaveLength(0);

@@ -71,8 +71,22 @@ export async function payByHand(
   const note = input.note?.trim() || undefined;
   await recordAudit(
     tx,
-    { source: "staff", action: "attempt.succeeded", receiptId: receipt.id, attemptId: attempt.id, staffUserId: input.staffUserId, data: { from: "created", provider: "manual", method: input.method, note } },
-    { source: "staff", action: "receipt.paid", receiptId: receipt.id, attemptId: attempt.id, staffUserId: input.staffUserId, data: { amount: receipt.amount, currency: receipt.currency, method: input.method, note } },
+    {
+      source: "staff",
+      action: "attempt.succeeded",
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      staffUserId: input.staffUserId,
+      data: { from: "created", provider: "manual", method: input.method, note },
+    },
+    {
+      source: "staff",
+      action: "receipt.paid",
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      staffUserId: input.staffUserId,
+      data: { amount: receipt.amount, currency: receipt.currency, method: input.method, note },
+    },
   );
   return { type: "receipt_paid", receipt, attempt, source: "staff", paidAt };
 }
@@ -90,7 +104,12 @@ export async function cancelReceipt(db: Db, input: { receiptId: string; reason: 
       .update(paymentLinks)
       .set({ revokedAt: now })
       .where(and(eq(paymentLinks.receiptId, receipt.id), isNull(paymentLinks.revokedAt)));
-    await recordAudit(tx, { source: "staff", action: "receipt.cancelled", receiptId: receipt.id, staffUserId: input.staffUserId, data: { reason: input.reason } });
+    await recordAudit(tx, {
+      source: "staff",
+      action: "receipt.cancelled",
+      receiptId: receipt.id,
+      staffUserId: input.staffUserId,
+      data: { reason: input.reason },
+    });
   });
 }
-

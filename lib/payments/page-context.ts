@@ -20,6 +20,9 @@ export async function paymentPageContext(db: DbOrTx, receipt: { kind: string; cu
   return {
     methods,
     testMode: modes.some((mode) => mode !== undefined && mode !== "live"),
-    paypal: config.paypal && methods.includes("paypal") ? { clientId: config.paypal.clientId, sdkBaseUrl: config.paypal.sdkBase, currency: receipt.currency } : undefined,
+    paypal:
+      config.paypal && methods.includes("paypal")
+        ? { clientId: config.paypal.clientId, sdkBaseUrl: config.paypal.sdkBase, currency: receipt.currency }
+        : undefined,
   };
 }

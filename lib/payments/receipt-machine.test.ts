@@ -89,10 +89,18 @@ describe("refundableAmount", () => {
 
 describe("late_payment_accepted", () => {
   it("pays a cancelled receipt when policy accepts the late payment", () => {
-    expect(transitionReceipt(receipt("cancelled"), { type: "late_payment_accepted", paid: eur(9500) })).toEqual({ kind: "moved", from: "cancelled", to: "paid", refundedAmount: 0 });
+    expect(transitionReceipt(receipt("cancelled"), { type: "late_payment_accepted", paid: eur(9500) })).toEqual({
+      kind: "moved",
+      from: "cancelled",
+      to: "paid",
+      refundedAmount: 0,
+    });
   });
   it("still refuses a wrong amount", () => {
-    expect(transitionReceipt(receipt("cancelled"), { type: "late_payment_accepted", paid: eur(9000) })).toMatchObject({ kind: "flagged", reason: "amount_mismatch" });
+    expect(transitionReceipt(receipt("cancelled"), { type: "late_payment_accepted", paid: eur(9000) })).toMatchObject({
+      kind: "flagged",
+      reason: "amount_mismatch",
+    });
   });
   it.each(["pending", "paid", "refunded", "partially_refunded"] as const)("does not apply to a %s receipt", (status) => {
     expect(transitionReceipt(receipt(status), { type: "late_payment_accepted", paid: eur(9500) }).kind).toBe("refused");

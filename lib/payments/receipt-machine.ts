@@ -37,8 +37,7 @@ export function transitionReceipt(state: ReceiptState, event: ReceiptEvent): Rec
   const { status } = state;
   switch (event.type) {
     case "payment_succeeded": {
-      if (event.paid.amount !== state.amount || event.paid.currency !== state.currency)
-        return { kind: "flagged", status, reason: "amount_mismatch" };
+      if (event.paid.amount !== state.amount || event.paid.currency !== state.currency) return { kind: "flagged", status, reason: "amount_mismatch" };
       if (status === "cancelled") return { kind: "flagged", status, reason: "payment_on_cancelled" };
       if (isPaidReceipt(status)) return { kind: "flagged", status, reason: "double_payment" };
       return { kind: "moved", from: status, to: "paid", refundedAmount: 0 };

@@ -61,7 +61,9 @@ export type ReconciliationReport = { checked: number; failed: number };
 export async function reconcileStaleAttempts(db: Db, { olderThanMs, limit = 100 }: { olderThanMs: number; limit?: number }): Promise<ReconciliationReport> {
   const config = currentPaymentsConfig();
   // Attempts of a provider this installation no longer has (e.g. demo data) cannot be asked about.
-  const stale = (await listStaleAttempts(db, new Date(Date.now() - olderThanMs), limit)).filter((a) => a.provider !== "manual" && config[a.provider] !== undefined);
+  const stale = (await listStaleAttempts(db, new Date(Date.now() - olderThanMs), limit)).filter(
+    (a) => a.provider !== "manual" && config[a.provider] !== undefined,
+  );
   let failed = 0;
   for (const attempt of stale) {
     try {

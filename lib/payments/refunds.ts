@@ -41,7 +41,8 @@ const refundAttemptColumns = {
 export type RefundOutcome = { refundId: string; status: "pending" | "succeeded" | "failed"; amount: number; currency: string };
 
 export async function requestRefund(db: Db, input: RefundInput): Promise<RefundOutcome> {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new PaymentError("refund_not_allowed", "the amount must be a positive integer of minor units");
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0)
+    throw new PaymentError("refund_not_allowed", "the amount must be a positive integer of minor units");
   const idempotencyKey = input.idempotencyKey ?? randomUUID();
 
   const prepared = await db.transaction(async (tx) => {
@@ -69,7 +70,14 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
         const receipt = await lockReceipt(tx, existing.receiptId);
         const [attempt] = await tx.select(refundAttemptColumns).from(paymentAttempts).where(eq(paymentAttempts.id, existing.attemptId));
         if (receipt && attempt && attempt.provider !== "manual") {
-          await recordAudit(tx, { source: input.source, action: "refund.retried", receiptId: receipt.id, attemptId: attempt.id, staffUserId: input.staffUserId, data: { refundId: existing.id } });
+          await recordAudit(tx, {
+            source: input.source,
+            action: "refund.retried",
+            receiptId: receipt.id,
+            attemptId: attempt.id,
+            staffUserId: input.staffUserId,
+            data: { refundId: existing.id },
+          });
           return { kind: "new" as const, refundId: existing.id, receipt, attempt: { ...attempt, provider: attempt.provider } };
         }
       }
@@ -132,9 +140,18 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
   if (result.status === "failed") {
     await db.transaction(async (tx) => {
       await tx.update(refunds).set({ status: "failed", completedAt: new Date() }).where(eq(refunds.id, refundId));
-      await recordAudit(tx, { source: input.source, action: "refund.failed", receiptId: receipt.id, attemptId: attempt.id, staffUserId: input.staffUserId, data: { failure: result.failure } });
+      await recordAudit(tx, {
+        source: input.source,
+        action: "refund.failed",
+        receiptId: receipt.id,
+        attemptId: attempt.id,
+        staffUserId: input.staffUserId,
+        data: { failure: result.failure },
+      });
     });
-    throw new PaymentError("provider_refused", result.failure ?? `${attempt.provider} refused the refund`);
+    const said = result.failure ?? `${attempt.provider} refused the refund`;
+    // What the provider said is a short code or sentence of theirs: staff see it as it is.
+    throw new PaymentError("provider_refused", said, { detail: { providerCode: said.slice(0, 200) } });
   }
 
   await db.transaction(async (tx) => {
@@ -143,14 +160,26 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
     await lockReceipt(tx, receipt.id);
     // The provider's own event may have got here first and recorded the refund as made at the
     // provider: then it is ours after all, and our pending row gives way to it.
-    const [already] = await tx.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.provider, attempt.provider), eq(refunds.providerRef, result.refundRef)));
+    const [already] = await tx
+      .select({ id: refunds.id })
+      .from(refunds)
+      .where(and(eq(refunds.provider, attempt.provider), eq(refunds.providerRef, result.refundRef)));
     if (already) {
       await tx.delete(refunds).where(eq(refunds.id, refundId));
-      await tx.update(refunds).set({ source: input.source, createdBy: input.staffUserId, reason: input.reason, idempotencyKey }).where(eq(refunds.id, already.id));
+      await tx
+        .update(refunds)
+        .set({ source: input.source, createdBy: input.staffUserId, reason: input.reason, idempotencyKey })
+        .where(eq(refunds.id, already.id));
       await tx
         .update(attentionItems)
         .set({ resolvedAt: new Date(), resolvedBy: input.staffUserId, resolution: "requested through the app" })
-        .where(and(eq(attentionItems.kind, "refund_at_provider"), eq(attentionItems.receiptId, receipt.id), sql`${attentionItems.evidence}->>'refundRef' = ${result.refundRef}`));
+        .where(
+          and(
+            eq(attentionItems.kind, "refund_at_provider"),
+            eq(attentionItems.receiptId, receipt.id),
+            sql`${attentionItems.evidence}->>'refundRef' = ${result.refundRef}`,
+          ),
+        );
     } else {
       await tx.update(refunds).set({ providerRef: result.refundRef }).where(eq(refunds.id, refundId));
     }

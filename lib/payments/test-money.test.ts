@@ -16,12 +16,22 @@ const nodeEnv = process.env.NODE_ENV;
 beforeAll(async () => {
   const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_test_money");
   // env() is parsed once per module graph: set it before the first module that reads it loads.
-  Object.assign(process.env, { NODE_ENV: "production", DATABASE_URL: url, DATABASE_DRIVER: "pg", AUTH_SECRET: "x".repeat(32), APP_ENCRYPTION_KEY: "0".repeat(64), ALLOW_TEST_PAYMENTS: "" });
+  Object.assign(process.env, {
+    NODE_ENV: "production",
+    DATABASE_URL: url,
+    DATABASE_DRIVER: "pg",
+    AUTH_SECRET: "x".repeat(32),
+    APP_ENCRYPTION_KEY: "0".repeat(64),
+    ALLOW_TEST_PAYMENTS: "",
+  });
   apply = { ...(await import("./apply")), ...(await import("@/lib/after-payment")) };
   issue = await import("@/lib/receipts/issue");
   database = await (await import("@/db/client")).database();
   await database.migrate();
-  const [student] = await database.db.insert(t.students).values({ firstName: "Pau", lastName: "Prueba", email: "pau@correo.test" }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Pau", lastName: "Prueba", email: "pau@correo.test" })
+    .returning({ id: t.students.id });
   studentId = student!.id;
 });
 afterAll(async () => {
@@ -31,9 +41,23 @@ afterAll(async () => {
 
 async function attemptIn(mode: "test" | "sandbox" | "live") {
   return database.db.transaction(async (tx) => {
-    const receipt = await issue.issueReceipt(tx, { studentId, kind: "other", concept: "Libro", amount: 3000, currency: "EUR", dueDate: "2026-12-20", payer: { name: "Pau Prueba", email: "pau@correo.test" } }, "api");
+    const receipt = await issue.issueReceipt(
+      tx,
+      {
+        studentId,
+        kind: "other",
+        concept: "Libro",
+        amount: 3000,
+        currency: "EUR",
+        dueDate: "2026-12-20",
+        payer: { name: "Pau Prueba", email: "pau@correo.test" },
+      },
+      "api",
+    );
     const ref = `ord-${randomUUID()}`;
-    await tx.insert(t.paymentAttempts).values({ receiptId: receipt.id, provider: "stripe", method: "stripe", mode, amount: 3000, currency: "EUR", status: "redirected", providerRef: ref });
+    await tx
+      .insert(t.paymentAttempts)
+      .values({ receiptId: receipt.id, provider: "stripe", method: "stripe", mode, amount: 3000, currency: "EUR", status: "redirected", providerRef: ref });
     return { receiptId: receipt.id, ref };
   });
 }

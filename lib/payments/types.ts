@@ -1,5 +1,6 @@
 // The provider-neutral language of payments: what an adapter returns when it starts a checkout,
 // and what it makes of a provider's signal (webhook, query, return) for lib/payments/apply.ts.
+import { AppError, type ErrorDetail } from "@/lib/errors";
 
 export type Provider = "stripe" | "paypal" | "redsys";
 export type OnlineMethod = "stripe" | "paypal" | "redsys" | "bizum";
@@ -57,20 +58,19 @@ export type ProviderEvent = {
 };
 
 /** A typed failure with a stable code; the message is for logs, the code for callers and UIs. */
-export class PaymentError extends Error {
-  constructor(
-    readonly code:
-      | "receipt_not_found"
-      | "receipt_not_payable"
-      | "method_not_enabled"
-      | "provider_not_configured"
-      | "provider_unavailable"
-      | "provider_refused"
-      | "refund_not_allowed"
-      | "attempt_not_found",
-    message: string,
-  ) {
-    super(message);
+export type PaymentErrorCode =
+  | "receipt_not_found"
+  | "receipt_not_payable"
+  | "method_not_enabled"
+  | "provider_not_configured"
+  | "provider_unavailable"
+  | "provider_refused"
+  | "refund_not_allowed"
+  | "attempt_not_found";
+
+export class PaymentError extends AppError<PaymentErrorCode> {
+  constructor(code: PaymentErrorCode, message: string, options: { detail?: ErrorDetail } = {}) {
+    super(code, message, options);
     this.name = "PaymentError";
   }
 }

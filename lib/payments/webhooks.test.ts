@@ -12,7 +12,11 @@ const { handleWebhook } = await import("./webhooks");
 const { WebhookRejected } = await import("./providers/provider");
 
 function delivery(): Request {
-  return new Request("http://localhost/api/webhooks/redsys", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Ds_Signature=x" });
+  return new Request("http://localhost/api/webhooks/redsys", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "Ds_Signature=x",
+  });
 }
 
 afterEach(() => parseWebhook.mockReset());

@@ -30,10 +30,7 @@ export async function issuePaymentLink(tx: DbOrTx, receiptId: string, dueDate: s
   return { token, url: paymentUrl(token), expiresAt };
 }
 
-export type LinkLookup =
-  | { state: "unknown" }
-  | { state: "revoked" | "expired"; receiptId: string }
-  | { state: "live"; receiptId: string };
+export type LinkLookup = { state: "unknown" } | { state: "revoked" | "expired"; receiptId: string } | { state: "live"; receiptId: string };
 
 export async function lookUpPaymentLink(db: DbOrTx, token: string, now = new Date()): Promise<LinkLookup> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { state: "unknown" };

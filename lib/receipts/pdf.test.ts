@@ -94,9 +94,7 @@ describe("renderReceiptPdf", () => {
   });
 
   it("keeps amounts exact from minor units: grouping, a discount, a partial refund", async () => {
-    const text = (
-      await textOf(sample({ amount: 123456, discountAmount: 1999, refundedAmount: 456, status: "partially_refunded", method: "transfer" }))
-    ).text;
+    const text = (await textOf(sample({ amount: 123456, discountAmount: 1999, refundedAmount: 456, status: "partially_refunded", method: "transfer" }))).text;
     expect(text).toContain("1.254,55 €"); // what the concept cost before the discount: 123456 + 1999
     expect(text).toContain("Descuento -19,99 €");
     expect(text).toContain("Total pagado 1.234,56 €");
@@ -194,10 +192,7 @@ describe("receiptPdfData (PostgreSQL)", () => {
   it("has nothing for a pending or cancelled receipt: it proves no payment", async () => {
     const pending = await receipt(6500);
     expect(await receiptPdfData(database.db, pending.id)).toBeUndefined();
-    await database.db
-      .update(t.receipts)
-      .set({ status: "cancelled", cancelledAt: new Date(), cancelReason: "test" })
-      .where(eq(t.receipts.id, pending.id));
+    await database.db.update(t.receipts).set({ status: "cancelled", cancelledAt: new Date(), cancelReason: "test" }).where(eq(t.receipts.id, pending.id));
     expect(await receiptPdfData(database.db, pending.id)).toBeUndefined();
     expect(await receiptPdfData(database.db, "00000000-0000-4000-8000-000000000000")).toBeUndefined();
   });

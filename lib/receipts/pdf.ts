@@ -19,10 +19,7 @@ import type { PaymentMethod } from "@/lib/messaging/templates";
 import { formatMoney } from "@/lib/money";
 import { getAcademyOrProvisional } from "@/lib/settings";
 
-export type ReceiptPdfAcademy = Pick<
-  Academy,
-  "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "timeZone"
->;
+export type ReceiptPdfAcademy = Pick<Academy, "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "timeZone">;
 
 /** The receipt statuses that prove a payment and so have a PDF. */
 export const receiptPdfStatuses = ["paid", "partially_refunded", "refunded"] as const;
@@ -200,7 +197,9 @@ class Canvas {
   wrap(text: string, size: number, maxWidth: number, bold = false): string[] {
     const lines: string[] = [];
     let line = "";
-    for (const word of this.clean(text).split(/[ \t]+/).filter(Boolean)) {
+    for (const word of this.clean(text)
+      .split(/[ \t]+/)
+      .filter(Boolean)) {
       const candidate = line ? `${line} ${word}` : word;
       if (this.width(candidate, size, bold) <= maxWidth) {
         line = candidate;
@@ -397,7 +396,11 @@ export async function renderReceiptPdf(data: ReceiptPdfData): Promise<Uint8Array
   const footerY = MARGIN - 8;
   c.line(left, footerY + 30, right);
   c.text(t("notInvoice"), left, footerY + 16, { size: 8, color: colors.muted });
-  const footerLine = [academy.legalName, academy.taxId ? t("footerTaxId", { taxId: academy.taxId }) : "", [academy.address, [academy.postcode, academy.city].filter(Boolean).join(" ")].filter((v) => v.trim()).join(", ")]
+  const footerLine = [
+    academy.legalName,
+    academy.taxId ? t("footerTaxId", { taxId: academy.taxId }) : "",
+    [academy.address, [academy.postcode, academy.city].filter(Boolean).join(" ")].filter((v) => v.trim()).join(", "),
+  ]
     .filter((v) => v.trim())
     .join(" · ");
   c.paragraph(footerLine, left, footerY + 4, contentWidth, { size: 8, color: colors.muted, leading: 10 });

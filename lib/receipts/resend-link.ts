@@ -41,8 +41,24 @@ export async function resendPaymentLink(db: Db, input: { receiptId: string; staf
     });
     await recordAudit(
       tx,
-      { source: "staff", action: "payment_link.issued", receiptId: receipt.id, staffUserId: input.staffUserId, data: { expiresAt: link.expiresAt.toISOString(), linkKey } },
-      ...(messageId ? [{ source: "staff" as const, action: "message.queued", receiptId: receipt.id, staffUserId: input.staffUserId, data: { template: "payment_link", messageId } }] : []),
+      {
+        source: "staff",
+        action: "payment_link.issued",
+        receiptId: receipt.id,
+        staffUserId: input.staffUserId,
+        data: { expiresAt: link.expiresAt.toISOString(), linkKey },
+      },
+      ...(messageId
+        ? [
+            {
+              source: "staff" as const,
+              action: "message.queued",
+              receiptId: receipt.id,
+              staffUserId: input.staffUserId,
+              data: { template: "payment_link", messageId },
+            },
+          ]
+        : []),
     );
     return { messageId };
   });

@@ -31,7 +31,10 @@ beforeAll(async () => {
   database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
   await database.migrate();
   await database.db.insert(t.settings).values({ key: settingKeys.academy, value: demoAcademy });
-  const [staff] = await database.db.insert(t.staffUsers).values({ email: "sec@academia.test", name: "Sec", passwordHash: "x", role: "staff" }).returning({ id: t.staffUsers.id });
+  const [staff] = await database.db
+    .insert(t.staffUsers)
+    .values({ email: "sec@academia.test", name: "Sec", passwordHash: "x", role: "staff" })
+    .returning({ id: t.staffUsers.id });
   staffUserId = staff!.id;
   smtp = await startTestSmtpServer();
   transport = createMailTransport({ SMTP_URL: smtp.url, MAIL_FROM: undefined, APP_URL: "http://localhost:3000" }, { academyName: demoAcademy.name });
@@ -54,11 +57,23 @@ function morningOf(date: string): Date {
 let serial = 0;
 async function pendingReceipt(dueDate: string, email: string) {
   serial += 1;
-  const [student] = await database.db.insert(t.students).values({ firstName: "Ana", lastName: `Gil ${serial}`, email }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Ana", lastName: `Gil ${serial}`, email })
+    .returning({ id: t.students.id });
   return database.db.transaction((tx) =>
     issueReceipt(
       tx,
-      { studentId: student!.id, kind: "monthly", period: `2030-${String((serial % 12) + 1).padStart(2, "0")}`, concept: `Mensualidad ${serial}`, amount: 8950, currency: "EUR", dueDate, payer: { name: "Ana Gil", email } },
+      {
+        studentId: student!.id,
+        kind: "monthly",
+        period: `2030-${String((serial % 12) + 1).padStart(2, "0")}`,
+        concept: `Mensualidad ${serial}`,
+        amount: 8950,
+        currency: "EUR",
+        dueDate,
+        payer: { name: "Ana Gil", email },
+      },
       "system",
     ),
   );

@@ -85,7 +85,12 @@ export async function sendReminders(db: Db, options: ReminderRunOptions = {}): P
   if (settings.enabled && settings.offsetsDays.length > 0) {
     const earliest = Math.min(...settings.offsetsDays);
     for (const candidate of await pendingReceiptsDueBy(db, addDays(today, -earliest))) {
-      const offset = latestDueOffset({ dueDate: candidate.dueDate, issuedOn: calendarDate(candidate.issuedAt, academy.timeZone), today, offsetsDays: settings.offsetsDays });
+      const offset = latestDueOffset({
+        dueDate: candidate.dueDate,
+        issuedOn: calendarDate(candidate.issuedAt, academy.timeZone),
+        today,
+        offsetsDays: settings.offsetsDays,
+      });
       if (offset === undefined) continue;
       if (await queueReminder(db, candidate.id, offset)) report.reminders += 1;
     }
@@ -96,7 +101,12 @@ export async function sendReminders(db: Db, options: ReminderRunOptions = {}): P
     if (rows.length === 0) return rows;
     await recordAudit(
       tx,
-      ...rows.map((r) => ({ source: "system" as const, action: "receipt.overdue", receiptId: r.id, data: { dueDate: r.dueDate, overdueAfterDays: settings.overdueAfterDays } })),
+      ...rows.map((r) => ({
+        source: "system" as const,
+        action: "receipt.overdue",
+        receiptId: r.id,
+        data: { dueDate: r.dueDate, overdueAfterDays: settings.overdueAfterDays },
+      })),
     );
     if (settings.notifyStaff) {
       const ids = rows.map((r) => r.id).sort();
@@ -107,7 +117,14 @@ export async function sendReminders(db: Db, options: ReminderRunOptions = {}): P
         dedupeKey: `overdue-digest:${today}:${createHash("sha256").update(ids.join(",")).digest("hex").slice(0, 32)}`,
         academy,
         data: {
-          receipts: rows.map((r) => ({ number: r.number, payerName: r.payerName, concept: r.concept, amount: r.amount, currency: r.currency, dueDate: r.dueDate })),
+          receipts: rows.map((r) => ({
+            number: r.number,
+            payerName: r.payerName,
+            concept: r.concept,
+            amount: r.amount,
+            currency: r.currency,
+            dueDate: r.dueDate,
+          })),
           dashboardLink: `${env().APP_URL}/admin/receipts?status=pending`,
         },
       });
@@ -142,12 +159,27 @@ async function queueReminder(db: Db, receiptId: string, offset: number): Promise
       to: receipt.payerEmail,
       dedupeKey,
       receiptId: receipt.id,
-      data: { recipientName: receipt.payerName, concept: receipt.concept, amount: receipt.amount, currency: receipt.currency, dueDate: receipt.dueDate, stage, link: link.url },
+      data: {
+        recipientName: receipt.payerName,
+        concept: receipt.concept,
+        amount: receipt.amount,
+        currency: receipt.currency,
+        dueDate: receipt.dueDate,
+        stage,
+        link: link.url,
+      },
     });
     await recordAudit(
       tx,
-      { source: "system", action: "payment_link.issued", receiptId: receipt.id, data: { expiresAt: link.expiresAt.toISOString(), linkKey: hashLinkToken(link.token).slice(0, 24) } },
-      ...(messageId ? [{ source: "system" as const, action: "message.queued", receiptId: receipt.id, data: { template: "reminder", messageId, stage, offsetDays: offset } }] : []),
+      {
+        source: "system",
+        action: "payment_link.issued",
+        receiptId: receipt.id,
+        data: { expiresAt: link.expiresAt.toISOString(), linkKey: hashLinkToken(link.token).slice(0, 24) },
+      },
+      ...(messageId
+        ? [{ source: "system" as const, action: "message.queued", receiptId: receipt.id, data: { template: "reminder", messageId, stage, offsetDays: offset } }]
+        : []),
     );
     return messageId !== undefined;
   });

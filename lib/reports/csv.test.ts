@@ -62,7 +62,7 @@ describe("csvDate and csvLine", () => {
 
   it("joins cells with ';', ends with CRLF, and never guards our own numbers", () => {
     expect(csvLine(["2026-000001", csvDate("2026-10-05"), "=evil", csvAmount(-150, "EUR"), null, "x;y"])).toBe(
-      "2026-000001;05/10/2026;'=evil;-1,50;;\"x;y\"\r\n",
+      '2026-000001;05/10/2026;\'=evil;-1,50;;"x;y"\r\n',
     );
   });
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await database.migrate();
   const [ana] = await database.db
     .insert(t.students)
-    .values({ firstName: "Ana", lastName: "Pérez; \"Gil\"", email: "ana@correo.test" })
+    .values({ firstName: "Ana", lastName: 'Pérez; "Gil"', email: "ana@correo.test" })
     .returning({ id: t.students.id });
   // 53 receipts; groups of 5 share one issued_at (ties broken by id, as in the list).
   await database.db.insert(t.receipts).values(
@@ -30,7 +30,7 @@ beforeAll(async () => {
       kind: i % 2 ? ("monthly" as const) : ("other" as const),
       period: i % 2 ? "2026-10" : null,
       studentId: ana!.id,
-      concept: i === 0 ? "=HYPERLINK(\"http://x.test\")" : `Mensualidad ${i}`,
+      concept: i === 0 ? '=HYPERLINK("http://x.test")' : `Mensualidad ${i}`,
       amount: 1_000_000 + i * 101,
       discountAmount: i % 3 === 0 ? 1_050 : 0,
       dueDate: "2026-10-05",

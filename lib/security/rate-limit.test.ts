@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, queryRows, type Database } from "@/db/client";
 import { createTestDatabase } from "@/scripts/testing/postgres";
-import { hit, pruneRateLimits, resetRateLimit } from "./rate-limit";
+import { hit, pruneRateLimits } from "./rate-limit";
 
 let database: Database;
 

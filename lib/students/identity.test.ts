@@ -20,7 +20,16 @@ afterAll(() => database.close());
 async function course() {
   const [row] = await database.db
     .insert(t.courses)
-    .values({ code: `ID-${randomUUID().slice(0, 8)}`, name: "Francés A1", startDate: "2026-09-01", endDate: "2027-06-30", capacity: 10, enrollmentFee: 4000, monthlyFee: 6500, status: "open" })
+    .values({
+      code: `ID-${randomUUID().slice(0, 8)}`,
+      name: "Francés A1",
+      startDate: "2026-09-01",
+      endDate: "2027-06-30",
+      capacity: 10,
+      enrollmentFee: 4000,
+      monthlyFee: 6500,
+      status: "open",
+    })
     .returning({ id: t.courses.id });
   return row!.id;
 }
@@ -31,11 +40,26 @@ function dni() {
   return `${n}${"TRWAGMYFPDXBNJZSQVHLCKE"[n % 23]}`;
 }
 
-function enrollment(courseId: string, student: Partial<EnrollmentRequest["student"]> & { documentNumber: string }, extra: Partial<EnrollmentRequest> = {}): EnrollmentRequest {
+function enrollment(
+  courseId: string,
+  student: Partial<EnrollmentRequest["student"]> & { documentNumber: string },
+  extra: Partial<EnrollmentRequest> = {},
+): EnrollmentRequest {
   return {
     submissionKey: randomUUID(),
     courseId,
-    student: { firstName: "Marta", lastName: "Vidal", documentType: "dni", email: "marta@correo.test", phone: "+34612345678", birthDate: "1994-02-03", postcode: "46004", city: "Valencia", address: "Calle Mayor 1", ...student },
+    student: {
+      firstName: "Marta",
+      lastName: "Vidal",
+      documentType: "dni",
+      email: "marta@correo.test",
+      phone: "+34612345678",
+      birthDate: "1994-02-03",
+      postcode: "46004",
+      city: "Valencia",
+      address: "Calle Mayor 1",
+      ...student,
+    },
     consents: { dataProtection: true, terms: true, imageRights: false },
     method: "redsys",
     locale: "es",
@@ -61,7 +85,14 @@ describe("a document is not proof of identity", () => {
     expect(victimFirst.kind).toBe("held");
     const [victimBefore] = await studentsWith(document);
 
-    const attack = enrollment(courseId, { documentNumber: document, email: "atacante@correo.test", phone: "+34699999999", address: "Otra calle 9", city: "Madrid", postcode: "28001" });
+    const attack = enrollment(courseId, {
+      documentNumber: document,
+      email: "atacante@correo.test",
+      phone: "+34699999999",
+      address: "Otra calle 9",
+      city: "Madrid",
+      postcode: "28001",
+    });
     const answer = await submitEnrollment(database.db, attack);
     // The same answer a new student gets: a seat held on a receipt of its own, not the victim's.
     expect(answer.kind).toBe("held");
@@ -88,7 +119,10 @@ describe("a document is not proof of identity", () => {
     const document = dni();
     await submitEnrollment(database.db, enrollment(courseA, { documentNumber: document }));
     const [before] = await studentsWith(document);
-    const again = await submitEnrollment(database.db, enrollment(courseB, { documentNumber: document, email: "MARTA@correo.test", phone: "+34600000000", city: "Castelló" }));
+    const again = await submitEnrollment(
+      database.db,
+      enrollment(courseB, { documentNumber: document, email: "MARTA@correo.test", phone: "+34600000000", city: "Castelló" }),
+    );
     expect(again.kind).toBe("held");
     const rows = await studentsWith(document);
     expect(rows).toEqual([before]);
@@ -98,7 +132,15 @@ describe("a document is not proof of identity", () => {
   it("a minor's stored guardian is never replaced: another guardian makes a separate record for review", async () => {
     const courseId = await course();
     const document = dni();
-    const guardian = { firstName: "Rosa", lastName: "Vidal", documentType: "dni" as const, documentNumber: dni(), email: "rosa@correo.test", phone: "+34611111111", relationship: "madre" };
+    const guardian = {
+      firstName: "Rosa",
+      lastName: "Vidal",
+      documentType: "dni" as const,
+      documentNumber: dni(),
+      email: "rosa@correo.test",
+      phone: "+34611111111",
+      relationship: "madre",
+    };
     const minor = { documentNumber: document, birthDate: "2014-05-06", email: "familia@correo.test" };
     await submitEnrollment(database.db, enrollment(courseId, minor, { guardian }));
     const [child] = await studentsWith(document);
@@ -118,13 +160,24 @@ describe("a document is not proof of identity", () => {
 
   it("leaving the guardian out, or giving the DNI as a passport, never matches the stored minor", async () => {
     const document = dni();
-    const guardian = { firstName: "Elena", lastName: "Soler", documentType: "dni" as const, documentNumber: dni(), email: "elena@correo.test", phone: "+34622222222", relationship: "madre" };
+    const guardian = {
+      firstName: "Elena",
+      lastName: "Soler",
+      documentType: "dni" as const,
+      documentNumber: dni(),
+      email: "elena@correo.test",
+      phone: "+34622222222",
+      relationship: "madre",
+    };
     const minor = { documentNumber: document, birthDate: "2013-01-02", email: "casa@correo.test" };
     await submitEnrollment(database.db, enrollment(await course(), minor, { guardian }));
     const [child] = await studentsWith(document);
     // An "adult" with the child's document and e-mail: no guardian step, so no guardian to check.
     const asAdult = await submitEnrollment(database.db, enrollment(await course(), { ...minor, birthDate: "1990-01-02" }));
-    const asPassport = await submitEnrollment(database.db, enrollment(await course(), { ...minor, documentType: "passport" }, { guardian: { ...guardian, email: "otra@correo.test" } }));
+    const asPassport = await submitEnrollment(
+      database.db,
+      enrollment(await course(), { ...minor, documentType: "passport" }, { guardian: { ...guardian, email: "otra@correo.test" } }),
+    );
     for (const answer of [asAdult, asPassport]) {
       if (answer.kind !== "held") throw new Error(`expected held, got ${answer.kind}`);
       const [receipt] = await database.db.select().from(t.receipts).where(eq(t.receipts.id, answer.receiptId));
@@ -136,7 +189,13 @@ describe("a document is not proof of identity", () => {
 
   it("the API's matched-or-created student follows the same rule", async () => {
     const document = dni();
-    const body = (email: string) => ({ student: { firstName: "Joan", lastName: "Puig", email, documentNumber: document }, concept: "Libro", amount: 2500, currency: "EUR", dueDate: "2026-12-20" });
+    const body = (email: string) => ({
+      student: { firstName: "Joan", lastName: "Puig", email, documentNumber: document },
+      concept: "Libro",
+      amount: 2500,
+      currency: "EUR",
+      dueDate: "2026-12-20",
+    });
     const first = await createReceipt(database.db, body("joan@correo.test"));
     const [stored] = await studentsWith(document);
     const second = await createReceipt(database.db, body("otro@correo.test"));
@@ -145,14 +204,19 @@ describe("a document is not proof of identity", () => {
     expect(rows).toHaveLength(2);
     expect(await openConflicts(second.id)).toHaveLength(1);
     const third = await createReceipt(database.db, body("joan@correo.test"));
-    const receipts = await database.db.select({ id: t.receipts.id, studentId: t.receipts.studentId }).from(t.receipts).where(eq(t.receipts.studentId, stored!.id));
+    const receipts = await database.db
+      .select({ id: t.receipts.id, studentId: t.receipts.studentId })
+      .from(t.receipts)
+      .where(eq(t.receipts.studentId, stored!.id));
     expect(receipts.map((r) => r.id).sort()).toEqual([first.id, third.id].sort());
   });
 
   it("two submissions of one new document at once make one record", async () => {
     const courseId = await course();
     const document = dni();
-    const results = await Promise.all([1, 2, 3].map(() => submitEnrollment(database.db, enrollment(courseId, { documentNumber: document, email: "a@correo.test" }))));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => submitEnrollment(database.db, enrollment(courseId, { documentNumber: document, email: "a@correo.test" }))),
+    );
     expect(results.map((r) => r.kind)).toEqual(["held", "held", "held"]);
     expect(await studentsWith(document)).toHaveLength(1);
   });

@@ -86,7 +86,14 @@ export async function matchOrCreateStudent(tx: Tx, details: StudentDetails, sour
     evidence: {
       source,
       document: `${documentType.toUpperCase()} ${documentNumber}`,
-      existing: holders.map((s) => ({ studentId: s.id, name: `${s.firstName} ${s.lastName}`, email: s.email, phone: s.phone, birthDate: s.birthDate, city: s.city })),
+      existing: holders.map((s) => ({
+        studentId: s.id,
+        name: `${s.firstName} ${s.lastName}`,
+        email: s.email,
+        phone: s.phone,
+        birthDate: s.birthDate,
+        city: s.city,
+      })),
       submitted: {
         studentId: id,
         name: `${details.firstName} ${details.lastName}`,
@@ -113,7 +120,10 @@ export async function flagIdentityConflict(tx: Tx, match: MatchedStudent, receip
  */
 async function sameGuardian<T extends { id: string }>(tx: Tx, candidates: T[], guardian: GuardianDetails | undefined): Promise<T | undefined> {
   if (candidates.length === 0) return undefined;
-  const onRecord = await findPayingGuardians(tx, candidates.map((c) => c.id));
+  const onRecord = await findPayingGuardians(
+    tx,
+    candidates.map((c) => c.id),
+  );
   return candidates.find((c) => {
     const theirs = onRecord.filter((g) => g.studentId === c.id);
     if (!guardian) return theirs.length === 0;

@@ -67,14 +67,22 @@ describe("Moodle web services", () => {
     expect(created.body).toEqual([{ id: expect.any(Number), username: "ana.perez@correo.test" }]);
     const [{ id }] = created.body as [{ id: number }];
 
-    for (const [field, value] of [["username", "ana.perez@correo.test"], ["email", "ANA.PEREZ@correo.test"], ["idnumber", "student-1"]] as const) {
+    for (const [field, value] of [
+      ["username", "ana.perez@correo.test"],
+      ["email", "ANA.PEREZ@correo.test"],
+      ["idnumber", "student-1"],
+    ] as const) {
       const found = await ws("core_user_get_users_by_field", { field, "values[0]": value });
       expect(found.body).toEqual([expect.objectContaining({ id, username: "ana.perez@correo.test", firstname: "Ana", idnumber: "student-1" })]);
     }
     expect((await ws("core_user_get_users_by_field", { field: "username", "values[0]": "nobody" })).body).toEqual([]);
 
     const dup = await ws("core_user_create_users", ana);
-    expect(dup.body).toMatchObject({ exception: "invalid_parameter_exception", errorcode: "invalidparameter", debuginfo: expect.stringContaining("Username already exists") });
+    expect(dup.body).toMatchObject({
+      exception: "invalid_parameter_exception",
+      errorcode: "invalidparameter",
+      debuginfo: expect.stringContaining("Username already exists"),
+    });
     expect((await state()).users).toHaveLength(1);
   });
 
@@ -132,17 +140,29 @@ describe("Moodle web services", () => {
 
   it("refuses enrolments into an unknown course or for an unknown user", async () => {
     const [{ id: userid }] = (await ws("core_user_create_users", ana)).body as [{ id: number }];
-    const noCourse = await ws("enrol_manual_enrol_users", { "enrolments[0][roleid]": "5", "enrolments[0][userid]": String(userid), "enrolments[0][courseid]": "999" });
+    const noCourse = await ws("enrol_manual_enrol_users", {
+      "enrolments[0][roleid]": "5",
+      "enrolments[0][userid]": String(userid),
+      "enrolments[0][courseid]": "999",
+    });
     expect(noCourse.body).toMatchObject({ exception: "dml_missing_record_exception", errorcode: "invalidrecord" });
     const noUser = await ws("enrol_manual_enrol_users", { "enrolments[0][roleid]": "5", "enrolments[0][userid]": "9999", "enrolments[0][courseid]": "42" });
     expect(noUser.body).toMatchObject({ exception: "invalid_parameter_exception" });
-    const badRole = await ws("enrol_manual_enrol_users", { "enrolments[0][roleid]": "1", "enrolments[0][userid]": String(userid), "enrolments[0][courseid]": "42" });
+    const badRole = await ws("enrol_manual_enrol_users", {
+      "enrolments[0][roleid]": "1",
+      "enrolments[0][userid]": String(userid),
+      "enrolments[0][courseid]": "42",
+    });
     expect(badRole.body).toMatchObject({ errorcode: "wsusercannotassign" });
     expect((await state()).enrolments).toEqual([]);
   });
 
   it("fails the next N calls when told to, then recovers", async () => {
-    const set = await fetch(`${sandbox.url}/_control/moodle/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ failNext: 2, mode: "http503" }) });
+    const set = await fetch(`${sandbox.url}/_control/moodle/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ failNext: 2, mode: "http503" }),
+    });
     expect(set.status).toBe(200);
     expect((await ws("core_webservice_get_site_info")).status).toBe(503);
     expect((await ws("core_webservice_get_site_info")).status).toBe(503);
@@ -150,15 +170,27 @@ describe("Moodle web services", () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ sitename: "Sandbox Moodle" });
 
-    await fetch(`${sandbox.url}/_control/moodle/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ failNext: 1, mode: "exception" }) });
+    await fetch(`${sandbox.url}/_control/moodle/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ failNext: 1, mode: "exception" }),
+    });
     expect((await ws("core_webservice_get_site_info")).body).toMatchObject({ exception: "dml_read_exception" });
     expect((await ws("core_webservice_get_site_info")).status).toBe(200);
   });
 
   it("adds courses through the control API, shows state on the page, and reset keeps only the seeds", async () => {
-    const added = await fetch(`${sandbox.url}/_control/moodle/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ idnumber: "moodle-fr-a1", fullname: "Francés A1" }) });
+    const added = await fetch(`${sandbox.url}/_control/moodle/courses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ idnumber: "moodle-fr-a1", fullname: "Francés A1" }),
+    });
     expect(added.status).toBe(200);
-    const again = await fetch(`${sandbox.url}/_control/moodle/courses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify("moodle-fr-a1") });
+    const again = await fetch(`${sandbox.url}/_control/moodle/courses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify("moodle-fr-a1"),
+    });
     expect(again.status).toBe(409);
     await ws("core_user_create_users", ana);
     const html = await (await fetch(`${sandbox.url}/_control/moodle`)).text();
@@ -179,7 +211,13 @@ describe("Moodle web services with autoCreateCourses", () => {
       const lookup = async () => {
         const res = await fetch(`${auto.urls.moodle}/webservice/rest/server.php`, {
           method: "POST",
-          body: new URLSearchParams({ wstoken: "sandbox-moodle-token", wsfunction: "core_course_get_courses_by_field", moodlewsrestformat: "json", field: "idnumber", value: "moodle-ing-c1" }),
+          body: new URLSearchParams({
+            wstoken: "sandbox-moodle-token",
+            wsfunction: "core_course_get_courses_by_field",
+            moodlewsrestformat: "json",
+            field: "idnumber",
+            value: "moodle-ing-c1",
+          }),
         });
         return ((await res.json()) as { courses: { id: number }[] }).courses;
       };

@@ -235,7 +235,8 @@ export function createMoodle(ctx: SandboxContext, options: MoodleOptions = {}, e
         }
         const createPassword = stringParam(u.createpassword) === "1";
         const given = stringParam(u.password);
-        if (!createPassword && (given === undefined || given === "")) throw invalidParameter("Invalid password: you must provide a password, or set createpassword.");
+        if (!createPassword && (given === undefined || given === ""))
+          throw invalidParameter("Invalid password: you must provide a password, or set createpassword.");
         return {
           username,
           firstname: textField(u, "firstname", where, true),
@@ -285,7 +286,8 @@ export function createMoodle(ctx: SandboxContext, options: MoodleOptions = {}, e
 
     core_user_get_users_by_field: (params) => {
       const field = stringParam(params.field);
-      if (field === undefined || !["id", "idnumber", "username", "email"].includes(field)) throw invalidParameter(`field => Invalid parameter value detected: ${field ?? "(missing)"}`);
+      if (field === undefined || !["id", "idnumber", "username", "email"].includes(field))
+        throw invalidParameter(`field => Invalid parameter value detected: ${field ?? "(missing)"}`);
       const values = (listParam(params, "values") ?? []).map((v) => stringParam(v) ?? "");
       const matches = [...users.values()].filter((u) =>
         values.some((v) => {
@@ -315,7 +317,12 @@ export function createMoodle(ctx: SandboxContext, options: MoodleOptions = {}, e
       });
       for (const e of parsed) {
         if (!courses.has(e.courseid)) {
-          throw new MoodleException("dml_missing_record_exception", "invalidrecord", "Can't find data record in database table course.", `courseid ${e.courseid}`);
+          throw new MoodleException(
+            "dml_missing_record_exception",
+            "invalidrecord",
+            "Can't find data record in database table course.",
+            `courseid ${e.courseid}`,
+          );
         }
         if (!ASSIGNABLE_ROLES.has(e.roleid)) {
           throw new MoodleException(
@@ -454,10 +461,16 @@ export function createMoodle(ctx: SandboxContext, options: MoodleOptions = {}, e
       .map((c) => `<tr><td>${c.id}</td><td>${escapeHtml(c.idnumber)}</td><td>${escapeHtml(c.shortname)}</td></tr>`)
       .join("");
     const userRows = [...users.values()]
-      .map((u) => `<tr><td>${u.id}</td><td>${escapeHtml(u.username)}</td><td>${escapeHtml(`${u.firstname} ${u.lastname}`)}</td><td>${escapeHtml(u.email)}</td><td>${escapeHtml(u.idnumber)}</td></tr>`)
+      .map(
+        (u) =>
+          `<tr><td>${u.id}</td><td>${escapeHtml(u.username)}</td><td>${escapeHtml(`${u.firstname} ${u.lastname}`)}</td><td>${escapeHtml(u.email)}</td><td>${escapeHtml(u.idnumber)}</td></tr>`,
+      )
       .join("");
     const enrolRows = [...enrolments.values()]
-      .map((e) => `<tr><td>${e.userid}</td><td>${escapeHtml(users.get(e.userid)?.username ?? "?")}</td><td>${e.courseid}</td><td>${escapeHtml(courses.get(e.courseid)?.idnumber ?? "")}</td><td>${e.roleid}</td></tr>`)
+      .map(
+        (e) =>
+          `<tr><td>${e.userid}</td><td>${escapeHtml(users.get(e.userid)?.username ?? "?")}</td><td>${e.courseid}</td><td>${escapeHtml(courses.get(e.courseid)?.idnumber ?? "")}</td><td>${e.roleid}</td></tr>`,
+      )
       .join("");
     const callRows = [...calls]
       .reverse()

@@ -58,11 +58,23 @@ export function apiError(status: number, name: string, message: string, issue?: 
 }
 
 export const unprocessable = (issue: string, description: string): PaypalError =>
-  apiError(422, "UNPROCESSABLE_ENTITY", "The requested action could not be performed, semantically incorrect, or failed business validation.", issue, description);
+  apiError(
+    422,
+    "UNPROCESSABLE_ENTITY",
+    "The requested action could not be performed, semantically incorrect, or failed business validation.",
+    issue,
+    description,
+  );
 export const invalidRequest = (issue: string, description: string): PaypalError =>
   apiError(400, "INVALID_REQUEST", "Request is not well-formed, syntactically incorrect, or violates schema.", issue, description);
 export const notFound = (): PaypalError =>
-  apiError(404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.", "INVALID_RESOURCE_ID", "Specified resource ID does not exist. Please check the resource ID and try again.");
+  apiError(
+    404,
+    "RESOURCE_NOT_FOUND",
+    "The specified resource does not exist.",
+    "INVALID_RESOURCE_ID",
+    "Specified resource ID does not exist. Please check the resource ID and try again.",
+  );
 
 export function toCents(value: string): number {
   const [whole = "0", frac = ""] = value.split(".");

@@ -153,9 +153,14 @@ describe("paypal orders with the server SDK", () => {
     const again = await orders.captureOrder({ id: order.id ?? "" }).catch((e: unknown) => e);
     expect((again as CustomError).result?.details?.[0]?.issue).toBe("ORDER_ALREADY_CAPTURED");
 
-    const { result: refund } = await payments.refundCapturedPayment({ captureId: capture?.id ?? "", body: { amount: { currencyCode: "EUR", value: "40.00" } } });
+    const { result: refund } = await payments.refundCapturedPayment({
+      captureId: capture?.id ?? "",
+      body: { amount: { currencyCode: "EUR", value: "40.00" } },
+    });
     expect(refund.status).toBe("COMPLETED");
-    const over = await payments.refundCapturedPayment({ captureId: capture?.id ?? "", body: { amount: { currencyCode: "EUR", value: "60.00" } } }).catch((e: unknown) => e);
+    const over = await payments
+      .refundCapturedPayment({ captureId: capture?.id ?? "", body: { amount: { currencyCode: "EUR", value: "60.00" } } })
+      .catch((e: unknown) => e);
     expect((over as CustomError).result?.details?.[0]?.issue).toBe("REFUND_AMOUNT_EXCEEDED");
 
     await waitFor(() => webhookTypes().length >= 3, { what: "paypal webhooks" });

@@ -57,8 +57,7 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
   const cfg = ctx.config.paypal;
 
   const certUrl = (): string => `${ctx.baseUrl()}${PAYPAL_PREFIX}/v1/notifications/certs/${certName}`;
-  const faultsFor = (o: Order): Faults =>
-    ctx.faults.resolve("paypal", [o.id, ...o.units.flatMap((u) => [u.customId, u.invoiceId])]);
+  const faultsFor = (o: Order): Faults => ctx.faults.resolve("paypal", [o.id, ...o.units.flatMap((u) => [u.customId, u.invoiceId])]);
 
   // ---- rendering --------------------------------------------------------------------------
 
@@ -105,7 +104,12 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
   }
 
   function payer(o: Order): Json {
-    return { name: { given_name: "Sandbox", surname: "Buyer" }, email_address: "buyer@example.com", payer_id: o.payerId ?? "", address: { country_code: "ES" } };
+    return {
+      name: { given_name: "Sandbox", surname: "Buyer" },
+      email_address: "buyer@example.com",
+      payer_id: o.payerId ?? "",
+      address: { country_code: "ES" },
+    };
   }
 
   function renderOrder(o: Order): Json {
@@ -116,7 +120,20 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
       id: o.id,
       intent: "CAPTURE",
       status: o.status,
-      ...(approved ? { payment_source: { paypal: { email_address: "buyer@example.com", account_id: o.payerId, account_status: "VERIFIED", name: { given_name: "Sandbox", surname: "Buyer" }, address: { country_code: "ES" } } }, payer: payer(o) } : {}),
+      ...(approved
+        ? {
+            payment_source: {
+              paypal: {
+                email_address: "buyer@example.com",
+                account_id: o.payerId,
+                account_status: "VERIFIED",
+                name: { given_name: "Sandbox", surname: "Buyer" },
+                address: { country_code: "ES" },
+              },
+            },
+            payer: payer(o),
+          }
+        : {}),
       purchase_units: o.units.map((u) => ({
         reference_id: u.referenceId,
         amount: u.amount,
@@ -125,7 +142,14 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
         ...(u.customId ? { custom_id: u.customId } : {}),
         ...(u.invoiceId ? { invoice_id: u.invoiceId } : {}),
         ...(o.captureIds.length > 0
-          ? { payments: { captures: o.captureIds.map((id) => captures.get(id)).filter((c): c is Capture => c !== undefined).map(renderCapture) } }
+          ? {
+              payments: {
+                captures: o.captureIds
+                  .map((id) => captures.get(id))
+                  .filter((c): c is Capture => c !== undefined)
+                  .map(renderCapture),
+              },
+            }
           : {}),
       })),
       create_time: o.createTime,
@@ -283,7 +307,10 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
     });
     for (const u of units) {
       if (u.invoiceId && [...orders.values()].some((o) => o.status === "COMPLETED" && o.units.some((x) => x.invoiceId === u.invoiceId))) {
-        throw unprocessable("DUPLICATE_INVOICE_ID", "Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.");
+        throw unprocessable(
+          "DUPLICATE_INVOICE_ID",
+          "Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.",
+        );
       }
     }
     const source = isObject(body.payment_source) && isObject(body.payment_source.paypal) ? body.payment_source.paypal : undefined;
@@ -308,7 +335,8 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
 
   function captureOrder(req: Request): { status: number; body: unknown } {
     const o = getOrder(req.params.id ?? "");
-    if (o.status === "COMPLETED") throw unprocessable("ORDER_ALREADY_CAPTURED", "Order already captured.If 'intent=CAPTURE' only one capture per order is allowed.");
+    if (o.status === "COMPLETED")
+      throw unprocessable("ORDER_ALREADY_CAPTURED", "Order already captured.If 'intent=CAPTURE' only one capture per order is allowed.");
     if (o.status === "VOIDED") throw unprocessable("ORDER_EXPIRED", "The order has expired and can no longer be captured.");
     if (o.status !== "APPROVED") {
       throw unprocessable(
@@ -337,7 +365,13 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
       later(ctx, Math.round((faults.asyncDelaySeconds ?? 1) * 1000), () => {
         c.status = outcome === "succeed" ? "COMPLETED" : "DECLINED";
         c.updateTime = new Date().toISOString();
-        emit(outcome === "succeed" ? "PAYMENT.CAPTURE.COMPLETED" : "PAYMENT.CAPTURE.DENIED", "capture", renderCapture(c), `Payment ${outcome === "succeed" ? "completed" : "denied"} for ${summaryAmount}`, o);
+        emit(
+          outcome === "succeed" ? "PAYMENT.CAPTURE.COMPLETED" : "PAYMENT.CAPTURE.DENIED",
+          "capture",
+          renderCapture(c),
+          `Payment ${outcome === "succeed" ? "completed" : "denied"} for ${summaryAmount}`,
+          o,
+        );
       });
     }
     return { status: 201, body: renderOrder(o) };
@@ -356,7 +390,8 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
     const amount = body.amount === undefined ? { currency_code: c.amount.currency_code, value: fromCents(remaining) } : parseMoney(body.amount, "/amount");
     if (amount.currency_code !== c.amount.currency_code) throw unprocessable("REFUND_CURRENCY_MISMATCH", "Refund must be in the same currency as the capture.");
     const cents = toCents(amount.value);
-    if (cents <= 0 || cents > remaining) throw unprocessable("REFUND_AMOUNT_EXCEEDED", "The refund amount must be less than or equal to the capture amount that has not yet been refunded.");
+    if (cents <= 0 || cents > remaining)
+      throw unprocessable("REFUND_AMOUNT_EXCEEDED", "The refund amount must be less than or equal to the capture amount that has not yet been refunded.");
     c.refundedCents += cents;
     c.status = c.refundedCents === total ? "REFUNDED" : "PARTIALLY_REFUNDED";
     const r: Refund = { id: paypalId(), captureId: c.id, amount, status: "COMPLETED", createTime: new Date().toISOString(), invoiceId: text(body.invoice_id) };
@@ -375,7 +410,8 @@ export async function createPaypal(ctx: SandboxContext): Promise<ProviderModule>
       return sendHtml(res, 409, page("PayPal", `<h1 id="result">This order is ${o.status.toLowerCase()}.</h1>`));
     }
     const unit = o.units[0];
-    const button = (choice: Choice, label: string): string => `<button type="submit" name="choice" value="${choice}" id="${choice}">${escapeHtml(label)}</button>`;
+    const button = (choice: Choice, label: string): string =>
+      `<button type="submit" name="choice" value="${choice}" id="${choice}">${escapeHtml(label)}</button>`;
     const lang = pageLanguage(o.locale);
     const w = approvalWords[lang];
     const amount = escapeHtml(unit ? `${unit.amount.value} ${unit.amount.currency_code}` : "");
@@ -396,12 +432,20 @@ ${button("approve_decline", w.decline)}<br>${button("cancel", w.cancel)}
 
   const approvalWords = {
     es: {
-      title: "PayPal (pruebas)", intro: (amount: string) => `Paga ${amount} al comercio como buyer@example.com`, approve: "Pagar ahora",
-      pending: "Pagar (el cobro queda pendiente y se completa después)", decline: "Pagar con un medio que se rechazará", cancel: "Cancelar y volver al comercio",
+      title: "PayPal (pruebas)",
+      intro: (amount: string) => `Paga ${amount} al comercio como buyer@example.com`,
+      approve: "Pagar ahora",
+      pending: "Pagar (el cobro queda pendiente y se completa después)",
+      decline: "Pagar con un medio que se rechazará",
+      cancel: "Cancelar y volver al comercio",
     },
     en: {
-      title: "PayPal (sandbox)", intro: (amount: string) => `Pay ${amount} to the merchant as buyer@example.com`, approve: "Pay now",
-      pending: "Pay (capture stays pending, then completes)", decline: "Pay with a funding source that will be declined", cancel: "Cancel and return to merchant",
+      title: "PayPal (sandbox)",
+      intro: (amount: string) => `Pay ${amount} to the merchant as buyer@example.com`,
+      approve: "Pay now",
+      pending: "Pay (capture stays pending, then completes)",
+      decline: "Pay with a funding source that will be declined",
+      cancel: "Cancel and return to merchant",
     },
   } as const;
 
@@ -434,12 +478,16 @@ ${button("approve_decline", w.decline)}<br>${button("cancel", w.cancel)}
       o.status = "VOIDED";
       o.updateTime = new Date().toISOString();
       if (popup) return popupReply(res, { type: "error", orderID: o.id, message: "Order expired" });
-      return o.cancelUrl ? redirect(res, `${o.cancelUrl}${o.cancelUrl.includes("?") ? "&" : "?"}token=${o.id}`) : sendHtml(res, 410, page("PayPal", `<h1 id="result">Expired</h1>`));
+      return o.cancelUrl
+        ? redirect(res, `${o.cancelUrl}${o.cancelUrl.includes("?") ? "&" : "?"}token=${o.id}`)
+        : sendHtml(res, 410, page("PayPal", `<h1 id="result">Expired</h1>`));
     }
     if (faults.cancel) choice = "cancel";
     if (choice === "cancel") {
       if (popup) return popupReply(res, { type: "cancel", orderID: o.id });
-      return o.cancelUrl ? redirect(res, `${o.cancelUrl}${o.cancelUrl.includes("?") ? "&" : "?"}token=${o.id}`) : sendHtml(res, 200, page("PayPal", `<h1 id="result">Cancelled</h1>`));
+      return o.cancelUrl
+        ? redirect(res, `${o.cancelUrl}${o.cancelUrl.includes("?") ? "&" : "?"}token=${o.id}`)
+        : sendHtml(res, 200, page("PayPal", `<h1 id="result">Cancelled</h1>`));
     }
     o.status = "APPROVED";
     o.choice = choice;
@@ -476,7 +524,10 @@ ${button("approve_decline", w.decline)}<br>${button("cancel", w.cancel)}
       const p = PAYPAL_PREFIX;
       router.post(`${p}/v1/oauth2/token`, oauthToken);
       router.post(`${p}/v2/checkout/orders`, api(createOrder, true));
-      router.get(`${p}/v2/checkout/orders/:id`, api((req) => ({ status: 200, body: renderOrder(getOrder(req.params.id ?? "")) })));
+      router.get(
+        `${p}/v2/checkout/orders/:id`,
+        api((req) => ({ status: 200, body: renderOrder(getOrder(req.params.id ?? "")) })),
+      );
       router.post(`${p}/v2/checkout/orders/:id/capture`, api(captureOrder, true));
       router.get(
         `${p}/v2/payments/captures/:id`,

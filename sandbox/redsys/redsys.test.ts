@@ -3,7 +3,15 @@
 // the operations query.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "@playwright/test";
-import { createRedsysAPI, GatewayError, randomTransactionId, serializeAndSignJSONRequest, deserializeAndVerifyJSONResponse, type RedirectInputParams, type RedsysAPI } from "redsys-easy";
+import {
+  createRedsysAPI,
+  GatewayError,
+  randomTransactionId,
+  serializeAndSignJSONRequest,
+  deserializeAndVerifyJSONResponse,
+  type RedirectInputParams,
+  type RedsysAPI,
+} from "redsys-easy";
 import { startSandbox, type Sandbox } from "../server";
 import { launchBrowser } from "../test-support/browser";
 import { startReceiver, type Receiver } from "../test-support/receiver";
@@ -194,7 +202,9 @@ describe("redsys card payment", () => {
   });
 
   it("checks merchant, terminal, order format, amount, currency and version", async () => {
-    const sign = (extra: Partial<RedirectInputParams> & Record<string, string>): SignedForm => ({ ...redsys.createRedirectForm(paymentParams(newOrder(), extra)).body });
+    const sign = (extra: Partial<RedirectInputParams> & Record<string, string>): SignedForm => ({
+      ...redsys.createRedirectForm(paymentParams(newOrder(), extra)).body,
+    });
     expect(await postRedirectForm(sign({ DS_MERCHANT_MERCHANTCODE: "999008882" }))).toContain("SIS0026");
     expect(await postRedirectForm(sign({ DS_MERCHANT_TERMINAL: "2" }))).toContain("SIS0026");
     expect(await postRedirectForm(sign({ DS_MERCHANT_ORDER: "12AB5678" }))).toContain("SIS0434");
@@ -217,7 +227,11 @@ describe("redsys card payment", () => {
         DS_MERCHANT_AMOUNT: "100",
       }),
     ).rejects.toSatisfy((e: unknown) => e instanceof GatewayError && e.code === "SIS0054");
-    const wrongKey = createRedsysAPI({ secretKey: "Mk9m98IfEblmPfrpsawt7BmxObt98Jev", urls: { redirect: "x", restTrataPeticion: `${sandbox.urls.redsys}/sis/rest/trataPeticionREST`, restIniciaPeticion: "x" }, fetch: globalThis.fetch as never });
+    const wrongKey = createRedsysAPI({
+      secretKey: "Mk9m98IfEblmPfrpsawt7BmxObt98Jev",
+      urls: { redirect: "x", restTrataPeticion: `${sandbox.urls.redsys}/sis/rest/trataPeticionREST`, restIniciaPeticion: "x" },
+      fetch: globalThis.fetch as never,
+    });
     await expect(
       wrongKey.restTrataPeticion({
         DS_MERCHANT_ORDER: order,

@@ -167,9 +167,17 @@ export function createRedsys(ctx: SandboxContext): ProviderModule {
     const p = typeof body.order === "string" ? payments.get(body.order) : undefined;
     const amount = Number(body.amount);
     if (!p) return sendJson(res, 404, { error: "no such order" });
-    if (p.status !== "authorised" || !Number.isInteger(amount) || amount <= 0 || p.refunded + amount > p.amount) return sendJson(res, 409, { error: "not refundable" });
+    if (p.status !== "authorised" || !Number.isInteger(amount) || amount <= 0 || p.refunded + amount > p.amount)
+      return sendJson(res, 409, { error: "not refundable" });
     p.refunded += amount;
-    const op: Operation = { transactionType: "3", amount, response: RESPONSE.refundOrConfirmationOk, authorisationCode: body.withoutAuthorisation === true ? "" : authCode(), at: new Date(), payMethod: "" };
+    const op: Operation = {
+      transactionType: "3",
+      amount,
+      response: RESPONSE.refundOrConfirmationOk,
+      authorisationCode: body.withoutAuthorisation === true ? "" : authCode(),
+      at: new Date(),
+      payMethod: "",
+    };
     p.operations.push(op);
     notify(p, op, p.merchantUrl);
     sendJson(res, 200, { order: p.order, amount, authorisationCode: op.authorisationCode });
@@ -192,8 +200,7 @@ export function createRedsys(ctx: SandboxContext): ProviderModule {
       if (p.urlKo) return redirect(res, p.urlKo);
       return sendHtml(res, 200, page("Sesión caducada", `<h1 id="result">Sesión caducada</h1>`));
     }
-    const response =
-      outcome.kind === "authorised" ? RESPONSE.authorised : outcome.kind === "cancelled" ? RESPONSE.userCancelled : outcome.response;
+    const response = outcome.kind === "authorised" ? RESPONSE.authorised : outcome.kind === "cancelled" ? RESPONSE.userCancelled : outcome.response;
     const op: Operation = {
       transactionType: p.transactionType,
       amount: p.amount,
@@ -305,11 +312,14 @@ export function createRedsys(ctx: SandboxContext): ProviderModule {
     const now = new Date();
     const month = Number(expiry?.[1] ?? 0);
     const year = 2000 + Number(expiry?.[2] ?? 0);
-    const expiryOk =
-      month >= 1 && month <= 12 && (year > now.getUTCFullYear() || (year === now.getUTCFullYear() && month >= now.getUTCMonth() + 1));
+    const expiryOk = month >= 1 && month <= 12 && (year > now.getUTCFullYear() || (year === now.getUTCFullYear() && month >= now.getUTCMonth() + 1));
     if (!/^\d{13,19}$/.test(pan) || !expiryOk || !/^\d{3}$/.test(f.cvv ?? "")) {
       // Redsys validates the card form in the page; nothing is notified for a typo.
-      return sendHtml(res, 400, page("Datos no válidos", `<h1 id="result">Datos de tarjeta no válidos</h1><a href="${REDSYS_PREFIX}/sis/pago/${p.token}">Volver</a>`));
+      return sendHtml(
+        res,
+        400,
+        page("Datos no válidos", `<h1 id="result">Datos de tarjeta no válidos</h1><a href="${REDSYS_PREFIX}/sis/pago/${p.token}">Volver</a>`),
+      );
     }
     const outcome: Outcome =
       pan === TEST_CARDS.authorised

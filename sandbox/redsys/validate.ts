@@ -13,11 +13,7 @@ export type Validation = { ok: true; params: MerchantParams } | { ok: false; cod
 
 export const ORDER_FORMAT = /^\d{4}[0-9A-Za-z]{0,8}$/;
 
-export function validateSigned(
-  fields: SignedFields,
-  config: SandboxConfig["redsys"],
-  checks: { amount: boolean; currency: boolean },
-): Validation {
+export function validateSigned(fields: SignedFields, config: SandboxConfig["redsys"], checks: { amount: boolean; currency: boolean }): Validation {
   if (fields.Ds_SignatureVersion !== SIGNATURE_VERSION) return { ok: false, code: "SIS0429" };
   const raw = fields.Ds_MerchantParameters ?? "";
   const decoded = decodeParameters(raw);

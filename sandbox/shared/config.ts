@@ -76,9 +76,7 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
     port: options.port ?? Number(pick(env.SANDBOX_PORT) ?? 4010),
     stripe: {
       webhookUrl: pick(options.stripe?.webhookUrl, env.SANDBOX_STRIPE_WEBHOOK_URL),
-      webhookSecret:
-        pick(options.stripe?.webhookSecret, env.SANDBOX_STRIPE_WEBHOOK_SECRET, env.STRIPE_WEBHOOK_SECRET) ??
-        DEFAULT_STRIPE_WEBHOOK_SECRET,
+      webhookSecret: pick(options.stripe?.webhookSecret, env.SANDBOX_STRIPE_WEBHOOK_SECRET, env.STRIPE_WEBHOOK_SECRET) ?? DEFAULT_STRIPE_WEBHOOK_SECRET,
       secretKey: pick(options.stripe?.secretKey, env.SANDBOX_STRIPE_SECRET_KEY),
     },
     paypal: {
@@ -88,12 +86,9 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
       clientSecret: pick(options.paypal?.clientSecret, env.SANDBOX_PAYPAL_CLIENT_SECRET),
     },
     redsys: {
-      merchantCode:
-        pick(options.redsys?.merchantCode, env.SANDBOX_REDSYS_MERCHANT_CODE, env.REDSYS_MERCHANT_CODE) ??
-        REDSYS_TEST_TERMINAL.merchantCode,
+      merchantCode: pick(options.redsys?.merchantCode, env.SANDBOX_REDSYS_MERCHANT_CODE, env.REDSYS_MERCHANT_CODE) ?? REDSYS_TEST_TERMINAL.merchantCode,
       terminal: pick(options.redsys?.terminal, env.SANDBOX_REDSYS_TERMINAL, env.REDSYS_TERMINAL) ?? REDSYS_TEST_TERMINAL.terminal,
-      secretKey:
-        pick(options.redsys?.secretKey, env.SANDBOX_REDSYS_SECRET_KEY, env.REDSYS_SECRET_KEY) ?? REDSYS_TEST_TERMINAL.secretKey,
+      secretKey: pick(options.redsys?.secretKey, env.SANDBOX_REDSYS_SECRET_KEY, env.REDSYS_SECRET_KEY) ?? REDSYS_TEST_TERMINAL.secretKey,
     },
     outOfOrderWindowMs: options.outOfOrderWindowMs ?? 400,
     webhookRetryDelaysMs: options.webhookRetryDelaysMs ?? [5000, 30000, 120000],
@@ -111,7 +106,13 @@ export function resolveConfig(options: SandboxOptions = {}): SandboxConfig {
  * at real keys): either way payments would silently not be real, so stop loudly.
  */
 export function assertNoLiveCredentials(env: Record<string, string | undefined>, config?: SandboxConfig): void {
-  const stripeKeys = [env.STRIPE_SECRET_KEY, env.SANDBOX_STRIPE_SECRET_KEY, config?.stripe.secretKey, env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY, env.STRIPE_PUBLISHABLE_KEY];
+  const stripeKeys = [
+    env.STRIPE_SECRET_KEY,
+    env.SANDBOX_STRIPE_SECRET_KEY,
+    config?.stripe.secretKey,
+    env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY,
+    env.STRIPE_PUBLISHABLE_KEY,
+  ];
   for (const key of stripeKeys) {
     if (key && /^(sk|rk|pk)_live_/.test(key.trim())) throw new LiveCredentialsError("a live Stripe key (sk_live_/rk_live_/pk_live_) is configured");
   }

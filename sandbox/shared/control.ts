@@ -87,7 +87,10 @@ export function registerControl(router: Router, ctx: SandboxContext, modules: Pr
       .slice(0, 100);
     const deliveries = [...ctx.deliveries.list()].reverse().slice(0, 100);
     const orderRows = orders
-      .map((o) => `<tr><td>${o.provider}</td><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.amount)}</td><td>${escapeHtml(o.status)}</td><td>${o.createdAt}</td></tr>`)
+      .map(
+        (o) =>
+          `<tr><td>${o.provider}</td><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.amount)}</td><td>${escapeHtml(o.status)}</td><td>${o.createdAt}</td></tr>`,
+      )
       .join("");
     const deliveryRows = deliveries
       .map((d) => {

@@ -42,7 +42,11 @@ beforeEach(async () => {
 });
 
 async function control(path: string, body?: unknown): Promise<Response> {
-  return fetch(`${sandbox.urls.control}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${sandbox.urls.control}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 async function setFaults(provider: string, faults: Faults, ref?: string): Promise<void> {
@@ -78,9 +82,13 @@ async function stripePay(session: Stripe.Checkout.Session): Promise<Response> {
 async function queryRedsys(order: string): Promise<{ Ds_Operations: { Ds_State: string; Ds_Response: string }[] }> {
   const res = await fetch(`${sandbox.urls.redsys}/sis/rest/consultaOperacionesREST`, {
     method: "POST",
-    body: JSON.stringify(serializeAndSignJSONRequest(REDSYS_TEST_SECRET, { DS_MERCHANT_ORDER: order, DS_MERCHANT_MERCHANTCODE: "999008881", DS_MERCHANT_TERMINAL: "1" })),
+    body: JSON.stringify(
+      serializeAndSignJSONRequest(REDSYS_TEST_SECRET, { DS_MERCHANT_ORDER: order, DS_MERCHANT_MERCHANTCODE: "999008881", DS_MERCHANT_TERMINAL: "1" }),
+    ),
   });
-  return deserializeAndVerifyJSONResponse(REDSYS_TEST_SECRET, (await res.json()) as never) as unknown as { Ds_Operations: { Ds_State: string; Ds_Response: string }[] };
+  return deserializeAndVerifyJSONResponse(REDSYS_TEST_SECRET, (await res.json()) as never) as unknown as {
+    Ds_Operations: { Ds_State: string; Ds_Response: string }[];
+  };
 }
 
 describe("fault switches", () => {
@@ -142,9 +150,16 @@ describe("fault switches", () => {
 
     await setFaults("paypal", { async: "fail", asyncDelaySeconds: 0.2 });
     const token = await paypalToken();
-    const order = await paypalApi<{ id: string }>(token, "/v2/checkout/orders", { intent: "CAPTURE", purchase_units: [{ amount: { currency_code: "EUR", value: "10.00" } }] });
+    const order = await paypalApi<{ id: string }>(token, "/v2/checkout/orders", {
+      intent: "CAPTURE",
+      purchase_units: [{ amount: { currency_code: "EUR", value: "10.00" } }],
+    });
     await fetch(`${sandbox.urls.paypal}/checkoutnow/${order.id}`, { method: "POST", body: new URLSearchParams({ choice: "approve" }), redirect: "manual" });
-    const captured = await paypalApi<{ purchase_units: { payments: { captures: { status: string }[] } }[] }>(token, `/v2/checkout/orders/${order.id}/capture`, {});
+    const captured = await paypalApi<{ purchase_units: { payments: { captures: { status: string }[] } }[] }>(
+      token,
+      `/v2/checkout/orders/${order.id}/capture`,
+      {},
+    );
     expect(captured.purchase_units[0]?.payments.captures[0]?.status).toBe("PENDING");
     await waitFor(() => at("/paypal").some((r) => r.rawBody.includes("PAYMENT.CAPTURE.DENIED")), { what: "denied webhook" });
   });
@@ -176,7 +191,9 @@ describe("fault switches", () => {
   it("never deliver: nothing is sent; the control API resend delivers it, correctly signed", async () => {
     await setFaults("redsys", { neverDeliver: true });
     const { order } = await payRedsysByCard(sandbox, `${receiver.url}/redsys`);
-    const deliveries = (await (await fetch(`${sandbox.urls.control}/deliveries?provider=redsys&ref=${order}`)).json()) as { data: { id: string; state: string }[] };
+    const deliveries = (await (await fetch(`${sandbox.urls.control}/deliveries?provider=redsys&ref=${order}`)).json()) as {
+      data: { id: string; state: string }[];
+    };
     expect(deliveries.data.map((d) => d.state)).toEqual(["dropped"]);
     await quietPeriod(300);
     expect(at("/redsys")).toHaveLength(0);
@@ -193,7 +210,10 @@ describe("fault switches", () => {
     await payRedsysByCard(sandbox, `${receiver.url}/redsys`);
     await stripePay(await stripeSession("b1"));
     const token = await paypalToken();
-    const order = await paypalApi<{ id: string }>(token, "/v2/checkout/orders", { intent: "CAPTURE", purchase_units: [{ amount: { currency_code: "EUR", value: "10.00" } }] });
+    const order = await paypalApi<{ id: string }>(token, "/v2/checkout/orders", {
+      intent: "CAPTURE",
+      purchase_units: [{ amount: { currency_code: "EUR", value: "10.00" } }],
+    });
     await fetch(`${sandbox.urls.paypal}/checkoutnow/${order.id}`, { method: "POST", body: new URLSearchParams({ choice: "approve" }), redirect: "manual" });
     await waitFor(() => at("/redsys").length === 1 && at("/stripe").length === 3 && at("/paypal").length === 1, { what: "all deliveries" });
     expect(() => redsysNotifications()).toThrow(/Invalid signature/);
@@ -208,13 +228,21 @@ describe("fault switches", () => {
     await waitFor(() => at("/redsys").length === 1, { what: "redsys attempt" });
     receiver.failNext = 1;
     const token = await paypalToken();
-    const order = await paypalApi<{ id: string }>(token, "/v2/checkout/orders", { intent: "CAPTURE", purchase_units: [{ amount: { currency_code: "EUR", value: "10.00" } }] });
+    const order = await paypalApi<{ id: string }>(token, "/v2/checkout/orders", {
+      intent: "CAPTURE",
+      purchase_units: [{ amount: { currency_code: "EUR", value: "10.00" } }],
+    });
     await fetch(`${sandbox.urls.paypal}/checkoutnow/${order.id}`, { method: "POST", body: new URLSearchParams({ choice: "approve" }), redirect: "manual" });
     await waitFor(() => at("/paypal").length === 2, { what: "paypal attempt and retry" });
-    const state = (await (await fetch(`${sandbox.urls.control}/state`)).json()) as { deliveries: { provider: string; state: string; attempts: { status: number; retry: boolean }[] }[] };
+    const state = (await (await fetch(`${sandbox.urls.control}/state`)).json()) as {
+      deliveries: { provider: string; state: string; attempts: { status: number; retry: boolean }[] }[];
+    };
     const paypal = state.deliveries.find((d) => d.provider === "paypal");
     expect(paypal?.state).toBe("sent");
-    expect(paypal?.attempts.map((a) => [a.status, a.retry])).toEqual([[500, false], [200, true]]);
+    expect(paypal?.attempts.map((a) => [a.status, a.retry])).toEqual([
+      [500, false],
+      [200, true],
+    ]);
     await quietPeriod(400);
     expect(at("/redsys")).toHaveLength(1);
   });

@@ -7,12 +7,24 @@ export const OUTCOMES: readonly Outcome[] = ["pay", "decline", "async_succeed", 
 
 const words = {
   es: {
-    title: "Stripe Checkout (pruebas)", pay: "Pagar", testCard: "Tarjeta 4242 4242 4242 4242 · 12/39 · 123", declined: "Pagar con una tarjeta denegada",
-    asyncOk: "Adeudo SEPA (se confirma después)", asyncFail: "Adeudo SEPA (falla después)", cancel: "Volver al comercio (cancelar)", expire: "Dejar que caduque la sesión",
+    title: "Stripe Checkout (pruebas)",
+    pay: "Pagar",
+    testCard: "Tarjeta 4242 4242 4242 4242 · 12/39 · 123",
+    declined: "Pagar con una tarjeta denegada",
+    asyncOk: "Adeudo SEPA (se confirma después)",
+    asyncFail: "Adeudo SEPA (falla después)",
+    cancel: "Volver al comercio (cancelar)",
+    expire: "Dejar que caduque la sesión",
   },
   en: {
-    title: "Stripe Checkout (sandbox)", pay: "Pay", testCard: "Card 4242 4242 4242 4242 · 12/39 · 123", declined: "Pay with a declined card",
-    asyncOk: "SEPA debit (succeeds later)", asyncFail: "SEPA debit (fails later)", cancel: "Back to merchant (cancel)", expire: "Let the session expire",
+    title: "Stripe Checkout (sandbox)",
+    pay: "Pay",
+    testCard: "Card 4242 4242 4242 4242 · 12/39 · 123",
+    declined: "Pay with a declined card",
+    asyncOk: "SEPA debit (succeeds later)",
+    asyncFail: "SEPA debit (fails later)",
+    cancel: "Back to merchant (cancel)",
+    expire: "Let the session expire",
   },
 } as const;
 

@@ -144,7 +144,14 @@ export function lineItemsObject(s: Session): Json {
       amount_total: li.unitAmount * li.quantity,
       currency: li.currency,
       description: li.name,
-      price: { id: `price_${li.id.slice(3)}`, object: "price", currency: li.currency, unit_amount: li.unitAmount, type: "one_time", product: `prod_${li.id.slice(3)}` },
+      price: {
+        id: `price_${li.id.slice(3)}`,
+        object: "price",
+        currency: li.currency,
+        unit_amount: li.unitAmount,
+        type: "one_time",
+        product: `prod_${li.id.slice(3)}`,
+      },
       quantity: li.quantity,
     })),
     has_more: false,
@@ -186,7 +193,8 @@ export function chargeObject(c: Charge): Json {
     outcome: c.status === "failed" ? { type: "issuer_declined", reason: "generic_decline" } : { type: "authorized", reason: null },
     paid: c.status === "succeeded",
     payment_intent: c.paymentIntentId,
-    payment_method_details: c.method === "card" ? { type: "card", card: { brand: "visa", last4: "4242" } } : { type: "sepa_debit", sepa_debit: { last4: "3000" } },
+    payment_method_details:
+      c.method === "card" ? { type: "card", card: { brand: "visa", last4: "4242" } } : { type: "sepa_debit", sepa_debit: { last4: "3000" } },
     refunded: c.amountRefunded > 0 && c.amountRefunded >= c.amount,
     status: c.status,
   };

@@ -17,7 +17,12 @@ let stripe: Stripe;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  sandbox = await startSandbox({ port: 0, log: () => {}, env: {}, stripe: { webhookUrl: `${receiver.url}/api/webhooks/stripe`, webhookSecret: WEBHOOK_SECRET } });
+  sandbox = await startSandbox({
+    port: 0,
+    log: () => {},
+    env: {},
+    stripe: { webhookUrl: `${receiver.url}/api/webhooks/stripe`, webhookSecret: WEBHOOK_SECRET },
+  });
   browser = await launchBrowser();
   stripe = new Stripe("sk_test_sandbox123", { host: "127.0.0.1", port: sandbox.port, protocol: "http", maxNetworkRetries: 0 });
 });
@@ -62,7 +67,14 @@ function verifiedEvents(): Stripe.Event[] {
 describe("stripe checkout", () => {
   it("creates a session, Chromium pays it, the webhook verifies, and a refund works", async () => {
     const session = await createSession();
-    expect(session).toMatchObject({ object: "checkout.session", amount_total: 9000, currency: "eur", status: "open", payment_status: "unpaid", client_reference_id: "attempt_1" });
+    expect(session).toMatchObject({
+      object: "checkout.session",
+      amount_total: 9000,
+      currency: "eur",
+      status: "open",
+      payment_status: "unpaid",
+      client_reference_id: "attempt_1",
+    });
     expect(session.url).toContain(`/stripe/checkout/${session.id}`);
     const items = await stripe.checkout.sessions.listLineItems(session.id);
     expect(items.data).toEqual([expect.objectContaining({ quantity: 2, amount_total: 9000, description: "Matrícula curso de verano" })]);
@@ -95,7 +107,10 @@ describe("stripe checkout", () => {
     expect(again.id).toBe(refund.id);
     const charge = await stripe.charges.retrieve(String(pi.latest_charge));
     expect(charge.amount_refunded).toBe(4000);
-    await expect(stripe.refunds.create({ payment_intent: pi.id, amount: 6000 })).rejects.toMatchObject({ type: "StripeInvalidRequestError", code: "amount_too_large" });
+    await expect(stripe.refunds.create({ payment_intent: pi.id, amount: 6000 })).rejects.toMatchObject({
+      type: "StripeInvalidRequestError",
+      code: "amount_too_large",
+    });
     await waitFor(() => verifiedEvents().some((e) => e.type === "charge.refunded"), { what: "charge.refunded" });
     const listed = await stripe.events.list({ type: "charge.refunded" });
     expect(listed.data).toHaveLength(1);
@@ -103,12 +118,18 @@ describe("stripe checkout", () => {
 
   it("rejects a changed webhook body with constructEvent", async () => {
     const session = await createSession();
-    const res = await fetch(`${sandbox.url}/stripe/checkout/${session.id}`, { method: "POST", body: new URLSearchParams({ outcome: "pay" }), redirect: "manual" });
+    const res = await fetch(`${sandbox.url}/stripe/checkout/${session.id}`, {
+      method: "POST",
+      body: new URLSearchParams({ outcome: "pay" }),
+      redirect: "manual",
+    });
     expect(res.status).toBe(303);
     const first = await waitFor(() => webhooks()[0], { what: "webhook" });
     const changed = first.rawBody.replace('"livemode": false', '"livemode": true');
     expect(changed).not.toBe(first.rawBody);
-    expect(() => stripe.webhooks.constructEvent(changed, first.headers["stripe-signature"] ?? "", WEBHOOK_SECRET)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(() => stripe.webhooks.constructEvent(changed, first.headers["stripe-signature"] ?? "", WEBHOOK_SECRET)).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
   });
 
   it("expires a session through the API and emits checkout.session.expired", async () => {
@@ -123,7 +144,9 @@ describe("stripe checkout", () => {
     const a = await createSession({}, { idempotencyKey: "attempt-1-create" });
     const b = await createSession({}, { idempotencyKey: "attempt-1-create" });
     expect(b.id).toBe(a.id);
-    await expect(createSession({ client_reference_id: "other" }, { idempotencyKey: "attempt-1-create" })).rejects.toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    await expect(createSession({ client_reference_id: "other" }, { idempotencyKey: "attempt-1-create" })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeIdempotencyError,
+    );
     const res = await fetch(`${sandbox.url}/v1/checkout/sessions`, {
       method: "POST",
       headers: { authorization: "Bearer sk_test_sandbox123", "idempotency-key": "attempt-1-create", "content-type": "application/x-www-form-urlencoded" },
@@ -135,7 +158,10 @@ describe("stripe checkout", () => {
   it("answers Stripe-shaped errors: bad key, missing param, unknown id", async () => {
     const live = new Stripe("sk_live_nope", { host: "127.0.0.1", port: sandbox.port, protocol: "http", maxNetworkRetries: 0 });
     await expect(live.checkout.sessions.retrieve("cs_test_x")).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
-    await expect(stripe.checkout.sessions.create({ mode: "payment", success_url: "http://x/ok" })).rejects.toMatchObject({ code: "parameter_missing", param: "line_items" });
+    await expect(stripe.checkout.sessions.create({ mode: "payment", success_url: "http://x/ok" })).rejects.toMatchObject({
+      code: "parameter_missing",
+      param: "line_items",
+    });
     await expect(stripe.checkout.sessions.retrieve("cs_test_missing")).rejects.toMatchObject({ statusCode: 404, code: "resource_missing" });
   });
 
@@ -167,7 +193,10 @@ describe("stripe checkout", () => {
   it("runs a delayed method: completed unpaid, then async_payment_succeeded or _failed", async () => {
     const ok = await createSession({ client_reference_id: "async-ok" });
     const ko = await createSession({ client_reference_id: "async-ko" });
-    for (const [s, outcome] of [[ok, "async_succeed"], [ko, "async_fail"]] as const) {
+    for (const [s, outcome] of [
+      [ok, "async_succeed"],
+      [ko, "async_fail"],
+    ] as const) {
       const res = await fetch(`${sandbox.url}/stripe/checkout/${s.id}`, { method: "POST", body: new URLSearchParams({ outcome }), redirect: "manual" });
       expect(res.status).toBe(303);
     }

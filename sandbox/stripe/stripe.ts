@@ -164,7 +164,16 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
         const intent = intentFor(s, "card");
         fail(s, intent, createCharge(intent, "pending"), faults);
         // The session stays open: on Stripe the buyer can try another card.
-        return sendHtml(res, 402, checkoutPage(s, checkoutLanguage(s) === "en" ? "Your card was declined. Try another payment method." : "Tu tarjeta ha sido rechazada. Prueba con otro medio de pago."));
+        return sendHtml(
+          res,
+          402,
+          checkoutPage(
+            s,
+            checkoutLanguage(s) === "en"
+              ? "Your card was declined. Try another payment method."
+              : "Tu tarjeta ha sido rechazada. Prueba con otro medio de pago.",
+          ),
+        );
       }
       case "async_succeed":
       case "async_fail": {
@@ -183,7 +192,14 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
         return redirect(res, s.cancelUrl ?? `${ctx.baseUrl()}${STRIPE_PAGE_PREFIX}/done`);
       case "expire":
         expireSession(s, faults);
-        return sendHtml(res, 410, page("Session expired", `<h1 id="result">This checkout session has expired.</h1>${s.cancelUrl ? `<a id="back" href="${escapeHtml(s.cancelUrl)}">Back to the merchant</a>` : ""}`));
+        return sendHtml(
+          res,
+          410,
+          page(
+            "Session expired",
+            `<h1 id="result">This checkout session has expired.</h1>${s.cancelUrl ? `<a id="back" href="${escapeHtml(s.cancelUrl)}">Back to the merchant</a>` : ""}`,
+          ),
+        );
     }
   }
 
@@ -201,7 +217,11 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
     }
     const ok = cfg.secretKey ? key === cfg.secretKey : /^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key);
     if (!ok) {
-      throw new StripeError(401, { type: "invalid_request_error", code: "api_key_invalid", message: `Invalid API Key provided: ${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` });
+      throw new StripeError(401, {
+        type: "invalid_request_error",
+        code: "api_key_invalid",
+        message: `Invalid API Key provided: ${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`,
+      });
     }
   }
 
@@ -435,11 +455,21 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
         api((_req, p) => {
           const pi = str(p.payment_intent);
           const items = [...sessions.values()].reverse().filter((s) => !pi || s.paymentIntentId === pi);
-          return listOf(items.map((x) => sessionObject(x, ctx.baseUrl())), "/v1/checkout/sessions", p);
+          return listOf(
+            items.map((x) => sessionObject(x, ctx.baseUrl())),
+            "/v1/checkout/sessions",
+            p,
+          );
         }),
       );
-      router.get("/v1/checkout/sessions/:id", api((req, p) => sessionWithExpand(getSession(req.params.id ?? ""), p)));
-      router.get("/v1/checkout/sessions/:id/line_items", api((req) => lineItemsObject(getSession(req.params.id ?? ""))));
+      router.get(
+        "/v1/checkout/sessions/:id",
+        api((req, p) => sessionWithExpand(getSession(req.params.id ?? ""), p)),
+      );
+      router.get(
+        "/v1/checkout/sessions/:id/line_items",
+        api((req) => lineItemsObject(getSession(req.params.id ?? ""))),
+      );
       router.post(
         "/v1/checkout/sessions/:id/expire",
         api((req) => {
@@ -462,7 +492,10 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
           return intentWithExpand(pi, expand(p).has("latest_charge"));
         }),
       );
-      router.get("/v1/payment_intents", api((_req, p) => listOf([...intents.values()].reverse().map(intentObject), "/v1/payment_intents", p)));
+      router.get(
+        "/v1/payment_intents",
+        api((_req, p) => listOf([...intents.values()].reverse().map(intentObject), "/v1/payment_intents", p)),
+      );
       router.get(
         "/v1/charges/:id",
         api((req) => {
@@ -475,7 +508,14 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
         "/v1/charges",
         api((_req, p) => {
           const pi = str(p.payment_intent);
-          return listOf([...charges.values()].reverse().filter((c) => !pi || c.paymentIntentId === pi).map(chargeObject), "/v1/charges", p);
+          return listOf(
+            [...charges.values()]
+              .reverse()
+              .filter((c) => !pi || c.paymentIntentId === pi)
+              .map(chargeObject),
+            "/v1/charges",
+            p,
+          );
         }),
       );
       router.post("/v1/refunds", api(createRefund));
@@ -491,7 +531,14 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
         "/v1/refunds",
         api((_req, p) => {
           const pi = str(p.payment_intent);
-          return listOf([...refunds.values()].reverse().filter((r) => !pi || r.paymentIntentId === pi).map(refundObject), "/v1/refunds", p);
+          return listOf(
+            [...refunds.values()]
+              .reverse()
+              .filter((r) => !pi || r.paymentIntentId === pi)
+              .map(refundObject),
+            "/v1/refunds",
+            p,
+          );
         }),
       );
       router.get(
@@ -506,7 +553,14 @@ export function createStripe(ctx: SandboxContext): ProviderModule {
         "/v1/events",
         api((_req, p) => {
           const type = str(p.type);
-          return listOf([...events].reverse().filter((e) => !type || e.type === type).map((e) => eventObject(e, cfg.webhookUrl ? 1 : 0)), "/v1/events", p);
+          return listOf(
+            [...events]
+              .reverse()
+              .filter((e) => !type || e.type === type)
+              .map((e) => eventObject(e, cfg.webhookUrl ? 1 : 0)),
+            "/v1/events",
+            p,
+          );
         }),
       );
 

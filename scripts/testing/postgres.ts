@@ -49,9 +49,7 @@ export async function startOwnTestPostgres(settings: { durable?: boolean } = {})
   }
   // cwd = dir: the postgres user may not be allowed into the caller's folder.
   const pgRun = (tool: string, args: string[]) =>
-    asRoot
-      ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args], { cwd: dir })
-      : run(path.join(bin, tool), args, { cwd: dir });
+    asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args], { cwd: dir }) : run(path.join(bin, tool), args, { cwd: dir });
 
   const port = await freePort();
   const options = [

@@ -59,9 +59,7 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
   let failedData = 0;
 
   const isRejected = (address: string) =>
-    rejected.some((pattern) =>
-      typeof pattern === "string" ? pattern.toLowerCase() === address.toLowerCase() : pattern.test(address),
-    );
+    rejected.some((pattern) => (typeof pattern === "string" ? pattern.toLowerCase() === address.toLowerCase() : pattern.test(address)));
 
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS", "AUTH"],

@@ -1,6 +1,7 @@
 "use server";
 // The payer's doors into a payment: a payment link token, or (to retry from the return page)
 // the attempt id they came back with. Both are unguessable capabilities; nothing else is trusted.
+import { publicAction } from "@/lib/actions/client";
 import { headers } from "next/headers";
 import { getLocale } from "next-intl/server";
 import { z } from "zod";
@@ -53,28 +54,34 @@ async function begin(target: PayTarget, method: z.infer<typeof methodSchema>["me
   }
 }
 
-export async function startPaymentAction(target: PayTarget, _previous: PayState, formData: FormData): Promise<PayState> {
-  const parsed = methodSchema.safeParse({ method: formData.get("method") });
-  if (!parsed.success) return { error: "invalid" };
-  return begin(target, parsed.data.method, "redirect");
-}
+export const startPaymentAction = publicAction(
+  "capability: a payment-link token or an attempt id",
+  async (target: PayTarget, _previous: PayState, formData: FormData): Promise<PayState> => {
+    const parsed = methodSchema.safeParse({ method: formData.get("method") });
+    if (!parsed.success) return { error: "invalid" };
+    return begin(target, parsed.data.method, "redirect");
+  },
+);
 
 /** The PayPal buttons' createOrder: a new attempt whose order the buttons approve in a popup. */
-export async function createPaypalOrderAction(target: PayTarget): Promise<PayState> {
+export const createPaypalOrderAction = publicAction("capability: a payment-link token or an attempt id", async (target: PayTarget): Promise<PayState> => {
   return begin(target, "paypal", "buttons");
-}
+});
 
 /** The PayPal buttons' onApprove: capture now, then the return page shows the outcome. */
-export async function capturePaypalOrderAction(attemptId: string): Promise<{ returnUrl: string }> {
-  if (!z.uuid().safeParse(attemptId).success) throw new Error("not an attempt");
-  const db = await getDb();
-  // Over the limit the capture is left to the return page and reconciliation, which ask PayPal too.
-  if (!(await hitDoorByAddress(db, "checkout", await headers()))) return { returnUrl: returnUrlFor(env().APP_URL, attemptId) };
-  try {
-    await refreshAttempt(db, attemptId, "return_page");
-  } catch (error) {
-    // The return page asks again, and reconciliation after it: the payer is not stuck here.
-    console.error(`Capturing PayPal attempt ${attemptId} failed:`, error);
-  }
-  return { returnUrl: returnUrlFor(env().APP_URL, attemptId) };
-}
+export const capturePaypalOrderAction = publicAction(
+  "capability: an attempt id; it only asks the provider",
+  async (attemptId: string): Promise<{ returnUrl: string }> => {
+    if (!z.uuid().safeParse(attemptId).success) throw new Error("not an attempt");
+    const db = await getDb();
+    // Over the limit the capture is left to the return page and reconciliation, which ask PayPal too.
+    if (!(await hitDoorByAddress(db, "checkout", await headers()))) return { returnUrl: returnUrlFor(env().APP_URL, attemptId) };
+    try {
+      await refreshAttempt(db, attemptId, "return_page");
+    } catch (error) {
+      // The return page asks again, and reconciliation after it: the payer is not stuck here.
+      console.error(`Capturing PayPal attempt ${attemptId} failed:`, error);
+    }
+    return { returnUrl: returnUrlFor(env().APP_URL, attemptId) };
+  },
+);

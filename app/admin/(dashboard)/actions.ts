@@ -1,7 +1,8 @@
 "use server";
+import { publicAction } from "@/lib/actions/client";
 import { signOut } from "@/lib/auth";
 import { signInPath } from "@/lib/auth/config";
 
-export async function signOutAction(): Promise<void> {
+export const signOutAction = publicAction("signing out needs no check", async (): Promise<void> => {
   await signOut({ redirectTo: signInPath });
-}
+});

@@ -14,7 +14,11 @@ export async function generateMetadata() {
 export default async function AdminHomePage({ searchParams }: { searchParams: Promise<{ forbidden?: string }> }) {
   const user = await requireStaff();
   const db = await getDb();
-  const [academy, enrollmentMethods, receiptMethods] = await Promise.all([getAcademy(db), getEnabledMethods(db, "enrollment"), getEnabledMethods(db, "receipts")]);
+  const [academy, enrollmentMethods, receiptMethods] = await Promise.all([
+    getAcademy(db),
+    getEnabledMethods(db, "enrollment"),
+    getEnabledMethods(db, "receipts"),
+  ]);
   // Nothing to pay with (a fresh install): payers are told online payment is not available yet.
   const noOnlinePayment = enrollmentMethods.length === 0 && receiptMethods.length === 0;
   const timeZone = academy?.timeZone ?? "Europe/Madrid";
@@ -29,7 +33,12 @@ export default async function AdminHomePage({ searchParams }: { searchParams: Pr
   const { forbidden } = await searchParams;
 
   const cards = [
-    { id: "collected", label: t("collectedThisMonth"), value: money(figures.collectedThisMonth), note: t("paymentsThisMonth", { count: figures.paymentsThisMonth }) },
+    {
+      id: "collected",
+      label: t("collectedThisMonth"),
+      value: money(figures.collectedThisMonth),
+      note: t("paymentsThisMonth", { count: figures.paymentsThisMonth }),
+    },
     { id: "pending", label: t("pendingAmount"), value: money(figures.pendingAmount) },
     { id: "overdue", label: t("overdueAmount"), value: money(figures.overdueAmount), note: t("overdueCount", { count: figures.overdueCount }) },
     { id: "refunded", label: t("refundedThisMonth"), value: money(figures.refundedThisMonth) },
@@ -57,9 +66,7 @@ export default async function AdminHomePage({ searchParams }: { searchParams: Pr
       )}
       <div>
         <h1 className="text-2xl font-bold">{t("heading")}</h1>
-        <p className="text-sm text-stone-600">
-          {t("month", { month: format.dateTime(new Date(), { month: "long", year: "numeric", timeZone }) })}
-        </p>
+        <p className="text-sm text-stone-600">{t("month", { month: format.dateTime(new Date(), { month: "long", year: "numeric", timeZone }) })}</p>
       </div>
       <section className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {cards.map((card) => (
@@ -80,17 +87,29 @@ export default async function AdminHomePage({ searchParams }: { searchParams: Pr
           <table className="w-full text-sm">
             <thead className="bg-stone-50 text-left text-stone-600">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">{t("status")}</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">{t("count")}</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">{t("amount")}</th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  {t("status")}
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  {t("count")}
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  {t("amount")}
+                </th>
               </tr>
             </thead>
             <tbody>
               {figures.byStatus.map((row) => (
                 <tr key={row.status} className="border-t border-stone-100" data-status={row.status}>
-                  <th scope="row" className="px-4 py-2 text-left font-normal">{tStatus(row.status)}</th>
-                  <td className="px-4 py-2 text-right tabular-nums" data-testid="count">{row.count}</td>
-                  <td className="px-4 py-2 text-right tabular-nums" data-testid="amount">{money(row.amount)}</td>
+                  <th scope="row" className="px-4 py-2 text-left font-normal">
+                    {tStatus(row.status)}
+                  </th>
+                  <td className="px-4 py-2 text-right tabular-nums" data-testid="count">
+                    {row.count}
+                  </td>
+                  <td className="px-4 py-2 text-right tabular-nums" data-testid="amount">
+                    {money(row.amount)}
+                  </td>
                 </tr>
               ))}
             </tbody>

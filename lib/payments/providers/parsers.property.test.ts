@@ -41,11 +41,17 @@ async function outcome(provider: PaymentProvider, rawBody: string, headers: Reco
 
 /** One character of text replaced, inserted or removed (header values can only carry printable ASCII). */
 const mutation = (text: string, unit: "binary" | "grapheme-ascii" = "binary") =>
-  fc.record({ at: fc.nat({ max: Math.max(0, text.length - 1) }), kind: fc.constantFrom("replace", "insert", "delete"), char: fc.string({ minLength: 1, maxLength: 1, unit }) }).map(({ at, kind, char }) => {
-    if (kind === "insert") return text.slice(0, at) + char + text.slice(at);
-    if (kind === "delete") return text.slice(0, at) + text.slice(at + 1);
-    return text.slice(0, at) + char + text.slice(at + 1);
-  });
+  fc
+    .record({
+      at: fc.nat({ max: Math.max(0, text.length - 1) }),
+      kind: fc.constantFrom("replace", "insert", "delete"),
+      char: fc.string({ minLength: 1, maxLength: 1, unit }),
+    })
+    .map(({ at, kind, char }) => {
+      if (kind === "insert") return text.slice(0, at) + char + text.slice(at);
+      if (kind === "delete") return text.slice(0, at) + text.slice(at + 1);
+      return text.slice(0, at) + char + text.slice(at + 1);
+    });
 
 const order = "2611ABC12345";
 const redsysParams = {
@@ -63,7 +69,11 @@ const redsysParams = {
 };
 function redsysBody(params: Record<string, unknown>, secret: string = sandboxCredentials.redsysSecretKey, signOrder: string = order) {
   const merchantParameters = encodeParameters(params);
-  return new URLSearchParams({ Ds_SignatureVersion: "HMAC_SHA256_V1", Ds_MerchantParameters: merchantParameters, Ds_Signature: signForNotification(secret, signOrder, merchantParameters) }).toString();
+  return new URLSearchParams({
+    Ds_SignatureVersion: "HMAC_SHA256_V1",
+    Ds_MerchantParameters: merchantParameters,
+    Ds_Signature: signForNotification(secret, signOrder, merchantParameters),
+  }).toString();
 }
 
 describe("the Redsys parser", () => {
@@ -90,7 +100,10 @@ describe("the Redsys parser", () => {
       fc.asyncProperty(
         fc.record({ Ds_Amount: fc.integer({ min: 1, max: 10_000_000 }).map(String), Ds_Response: fc.constantFrom("0000", "0099", "0190", "9915") }),
         // Another merchant's key: 24 random bytes, as Redsys keys are.
-        fc.oneof(fc.uint8Array({ minLength: 24, maxLength: 24 }).map((bytes) => Buffer.from(bytes).toString("base64")), fc.constant("")),
+        fc.oneof(
+          fc.uint8Array({ minLength: 24, maxLength: 24 }).map((bytes) => Buffer.from(bytes).toString("base64")),
+          fc.constant(""),
+        ),
         async (overrides, wrongKey) => {
           const params = { ...redsysParams, ...overrides };
           if (wrongKey && wrongKey !== sandboxCredentials.redsysSecretKey) expect((await outcome(redsys, redsysBody(params, wrongKey))).rejected).toBe(401);
@@ -106,8 +119,16 @@ describe("the Redsys parser", () => {
       fc.asyncProperty(
         fc.oneof(
           fc.string({ maxLength: 300, unit: "binary" }),
-          fc.dictionary(fc.constantFrom("Ds_SignatureVersion", "Ds_MerchantParameters", "Ds_Signature", "x"), fc.string({ maxLength: 120 })).map((d) => new URLSearchParams(d).toString()),
-          fc.jsonValue().map((v) => new URLSearchParams({ Ds_SignatureVersion: "HMAC_SHA256_V1", Ds_MerchantParameters: Buffer.from(JSON.stringify(v)).toString("base64"), Ds_Signature: "AAAA" }).toString()),
+          fc
+            .dictionary(fc.constantFrom("Ds_SignatureVersion", "Ds_MerchantParameters", "Ds_Signature", "x"), fc.string({ maxLength: 120 }))
+            .map((d) => new URLSearchParams(d).toString()),
+          fc.jsonValue().map((v) =>
+            new URLSearchParams({
+              Ds_SignatureVersion: "HMAC_SHA256_V1",
+              Ds_MerchantParameters: Buffer.from(JSON.stringify(v)).toString("base64"),
+              Ds_Signature: "AAAA",
+            }).toString(),
+          ),
         ),
         async (body) => {
           expect((await outcome(redsys, body)).rejected).toBeDefined();
@@ -124,7 +145,17 @@ describe("the Stripe parser", () => {
     object: "event",
     type: "checkout.session.completed",
     created: Math.floor(Date.now() / 1000),
-    data: { object: { id: "cs_test_property0001", object: "checkout.session", payment_status: "paid", status: "complete", amount_total: 10000, currency: "eur", payment_intent: "pi_property0001" } },
+    data: {
+      object: {
+        id: "cs_test_property0001",
+        object: "checkout.session",
+        payment_status: "paid",
+        status: "complete",
+        amount_total: 10000,
+        currency: "eur",
+        payment_intent: "pi_property0001",
+      },
+    },
   });
   const header = (body: string, secret: string = sandboxCredentials.stripeWebhookSecret, timestamp?: number) =>
     stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp });
@@ -137,7 +168,9 @@ describe("the Stripe parser", () => {
     const signature = header(payload);
     await fc.assert(
       fc.asyncProperty(mutation(payload), mutation(signature, "grapheme-ascii"), fc.boolean(), async (body, mutatedHeader, mutateBody) => {
-        const result = mutateBody ? await outcome(stripeProvider, body, { "stripe-signature": signature }) : await outcome(stripeProvider, payload, { "stripe-signature": mutatedHeader });
+        const result = mutateBody
+          ? await outcome(stripeProvider, body, { "stripe-signature": signature })
+          : await outcome(stripeProvider, payload, { "stripe-signature": mutatedHeader });
         // A header mutation can leave a valid v1 signature in place (e.g. in an ignored scheme); then nothing changed.
         if (result.accepted) expect(mutateBody ? body : payload).toBe(payload);
       }),
@@ -153,7 +186,9 @@ describe("the Stripe parser", () => {
         fc.jsonValue().map((v) => JSON.stringify(v)),
         async (otherSecret, ageSeconds, randomBody) => {
           expect((await outcome(stripeProvider, payload, { "stripe-signature": header(payload, `whsec_${otherSecret}`) })).rejected).toBe(401);
-          expect((await outcome(stripeProvider, payload, { "stripe-signature": header(payload, undefined, Math.floor(Date.now() / 1000) - ageSeconds) })).rejected).toBe(401);
+          expect(
+            (await outcome(stripeProvider, payload, { "stripe-signature": header(payload, undefined, Math.floor(Date.now() / 1000) - ageSeconds) })).rejected,
+          ).toBe(401);
           expect((await outcome(stripeProvider, randomBody, { "stripe-signature": header(payload) })).rejected).toBe(401);
           expect((await outcome(stripeProvider, randomBody)).rejected).toBe(400);
         },

@@ -4,19 +4,11 @@
 import "server-only";
 import { verify, X509Certificate } from "node:crypto";
 import { crc32 } from "node:zlib";
-import {
-  ApiError,
-  CheckoutPaymentIntent,
-  Client,
-  Environment,
-  OrdersController,
-  PaymentsController,
-  type Order,
-} from "@paypal/paypal-server-sdk";
+import { ApiError, CheckoutPaymentIntent, Client, Environment, OrdersController, PaymentsController, type Order } from "@paypal/paypal-server-sdk";
 import { z } from "zod";
 import { parseDecimalString, toDecimalString } from "@/lib/money";
 import type { PaypalConfig } from "../config";
-import type { ProviderEvent, ProviderOutcome } from "../types";
+import type { ProviderOutcome } from "../types";
 import { DEFAULT_PROVIDER_TIMEOUT_MS, WebhookRejected, type CheckoutRequest, type PaymentProvider, type ProviderClientOptions } from "./provider";
 
 /** PayPal rotates its signing certificate rarely: a handful of entries covers every one in use. */
@@ -118,7 +110,8 @@ export function createPaypalProvider(config: PaypalConfig, clientOptions: Provid
     if (!paypalHost && parsed.origin !== sandboxOrigin) {
       throw new WebhookRejected(401, `certificate host not allowed: ${parsed.host}`);
     }
-    if (parsed.search || parsed.hash || parsed.username || parsed.password) throw new WebhookRejected(400, "PAYPAL-CERT-URL must be a plain certificate address");
+    if (parsed.search || parsed.hash || parsed.username || parsed.password)
+      throw new WebhookRejected(400, "PAYPAL-CERT-URL must be a plain certificate address");
     const key = parsed.href;
     let cert = certCache.get(key);
     if (!cert) {
@@ -198,7 +191,8 @@ export function createPaypalProvider(config: PaypalConfig, clientOptions: Provid
       if (!id || !time || !signature || !certUrl || algorithm !== "SHA256withRSA") throw new WebhookRejected(400, "missing PayPal transmission headers");
       if (!config.webhookId) throw new Error("PAYPAL_WEBHOOK_ID is not set: PayPal webhooks cannot be verified");
       const sentAt = Date.parse(time);
-      if (!Number.isFinite(sentAt) || Math.abs(Date.now() - sentAt) > MAX_TRANSMISSION_AGE_MS) throw new WebhookRejected(400, "stale or unreadable transmission time");
+      if (!Number.isFinite(sentAt) || Math.abs(Date.now() - sentAt) > MAX_TRANSMISSION_AGE_MS)
+        throw new WebhookRejected(400, "stale or unreadable transmission time");
       let certUrlParsed: URL;
       try {
         certUrlParsed = new URL(certUrl);
@@ -243,7 +237,11 @@ export function createPaypalProvider(config: PaypalConfig, clientOptions: Provid
           // The resource is the refund; its capture is named in related ids or the "up" link.
           const captureId =
             resource.supplementary_data?.related_ids?.capture_id ??
-            resource.links?.find((l) => l.rel === "up")?.href.split("/").filter(Boolean).pop();
+            resource.links
+              ?.find((l) => l.rel === "up")
+              ?.href.split("/")
+              .filter(Boolean)
+              .pop();
           const { amount, currency } = amountOf();
           if (!captureId || !resource.id || amount === undefined) throw new WebhookRejected(400, "refund event without capture, id or amount");
           return [{ ...base, ref: { by: "payment", value: captureId }, outcome: { type: "refunded", refundRef: resource.id, amount, currency } }];

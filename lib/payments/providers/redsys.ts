@@ -18,7 +18,14 @@ import {
 import { z } from "zod";
 import type { RedsysConfig } from "../config";
 import type { ProviderEvent, ProviderOutcome } from "../types";
-import { DEFAULT_PROVIDER_TIMEOUT_MS, fetchWithTimeout, WebhookRejected, type CheckoutRequest, type PaymentProvider, type ProviderClientOptions } from "./provider";
+import {
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  fetchWithTimeout,
+  WebhookRejected,
+  type CheckoutRequest,
+  type PaymentProvider,
+  type ProviderClientOptions,
+} from "./provider";
 
 /** Redsys speaks ISO 4217 numeric codes (978 is EUR). */
 function currencyNum(alpha: string): CurrencyNum {
@@ -84,7 +91,8 @@ function outcomeOf(params: {
   const amount = Number(params.Ds_Amount);
   const currency = CURRENCY_ALPHA[params.Ds_Currency] ?? params.Ds_Currency;
   if (params.Ds_TransactionType === "3") {
-    if (code === 900) return { type: "refunded", refundRef: refundRef(params.Ds_Order, params.Ds_AuthorisationCode, notifiedRefundFallback(params)), amount, currency };
+    if (code === 900)
+      return { type: "refunded", refundRef: refundRef(params.Ds_Order, params.Ds_AuthorisationCode, notifiedRefundFallback(params)), amount, currency };
     return { type: "none" };
   }
   if (code >= 0 && code <= 99) return { type: "succeeded", amount, currency, paymentRef: params.Ds_AuthorisationCode?.trim() || undefined };
@@ -179,7 +187,13 @@ export function createRedsysProvider(config: RedsysConfig, clientOptions: Provid
         provider: "redsys",
         // The same notification twice carries the same fields; a different outcome is a different event.
         // Without an authorisation code, when it happened tells two equal refunds of one order apart.
-        eventId: [params.Ds_Order, params.Ds_TransactionType, params.Ds_Response, params.Ds_AuthorisationCode?.trim() || `${params.Ds_Date ?? ""} ${params.Ds_Hour ?? ""}`.trim(), params.Ds_Amount].join(":"),
+        eventId: [
+          params.Ds_Order,
+          params.Ds_TransactionType,
+          params.Ds_Response,
+          params.Ds_AuthorisationCode?.trim() || `${params.Ds_Date ?? ""} ${params.Ds_Hour ?? ""}`.trim(),
+          params.Ds_Amount,
+        ].join(":"),
         eventType: `notification.${params.Ds_TransactionType}.${params.Ds_Response}`,
         ref: { by: "order", value: params.Ds_Order },
         outcome: outcomeOf(params),

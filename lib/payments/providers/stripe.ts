@@ -34,7 +34,8 @@ function sessionOutcome(session: Stripe.Checkout.Session): ProviderOutcome {
 /** A refund's word: succeeded or failed (or cancelled) settle it; pending and requires_action wait. */
 function refundOutcome(refund: Stripe.Refund): ProviderOutcome | undefined {
   if (refund.status === "succeeded") return { type: "refunded", refundRef: refund.id, amount: refund.amount, currency: refund.currency.toUpperCase() };
-  if (refund.status === "failed" || refund.status === "canceled") return { type: "refund_failed", refundRef: refund.id, reason: refund.failure_reason ?? refund.status };
+  if (refund.status === "failed" || refund.status === "canceled")
+    return { type: "refund_failed", refundRef: refund.id, reason: refund.failure_reason ?? refund.status };
   return undefined;
 }
 
@@ -137,7 +138,9 @@ export function createStripeProvider(config: StripeConfig, clientOptions: Provid
       const translated = await eventsOf(event, rawBody);
       if (translated.length > 0) return translated;
       // Still stored once (as evidence and to recognise replays), with nothing to apply.
-      return [{ provider: "stripe", eventId: event.id, eventType: event.type, ref: { by: "order", value: "" }, outcome: { type: "none" }, payload: event, rawBody }];
+      return [
+        { provider: "stripe", eventId: event.id, eventType: event.type, ref: { by: "order", value: "" }, outcome: { type: "none" }, payload: event, rawBody },
+      ];
     },
 
     async lookUp(attempt) {

@@ -45,7 +45,11 @@ export function PasswordForm() {
           {t(`errors.${error}`)}
         </p>
       )}
-      <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+      >
         {pending ? t("password.working") : t("password.submit")}
       </button>
     </form>

@@ -57,10 +57,14 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
     const e = row.evidence;
     const out: [string, string][] = [];
     const isMoney = (v: unknown): v is { amount: number; currency: string } =>
-      typeof v === "object" && v !== null && typeof (v as { amount?: unknown }).amount === "number" && typeof (v as { currency?: unknown }).currency === "string";
+      typeof v === "object" &&
+      v !== null &&
+      typeof (v as { amount?: unknown }).amount === "number" &&
+      typeof (v as { currency?: unknown }).currency === "string";
     if (isMoney(e.asked)) out.push([t("evidence.asked"), money(e.asked.amount, e.asked.currency)]);
     if (isMoney(e.paid)) out.push([t("evidence.paid"), money(e.paid.amount, e.paid.currency)]);
-    if (typeof e.amount === "number" && Number.isSafeInteger(e.amount)) out.push([t("evidence.amount"), money(e.amount, typeof e.currency === "string" ? e.currency : (row.receiptCurrency ?? "EUR"))]);
+    if (typeof e.amount === "number" && Number.isSafeInteger(e.amount))
+      out.push([t("evidence.amount"), money(e.amount, typeof e.currency === "string" ? e.currency : (row.receiptCurrency ?? "EUR"))]);
     if (typeof e.provider === "string") out.push([t("evidence.provider"), e.provider]);
     if (typeof e.paymentRef === "string") out.push([t("evidence.paymentRef"), e.paymentRef]);
     if (typeof e.refundRef === "string") out.push([t("evidence.refundRef"), e.refundRef]);
@@ -76,7 +80,10 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
     if (Array.isArray(e.existing)) for (const p of e.existing) out.push([t("evidence.existing"), person(p)]);
     if (e.submitted && typeof e.submitted === "object") out.push([t("evidence.submitted"), person(e.submitted)]);
     if (row.attemptId && row.attemptAmount !== null && row.attemptCurrency) {
-      out.push([t("evidence.attempt"), `${row.attemptMethod ?? ""} · ${money(row.attemptAmount, row.attemptCurrency)}${row.attemptRef ? ` · ${row.attemptRef}` : ""}`]);
+      out.push([
+        t("evidence.attempt"),
+        `${row.attemptMethod ?? ""} · ${money(row.attemptAmount, row.attemptCurrency)}${row.attemptRef ? ` · ${row.attemptRef}` : ""}`,
+      ]);
     }
     if (row.refundStatus) out.push([t("evidence.refund"), t(`refundStatus.${row.refundStatus}`)]);
     return out;
@@ -95,8 +102,17 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
         <input type="hidden" name="itemId" value={row.id} />
         <input type="hidden" name="resolution" value={resolution} />
         <div className="space-y-1">
-          <label htmlFor={`${resolution}-note-${row.id}`} className="block text-sm font-medium">{t(noteRequired ? "actions.resolved.note" : "actions.acknowledged.note")}</label>
-          <input id={`${resolution}-note-${row.id}`} name="note" required={noteRequired} minLength={noteRequired ? 3 : undefined} maxLength={500} className={inputClass} />
+          <label htmlFor={`${resolution}-note-${row.id}`} className="block text-sm font-medium">
+            {t(noteRequired ? "actions.resolved.note" : "actions.acknowledged.note")}
+          </label>
+          <input
+            id={`${resolution}-note-${row.id}`}
+            name="note"
+            required={noteRequired}
+            minLength={noteRequired ? 3 : undefined}
+            maxLength={500}
+            className={inputClass}
+          />
         </div>
       </PeopleActionForm>
     );
@@ -105,7 +121,12 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
   function actionsFor(row: AttentionRow): React.ReactNode[] {
     const forms: React.ReactNode[] = [];
     const paidOnline = row.attemptProvider !== null && row.attemptProvider !== "manual" && row.attemptStatus === "succeeded";
-    if ((row.kind === "double_payment" || row.kind === "payment_on_cancelled") && paidOnline && row.refundStatus !== "succeeded" && row.refundStatus !== "pending") {
+    if (
+      (row.kind === "double_payment" || row.kind === "payment_on_cancelled") &&
+      paidOnline &&
+      row.refundStatus !== "succeeded" &&
+      row.refundStatus !== "pending"
+    ) {
       forms.push(
         isAdmin ? (
           <div key="refund" className="min-w-0 space-y-1">
@@ -122,20 +143,34 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
             </PeopleActionForm>
           </div>
         ) : (
-          <p key="refund" className="text-sm text-stone-600" data-testid={`refund-admin-only-${row.id}`}>{t("actions.refund.adminOnly")}</p>
+          <p key="refund" className="text-sm text-stone-600" data-testid={`refund-admin-only-${row.id}`}>
+            {t("actions.refund.adminOnly")}
+          </p>
         ),
       );
     }
     if (row.kind === "side_effect_failed" && row.enrollmentId) {
       forms.push(
-        <PeopleActionForm key="retry" action={retrySideEffectAction} submitLabel={t("actions.retry.submit")} doneLabel={t("actions.retry.done")} testId={`retry-${row.id}`}>
+        <PeopleActionForm
+          key="retry"
+          action={retrySideEffectAction}
+          submitLabel={t("actions.retry.submit")}
+          doneLabel={t("actions.retry.done")}
+          testId={`retry-${row.id}`}
+        >
           <input type="hidden" name="itemId" value={row.id} />
         </PeopleActionForm>,
       );
     }
     if (row.kind === "paid_not_confirmed" && row.enrollmentId && row.enrollmentStatus !== "confirmed") {
       forms.push(
-        <PeopleActionForm key="confirm" action={confirmFromAttentionAction} submitLabel={t("actions.confirm.submit")} doneLabel={t("actions.confirm.done")} testId={`confirm-${row.id}`}>
+        <PeopleActionForm
+          key="confirm"
+          action={confirmFromAttentionAction}
+          submitLabel={t("actions.confirm.submit")}
+          doneLabel={t("actions.confirm.done")}
+          testId={`confirm-${row.id}`}
+        >
           <input type="hidden" name="itemId" value={row.id} />
         </PeopleActionForm>,
       );
@@ -147,17 +182,29 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
 
   function card(row: AttentionRow) {
     return (
-      <li key={row.id} className="min-w-0 rounded-xl border border-stone-200 bg-white p-4 text-sm shadow-sm" data-testid="attention-item" data-item-id={row.id} data-kind={row.kind}>
+      <li
+        key={row.id}
+        className="min-w-0 rounded-xl border border-stone-200 bg-white p-4 text-sm shadow-sm"
+        data-testid="attention-item"
+        data-item-id={row.id}
+        data-kind={row.kind}
+      >
         <div className="flex flex-wrap items-center justify-between gap-2">
           {row.receiptId ? (
-            <Link href={`/admin/receipts/${row.receiptId}`} className="font-semibold text-brand-700 underline-offset-4 hover:underline">{t("receipt", { number: row.receiptNumber ?? "" })}</Link>
+            <Link href={`/admin/receipts/${row.receiptId}`} className="font-semibold text-brand-700 underline-offset-4 hover:underline">
+              {t("receipt", { number: row.receiptNumber ?? "" })}
+            </Link>
           ) : (
             <span className="font-semibold">{t(`kinds.${row.kind}`)}</span>
           )}
           <span className="text-stone-600">{when(row.createdAt)}</span>
         </div>
         <p className="mt-1 flex flex-wrap items-center gap-2">
-          {row.studentId && <Link href={`/admin/students/${row.studentId}`} className="underline-offset-4 hover:underline">{row.studentName}</Link>}
+          {row.studentId && (
+            <Link href={`/admin/students/${row.studentId}`} className="underline-offset-4 hover:underline">
+              {row.studentName}
+            </Link>
+          )}
           {row.receiptStatus && row.receiptAmount !== null && row.receiptCurrency && (
             <>
               <span className="tabular-nums">{money(row.receiptAmount, row.receiptCurrency)}</span>
@@ -190,57 +237,90 @@ export default async function AttentionPage({ searchParams }: { searchParams: Se
   }
 
   const groups = attentionKind.enumValues.map((kind) => ({ kind, rows: page.rows.filter((r) => r.kind === kind) })).filter((g) => g.rows.length > 0);
-  const tabClass = (active: boolean) => `rounded-t-md border-b-2 px-3 py-2 text-sm ${active ? "border-brand-600 font-semibold text-brand-700" : "border-transparent text-stone-700 hover:underline"}`;
+  const tabClass = (active: boolean) =>
+    `rounded-t-md border-b-2 px-3 py-2 text-sm ${active ? "border-brand-600 font-semibold text-brand-700" : "border-transparent text-stone-700 hover:underline"}`;
 
   return (
     <OutcomeAnnouncer>
-    <div className="space-y-6">
-      <h1 className="text-2xl font-bold">{t("heading")}</h1>
-      <nav aria-label={t("tabs.label")} className="flex flex-wrap gap-2 border-b border-stone-200">
-        <Link href="/admin/attention" aria-current={tab === "open" ? "page" : undefined} className={tabClass(tab === "open")} data-testid="tab-open">
-          {t("tabs.open", { count: openTotal })}
-        </Link>
-        <Link href="/admin/attention?tab=resolved" aria-current={tab === "resolved" ? "page" : undefined} className={tabClass(tab === "resolved")} data-testid="tab-resolved">
-          {t("tabs.resolved")}
-        </Link>
-      </nav>
-
-      {tab === "open" && openCounts.length > 0 && (
-        <ul className="flex flex-wrap gap-2 text-sm" aria-label={t("summary")}>
-          {openCounts.map((c) => (
-            <li key={c.kind}>
-              <a href={`#kind-${c.kind}`} className="inline-block rounded-full bg-amber-50 px-3 py-1 text-amber-900 ring-1 ring-amber-200 hover:underline" data-testid="kind-count" data-kind={c.kind} data-count={c.count}>
-                {t(`kinds.${c.kind}`)}: {c.count}
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
-
-      {page.rows.length === 0 ? (
-        <p className="text-stone-600" data-testid="attention-empty">{t(tab === "open" ? "emptyOpen" : "emptyResolved")}</p>
-      ) : tab === "open" ? (
-        groups.map((group) => (
-          <section key={group.kind} id={`kind-${group.kind}`} aria-labelledby={`kind-heading-${group.kind}`} className="space-y-3" data-testid="attention-group" data-kind={group.kind}>
-            <h2 id={`kind-heading-${group.kind}`} className="text-lg font-semibold">{t(`kinds.${group.kind}`)}</h2>
-            <ul className="space-y-3">{group.rows.map(card)}</ul>
-          </section>
-        ))
-      ) : (
-        <ul className="space-y-3">{page.rows.map(card)}</ul>
-      )}
-
-      {(after || page.next) && (
-        <nav aria-label={t("pagination")} className="flex flex-wrap justify-between gap-3 text-sm">
-          {after ? <Link href={hrefWith("/admin/attention", { tab: tab === "resolved" ? "resolved" : undefined })} className="underline-offset-4 hover:underline">{t("first")}</Link> : <span />}
-          {page.next && (
-            <Link href={hrefWith("/admin/attention", { tab: tab === "resolved" ? "resolved" : undefined, after: encodeCursor([page.next.at, page.next.id]) })} rel="next" className="font-semibold text-brand-700 underline-offset-4 hover:underline">
-              {t("next")}
-            </Link>
-          )}
+      <div className="space-y-6">
+        <h1 className="text-2xl font-bold">{t("heading")}</h1>
+        <nav aria-label={t("tabs.label")} className="flex flex-wrap gap-2 border-b border-stone-200">
+          <Link href="/admin/attention" aria-current={tab === "open" ? "page" : undefined} className={tabClass(tab === "open")} data-testid="tab-open">
+            {t("tabs.open", { count: openTotal })}
+          </Link>
+          <Link
+            href="/admin/attention?tab=resolved"
+            aria-current={tab === "resolved" ? "page" : undefined}
+            className={tabClass(tab === "resolved")}
+            data-testid="tab-resolved"
+          >
+            {t("tabs.resolved")}
+          </Link>
         </nav>
-      )}
-    </div>
+
+        {tab === "open" && openCounts.length > 0 && (
+          <ul className="flex flex-wrap gap-2 text-sm" aria-label={t("summary")}>
+            {openCounts.map((c) => (
+              <li key={c.kind}>
+                <a
+                  href={`#kind-${c.kind}`}
+                  className="inline-block rounded-full bg-amber-50 px-3 py-1 text-amber-900 ring-1 ring-amber-200 hover:underline"
+                  data-testid="kind-count"
+                  data-kind={c.kind}
+                  data-count={c.count}
+                >
+                  {t(`kinds.${c.kind}`)}: {c.count}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+
+        {page.rows.length === 0 ? (
+          <p className="text-stone-600" data-testid="attention-empty">
+            {t(tab === "open" ? "emptyOpen" : "emptyResolved")}
+          </p>
+        ) : tab === "open" ? (
+          groups.map((group) => (
+            <section
+              key={group.kind}
+              id={`kind-${group.kind}`}
+              aria-labelledby={`kind-heading-${group.kind}`}
+              className="space-y-3"
+              data-testid="attention-group"
+              data-kind={group.kind}
+            >
+              <h2 id={`kind-heading-${group.kind}`} className="text-lg font-semibold">
+                {t(`kinds.${group.kind}`)}
+              </h2>
+              <ul className="space-y-3">{group.rows.map(card)}</ul>
+            </section>
+          ))
+        ) : (
+          <ul className="space-y-3">{page.rows.map(card)}</ul>
+        )}
+
+        {(after || page.next) && (
+          <nav aria-label={t("pagination")} className="flex flex-wrap justify-between gap-3 text-sm">
+            {after ? (
+              <Link href={hrefWith("/admin/attention", { tab: tab === "resolved" ? "resolved" : undefined })} className="underline-offset-4 hover:underline">
+                {t("first")}
+              </Link>
+            ) : (
+              <span />
+            )}
+            {page.next && (
+              <Link
+                href={hrefWith("/admin/attention", { tab: tab === "resolved" ? "resolved" : undefined, after: encodeCursor([page.next.at, page.next.id]) })}
+                rel="next"
+                className="font-semibold text-brand-700 underline-offset-4 hover:underline"
+              >
+                {t("next")}
+              </Link>
+            )}
+          </nav>
+        )}
+      </div>
     </OutcomeAnnouncer>
   );
 }

@@ -1,10 +1,10 @@
-// What the issue action returns to its form: counts and codes the form words itself.
+// What the issue action answers its form: the shared form result with counts the form words itself.
 import type { CurrencyTotal } from "@/db/queries/billing";
+import type { ActionState } from "@/lib/actions/state";
 
-export type IssueActionState =
-  | { status: "idle" }
-  /** `at` (ms) tells one success from the next when the same month is issued twice. */
-  | { status: "done"; period: string; issued: number; totals: CurrencyTotal[]; at: number }
-  | { status: "error"; error: "invalid" | "generic" };
+/** `at` (ms) tells one success from the next when the same month is issued twice. */
+export type MonthIssued = { status: "done"; period: string; issued: number; totals: CurrencyTotal[]; at: number };
+
+export type IssueActionState = ActionState<MonthIssued>;
 
 export const idleIssueState: IssueActionState = { status: "idle" };

@@ -52,7 +52,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
 
       <form method="get" action="/admin/billing" className="flex flex-wrap items-end gap-3 rounded-xl border border-stone-200 bg-white p-4 shadow-sm">
         <div className="min-w-0 space-y-1">
-          <label htmlFor="b-period" className="block text-sm font-medium">{t("monthField")}</label>
+          <label htmlFor="b-period" className="block text-sm font-medium">
+            {t("monthField")}
+          </label>
           <input
             id="b-period"
             name="period"
@@ -74,14 +76,27 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
         </p>
       )}
 
-      <section aria-labelledby="preview-heading" className="space-y-4 rounded-xl border border-stone-200 bg-white p-4 shadow-sm" data-testid="preview" data-period={period}>
-        <h2 id="preview-heading" className="text-lg font-semibold">{t("previewHeading", { month })}</h2>
+      <section
+        aria-labelledby="preview-heading"
+        className="space-y-4 rounded-xl border border-stone-200 bg-white p-4 shadow-sm"
+        data-testid="preview"
+        data-period={period}
+      >
+        <h2 id="preview-heading" className="text-lg font-semibold">
+          {t("previewHeading", { month })}
+        </h2>
         <p className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
           <span className="font-semibold" data-testid="preview-count" data-count={preview.count}>
             {t("previewCount", { count: preview.count })}
           </span>
           {preview.totals.map((total) => (
-            <span key={total.currency} className="font-semibold tabular-nums" data-testid="preview-total" data-currency={total.currency} data-amount={total.amount}>
+            <span
+              key={total.currency}
+              className="font-semibold tabular-nums"
+              data-testid="preview-total"
+              data-currency={total.currency}
+              data-amount={total.amount}
+            >
               {money(total.amount, total.currency)}
             </span>
           ))}
@@ -93,7 +108,12 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
             <h3 className="text-sm font-semibold text-stone-600">{t("sampleHeading")}</h3>
             <ul className="divide-y divide-stone-100 rounded-md border border-stone-100" aria-label={t("sampleHeading")}>
               {preview.sample.map((row) => (
-                <li key={row.enrollmentId} className="grid gap-1 px-3 py-2 text-sm sm:grid-cols-[2fr_2fr_1fr] sm:items-baseline" data-testid="preview-row" data-enrollment-id={row.enrollmentId}>
+                <li
+                  key={row.enrollmentId}
+                  className="grid gap-1 px-3 py-2 text-sm sm:grid-cols-[2fr_2fr_1fr] sm:items-baseline"
+                  data-testid="preview-row"
+                  data-enrollment-id={row.enrollmentId}
+                >
                   <span className="min-w-0 break-words">
                     <span className="font-medium">{row.studentName}</span>
                     <span className="block text-xs text-stone-500">
@@ -114,20 +134,30 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
                 </li>
               ))}
             </ul>
-            {preview.count > preview.sample.length && <p className="text-sm text-stone-600">{t("sampleMore", { count: preview.count - preview.sample.length })}</p>}
+            {preview.count > preview.sample.length && (
+              <p className="text-sm text-stone-600">{t("sampleMore", { count: preview.count - preview.sample.length })}</p>
+            )}
           </div>
         )}
         <IssueForm period={period} monthName={month} />
       </section>
 
       <section aria-labelledby="months-heading" className="space-y-3">
-        <h2 id="months-heading" className="text-lg font-semibold">{t("monthsHeading")}</h2>
+        <h2 id="months-heading" className="text-lg font-semibold">
+          {t("monthsHeading")}
+        </h2>
         {months.length === 0 ? (
           <p className="text-stone-600">{t("monthsEmpty")}</p>
         ) : (
           <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white" data-testid="issued-months">
             {months.map((m) => (
-              <li key={`${m.period}-${m.currency}`} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-2 text-sm" data-testid="issued-month" data-period={m.period} data-count={m.count}>
+              <li
+                key={`${m.period}-${m.currency}`}
+                className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-2 text-sm"
+                data-testid="issued-month"
+                data-period={m.period}
+                data-count={m.count}
+              >
                 <a href={`/admin/receipts?period=${m.period}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">
                   {monthName(m.period)}
                 </a>
@@ -141,13 +171,21 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
       </section>
 
       <section aria-labelledby="runs-heading" className="space-y-3">
-        <h2 id="runs-heading" className="text-lg font-semibold">{t("runsHeading")}</h2>
+        <h2 id="runs-heading" className="text-lg font-semibold">
+          {t("runsHeading")}
+        </h2>
         {runs.length === 0 ? (
           <p className="text-stone-600">{months.length > 0 ? t("runsNoneHere") : t("runsEmpty")}</p>
         ) : (
           <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white" data-testid="runs">
             {runs.map((run) => (
-              <li key={run.id} className="grid gap-1 px-4 py-2 text-sm sm:grid-cols-[1.5fr_1fr_1fr_1fr] sm:items-baseline" data-testid="run" data-period={run.period} data-count={run.issuedCount}>
+              <li
+                key={run.id}
+                className="grid gap-1 px-4 py-2 text-sm sm:grid-cols-[1.5fr_1fr_1fr_1fr] sm:items-baseline"
+                data-testid="run"
+                data-period={run.period}
+                data-count={run.issuedCount}
+              >
                 <span>
                   <span className="sr-only">{t("runs.when")}: </span>
                   {format.dateTime(run.createdAt, { dateStyle: "medium", timeStyle: "short", timeZone })}

@@ -1,16 +1,15 @@
 "use server";
 // The enrollment actions staff take by hand: confirm (paid at the desk), cancel with a reason,
-// withdraw a confirmed student. Each is a public endpoint: requireStaff → zod → lib (one
-// transaction with its audit lines) → refresh the pages that show the seat.
-import { revalidatePath } from "next/cache";
+// withdraw a confirmed student. Each door is built by the action client (session → the named
+// fields, validated) and acts in lib/ (one transaction with its audit lines); the pages that
+// show the seat are refreshed.
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { requireStaff } from "@/lib/auth/guard";
+import { staffFormAction } from "@/lib/actions/client";
 import { cancelEnrollment, confirmEnrollmentByHand, withdrawEnrollment } from "@/lib/enrollment/staff-actions";
 import { manualMethods } from "@/lib/payments/manual";
 import { getAcademy } from "@/lib/settings";
-import { errorState, formFields } from "./action-errors";
-import type { PeopleActionState } from "./action-state";
+import { peopleShown, type PeopleDone, type PeopleErrorCode } from "./action-state";
 
 const enrollmentId = z.uuid();
 const reason = z.string().trim().min(3).max(500);
@@ -21,72 +20,54 @@ const note = z
   .optional()
   .transform((text) => text || undefined);
 
-const schemas = {
-  confirm: z.object({
-    enrollmentId,
-    method: z
-      .enum(manualMethods)
-      .or(z.literal(""))
-      .optional()
-      .transform((m) => m || undefined),
-    note,
-  }),
-  cancel: z.object({ enrollmentId, reason }),
-  withdraw: z.object({ enrollmentId, reason }),
-};
+const refreshed = ["/admin/enrollments", ["/admin/courses", "layout"], ["/admin/students", "layout"], "/admin/attention", "/admin"] as const;
 
-function invalid(error: z.ZodError): PeopleActionState {
-  return { status: "error", error: "invalid", fields: [...new Set(error.issues.map((issue) => String(issue.path[0])))] };
+function enrollmentAction<S extends z.ZodType>(
+  name: string,
+  fields: readonly string[],
+  input: S,
+  act: (input: z.output<S>, staffUserId: string) => Promise<unknown>,
+) {
+  return staffFormAction<S, PeopleDone, PeopleErrorCode>(
+    { access: "staff", name, fields, input, shown: peopleShown, revalidate: refreshed },
+    async (parsed, { user }) => {
+      await act(parsed, user.id);
+      return { status: "done", at: Date.now() };
+    },
+  );
 }
 
-function refresh() {
-  revalidatePath("/admin/enrollments");
-  revalidatePath("/admin/courses", "layout");
-  revalidatePath("/admin/students", "layout");
-  revalidatePath("/admin/attention");
-  revalidatePath("/admin");
-}
+const confirmInput = z.object({
+  enrollmentId,
+  method: z
+    .enum(manualMethods)
+    .or(z.literal(""))
+    .optional()
+    .transform((m) => m || undefined),
+  note,
+});
 
-export async function confirmEnrollmentAction(_previous: PeopleActionState, formData: FormData): Promise<PeopleActionState> {
-  const user = await requireStaff();
-  const parsed = schemas.confirm.safeParse(formFields(formData, ["enrollmentId", "method", "note"]));
-  if (!parsed.success) return invalid(parsed.error);
-  try {
-    await confirmEnrollmentByHand(await getDb(), { ...parsed.data, staffUserId: user.id });
-    return { status: "done", at: Date.now() };
-  } catch (error) {
-    return errorState(error, "Confirming an enrollment");
-  } finally {
-    refresh();
-  }
-}
+export const confirmEnrollmentAction = enrollmentAction(
+  "Confirming an enrollment",
+  ["enrollmentId", "method", "note"],
+  confirmInput,
+  async (input, staffUserId) => confirmEnrollmentByHand(await getDb(), { ...input, staffUserId }),
+);
 
-export async function cancelEnrollmentAction(_previous: PeopleActionState, formData: FormData): Promise<PeopleActionState> {
-  const user = await requireStaff();
-  const parsed = schemas.cancel.safeParse(formFields(formData, ["enrollmentId", "reason"]));
-  if (!parsed.success) return invalid(parsed.error);
-  try {
-    await cancelEnrollment(await getDb(), { ...parsed.data, staffUserId: user.id });
-    return { status: "done", at: Date.now() };
-  } catch (error) {
-    return errorState(error, "Cancelling an enrollment");
-  } finally {
-    refresh();
-  }
-}
+export const cancelEnrollmentAction = enrollmentAction(
+  "Cancelling an enrollment",
+  ["enrollmentId", "reason"],
+  z.object({ enrollmentId, reason }),
+  async (input, staffUserId) => cancelEnrollment(await getDb(), { ...input, staffUserId }),
+);
 
-export async function withdrawEnrollmentAction(_previous: PeopleActionState, formData: FormData): Promise<PeopleActionState> {
-  const user = await requireStaff();
-  const parsed = schemas.withdraw.safeParse(formFields(formData, ["enrollmentId", "reason"]));
-  if (!parsed.success) return invalid(parsed.error);
-  try {
+export const withdrawEnrollmentAction = enrollmentAction(
+  "Withdrawing an enrollment",
+  ["enrollmentId", "reason"],
+  z.object({ enrollmentId, reason }),
+  async (input, staffUserId) => {
     const db = await getDb();
     const timeZone = (await getAcademy(db))?.timeZone ?? "Europe/Madrid";
-    await withdrawEnrollment(db, { ...parsed.data, staffUserId: user.id, timeZone });
-    return { status: "done", at: Date.now() };
-  } catch (error) {
-    return errorState(error, "Withdrawing an enrollment");
-  } finally {
-    refresh();
-  }
-}
+    await withdrawEnrollment(db, { ...input, staffUserId, timeZone });
+  },
+);

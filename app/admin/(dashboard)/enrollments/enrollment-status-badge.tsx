@@ -9,7 +9,11 @@ const colours: Record<string, string> = {
 
 export function EnrollmentStatusBadge({ status, label }: { status: string; label: string }) {
   return (
-    <span data-testid="enrollment-status" data-status={status} className={`inline-block rounded-full px-2 py-0.5 text-xs font-semibold ${colours[status] ?? "bg-stone-100 text-stone-800"}`}>
+    <span
+      data-testid="enrollment-status"
+      data-status={status}
+      className={`inline-block rounded-full px-2 py-0.5 text-xs font-semibold ${colours[status] ?? "bg-stone-100 text-stone-800"}`}
+    >
       {label}
     </span>
   );

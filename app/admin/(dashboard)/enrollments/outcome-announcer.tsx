@@ -15,7 +15,9 @@ export function OutcomeAnnouncer({ children }: { children: React.ReactNode }) {
       <p
         role="status"
         data-testid="people-outcome"
-        className={message ? "sticky top-0 z-10 mb-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 shadow-sm" : "sr-only"}
+        className={
+          message ? "sticky top-0 z-10 mb-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 shadow-sm" : "sr-only"
+        }
       >
         {message}
       </p>

@@ -58,9 +58,9 @@ export function PeopleActionForm({ action, submitLabel, doneLabel, confirmText, 
       {state.status === "error" && (
         <div id={errorId} role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           <p>{t(`errors.${state.error}`, { taken: state.detail?.taken ?? 0 })}</p>
-          {state.fields && state.fields.length > 0 && (
+          {state.fields && Object.keys(state.fields).length > 0 && (
             <ul className="mt-1 list-disc pl-5">
-              {state.fields.map((field) => (
+              {Object.keys(state.fields).map((field) => (
                 <li key={field}>{t.has(`fields.${field}`) ? t(`fields.${field}` as "fields.reason") : field}</li>
               ))}
             </ul>

@@ -44,35 +44,55 @@ export default async function MessagesPage({ searchParams }: { searchParams: Sea
         </Link>
       </div>
 
-      <form method="get" action="/admin/messages" role="search" aria-label={t("list.filters")} className="rounded-xl border border-stone-200 bg-white p-4 shadow-sm">
+      <form
+        method="get"
+        action="/admin/messages"
+        role="search"
+        aria-label={t("list.filters")}
+        className="rounded-xl border border-stone-200 bg-white p-4 shadow-sm"
+      >
         <fieldset className="grid gap-3 sm:grid-cols-3">
           <legend className="sr-only">{t("list.filters")}</legend>
           <div className="space-y-1">
-            <label htmlFor="m-q" className="block text-sm font-medium">{t("list.q")}</label>
+            <label htmlFor="m-q" className="block text-sm font-medium">
+              {t("list.q")}
+            </label>
             <input id="m-q" name="q" type="search" defaultValue={q.q} maxLength={100} className={inputClass} />
           </div>
           <div className="space-y-1">
-            <label htmlFor="m-status" className="block text-sm font-medium">{t("list.status")}</label>
+            <label htmlFor="m-status" className="block text-sm font-medium">
+              {t("list.status")}
+            </label>
             <select id="m-status" name="status" defaultValue={q.status ?? ""} className={inputClass}>
               <option value="">{t("list.any")}</option>
               {messageStatuses.map((status) => (
-                <option key={status} value={status}>{t(`status.${status}`)}</option>
+                <option key={status} value={status}>
+                  {t(`status.${status}`)}
+                </option>
               ))}
             </select>
           </div>
           <div className="space-y-1">
-            <label htmlFor="m-template" className="block text-sm font-medium">{t("list.template")}</label>
+            <label htmlFor="m-template" className="block text-sm font-medium">
+              {t("list.template")}
+            </label>
             <select id="m-template" name="template" defaultValue={q.template ?? ""} className={inputClass}>
               <option value="">{t("list.any")}</option>
               {templates.map((name) => (
-                <option key={name} value={name}>{templateLabel(name)}</option>
+                <option key={name} value={name}>
+                  {templateLabel(name)}
+                </option>
               ))}
             </select>
           </div>
         </fieldset>
         <div className="mt-4 flex flex-wrap items-center gap-3">
-          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">{t("list.apply")}</button>
-          <Link href="/admin/messages" className="text-sm text-stone-700 underline-offset-4 hover:underline">{t("list.clear")}</Link>
+          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            {t("list.apply")}
+          </button>
+          <Link href="/admin/messages" className="text-sm text-stone-700 underline-offset-4 hover:underline">
+            {t("list.clear")}
+          </Link>
         </div>
       </form>
 
@@ -87,7 +107,13 @@ export default async function MessagesPage({ searchParams }: { searchParams: Sea
       ) : (
         <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white" aria-label={t("list.heading")}>
           {page.rows.map((row) => (
-            <li key={row.id} className="grid gap-1 px-4 py-3 text-sm sm:grid-cols-[1fr_auto] sm:gap-4" data-testid="message-row" data-message-id={row.id} data-to={row.toAddress}>
+            <li
+              key={row.id}
+              className="grid gap-1 px-4 py-3 text-sm sm:grid-cols-[1fr_auto] sm:gap-4"
+              data-testid="message-row"
+              data-message-id={row.id}
+              data-to={row.toAddress}
+            >
               <div className="min-w-0">
                 <Link href={`/admin/messages/${row.id}`} className="block break-words font-semibold text-brand-700 underline-offset-4 hover:underline">
                   {row.subject}
@@ -108,9 +134,19 @@ export default async function MessagesPage({ searchParams }: { searchParams: Sea
 
       {(params.after || (page.hasMore && last)) && (
         <nav aria-label={t("list.pagination")} className="flex flex-wrap justify-between gap-3 text-sm">
-          {params.after ? <Link href={messageListHref(q)} className="underline-offset-4 hover:underline">{t("list.first")}</Link> : <span />}
+          {params.after ? (
+            <Link href={messageListHref(q)} className="underline-offset-4 hover:underline">
+              {t("list.first")}
+            </Link>
+          ) : (
+            <span />
+          )}
           {page.hasMore && last && (
-            <Link href={messageListHref(q, { at: last.cursorAt, id: last.id })} rel="next" className="font-semibold text-brand-700 underline-offset-4 hover:underline">
+            <Link
+              href={messageListHref(q, { at: last.cursorAt, id: last.id })}
+              rel="next"
+              className="font-semibold text-brand-700 underline-offset-4 hover:underline"
+            >
               {t("list.next")}
             </Link>
           )}

@@ -56,48 +56,84 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Sea
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("heading")}</h1>
 
-      <form method="get" action="/admin/receipts" className="rounded-xl border border-stone-200 bg-white p-4 shadow-sm" role="search" aria-label={t("filters.legend")}>
+      <form
+        method="get"
+        action="/admin/receipts"
+        className="rounded-xl border border-stone-200 bg-white p-4 shadow-sm"
+        role="search"
+        aria-label={t("filters.legend")}
+      >
         <fieldset className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <legend className="sr-only">{t("filters.legend")}</legend>
           <div className="space-y-1 sm:col-span-2">
-            <label htmlFor="f-q" className="block text-sm font-medium">{t("filters.q")}</label>
+            <label htmlFor="f-q" className="block text-sm font-medium">
+              {t("filters.q")}
+            </label>
             <input id="f-q" name="q" type="search" defaultValue={q.q} maxLength={100} aria-describedby="f-q-hint" className={inputClass} />
-            <p id="f-q-hint" className="text-xs text-stone-500">{t("filters.qHint")}</p>
+            <p id="f-q-hint" className="text-xs text-stone-500">
+              {t("filters.qHint")}
+            </p>
           </div>
           <div className="space-y-1">
-            <label htmlFor="f-status" className="block text-sm font-medium">{t("filters.status")}</label>
+            <label htmlFor="f-status" className="block text-sm font-medium">
+              {t("filters.status")}
+            </label>
             <select id="f-status" name="status" defaultValue={q.status ?? ""} className={inputClass}>
               <option value="">{t("filters.any")}</option>
               {receiptStatus.enumValues.map((status) => (
-                <option key={status} value={status}>{tStatus(status)}</option>
+                <option key={status} value={status}>
+                  {tStatus(status)}
+                </option>
               ))}
             </select>
           </div>
           <div className="space-y-1">
-            <label htmlFor="f-method" className="block text-sm font-medium">{t("filters.method")}</label>
+            <label htmlFor="f-method" className="block text-sm font-medium">
+              {t("filters.method")}
+            </label>
             <select id="f-method" name="method" defaultValue={q.method ?? ""} className={inputClass}>
               <option value="">{t("filters.any")}</option>
               {paymentMethod.enumValues.map((method) => (
-                <option key={method} value={method}>{t(`methods.${method}`)}</option>
+                <option key={method} value={method}>
+                  {t(`methods.${method}`)}
+                </option>
               ))}
             </select>
           </div>
           <div className="space-y-1">
-            <label htmlFor="f-period" className="block text-sm font-medium">{t("filters.period")}</label>
-            <input id="f-period" name="period" defaultValue={q.period} placeholder="2026-10" pattern="[0-9]{4}-(0[1-9]|1[0-2])" aria-describedby="f-period-hint" className={inputClass} />
-            <p id="f-period-hint" className="text-xs text-stone-500">{t("filters.periodHint")}</p>
+            <label htmlFor="f-period" className="block text-sm font-medium">
+              {t("filters.period")}
+            </label>
+            <input
+              id="f-period"
+              name="period"
+              defaultValue={q.period}
+              placeholder="2026-10"
+              pattern="[0-9]{4}-(0[1-9]|1[0-2])"
+              aria-describedby="f-period-hint"
+              className={inputClass}
+            />
+            <p id="f-period-hint" className="text-xs text-stone-500">
+              {t("filters.periodHint")}
+            </p>
           </div>
           <div className="space-y-1">
-            <label htmlFor="f-from" className="block text-sm font-medium">{t("filters.issuedFrom")}</label>
+            <label htmlFor="f-from" className="block text-sm font-medium">
+              {t("filters.issuedFrom")}
+            </label>
             <input id="f-from" name="from" type="date" defaultValue={q.from} className={inputClass} />
           </div>
           <div className="space-y-1">
-            <label htmlFor="f-to" className="block text-sm font-medium">{t("filters.issuedTo")}</label>
+            <label htmlFor="f-to" className="block text-sm font-medium">
+              {t("filters.issuedTo")}
+            </label>
             <input id="f-to" name="to" type="date" defaultValue={q.to} className={inputClass} />
           </div>
           <div className="flex items-center gap-2 self-end pb-2">
             <input id="f-overdue" name="overdue" type="checkbox" value="1" defaultChecked={q.overdue === "1"} className="size-4" />
-            <label htmlFor="f-overdue" className="text-sm">{t("filters.overdue")}</label>
+            <label htmlFor="f-overdue" className="text-sm">
+              {t("filters.overdue")}
+            </label>
           </div>
         </fieldset>
         <div className="mt-4 flex flex-wrap items-center gap-3">
@@ -116,7 +152,11 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Sea
         </p>
       )}
 
-      <section aria-label={t("totalsLabel")} className="flex flex-wrap items-baseline gap-x-4 gap-y-1 rounded-xl border border-stone-200 bg-white px-4 py-3" data-testid="totals">
+      <section
+        aria-label={t("totalsLabel")}
+        className="flex flex-wrap items-baseline gap-x-4 gap-y-1 rounded-xl border border-stone-200 bg-white px-4 py-3"
+        data-testid="totals"
+      >
         <span className="text-sm text-stone-500">{t("totalsLabel")}</span>
         <span className="font-semibold" data-testid="totals-count" data-count={totals.count}>
           {t("totals", { count: totals.count })}
@@ -127,7 +167,13 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Sea
           </span>
         ))}
         {/* A plain link (a download, not a page): it carries the filter but never the page cursor. */}
-        <a href={exportHref(q)} download className="ml-auto text-sm font-semibold text-brand-700 underline-offset-4 hover:underline" title={t("exportHint")} data-testid="export-csv">
+        <a
+          href={exportHref(q)}
+          download
+          className="ml-auto text-sm font-semibold text-brand-700 underline-offset-4 hover:underline"
+          title={t("exportHint")}
+          data-testid="export-csv"
+        >
           {t("export")}
         </a>
       </section>
@@ -164,14 +210,30 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Sea
             <table className="w-full min-w-[48rem] text-sm">
               <thead className="bg-stone-50 text-left text-stone-600">
                 <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("columns.number")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("columns.issuedAt")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("columns.student")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("columns.concept")}</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">{t("columns.amount")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("columns.status")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("columns.dueDate")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("columns.method")}</th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("columns.number")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("columns.issuedAt")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("columns.student")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("columns.concept")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    {t("columns.amount")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("columns.status")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("columns.dueDate")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("columns.method")}
+                  </th>
                 </tr>
               </thead>
               <tbody>

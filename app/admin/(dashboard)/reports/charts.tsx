@@ -91,9 +91,17 @@ export function HorizontalBarChart(props: {
 }) {
   const max = Math.max(1, ...props.rows.map((r) => r.value));
   return (
-    <div role="img" aria-labelledby={`${props.id}-title ${props.id}-desc`} className="grid max-w-2xl grid-cols-[minmax(0,7rem)_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-2 sm:grid-cols-[12rem_minmax(0,1fr)_auto]">
-      <span id={`${props.id}-title`} className="sr-only">{props.title}</span>
-      <span id={`${props.id}-desc`} className="sr-only">{props.description}</span>
+    <div
+      role="img"
+      aria-labelledby={`${props.id}-title ${props.id}-desc`}
+      className="grid max-w-2xl grid-cols-[minmax(0,7rem)_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-2 sm:grid-cols-[12rem_minmax(0,1fr)_auto]"
+    >
+      <span id={`${props.id}-title`} className="sr-only">
+        {props.title}
+      </span>
+      <span id={`${props.id}-desc`} className="sr-only">
+        {props.description}
+      </span>
       {props.rows.map((row) => (
         <div key={row.key} className="contents" data-row={row.key}>
           <span className="text-right text-sm text-stone-800 sm:text-base">{row.label}</span>

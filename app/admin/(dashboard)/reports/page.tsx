@@ -74,7 +74,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
 
       <figure className={card} aria-labelledby="collected-heading" data-testid="chart-collected">
         <figcaption>
-          <h2 id="collected-heading" className="text-lg font-semibold">{t("collected.title")}</h2>
+          <h2 id="collected-heading" className="text-lg font-semibold">
+            {t("collected.title")}
+          </h2>
           <p className="text-sm text-stone-600">{t("collected.description")}</p>
         </figcaption>
         {collectedTotal === 0 ? (
@@ -106,23 +108,33 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
               <caption className="sr-only">{t("collected.title")}</caption>
               <thead className="bg-stone-50 text-left text-stone-600">
                 <tr>
-                  <th scope="col" className={th}>{t("collected.month")}</th>
+                  <th scope="col" className={th}>
+                    {t("collected.month")}
+                  </th>
                   {series.map((s) => (
-                    <th key={s.key} scope="col" className={`${th} text-right`}>{s.label}</th>
+                    <th key={s.key} scope="col" className={`${th} text-right`}>
+                      {s.label}
+                    </th>
                   ))}
-                  <th scope="col" className={`${th} text-right`}>{t("collected.total")}</th>
+                  <th scope="col" className={`${th} text-right`}>
+                    {t("collected.total")}
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {months.map((m) => (
                   <tr key={m.month} className="border-t border-stone-100" data-month={m.month}>
-                    <th scope="row" className="whitespace-nowrap px-3 py-2 text-left font-normal">{monthLabel(m.month, "long")}</th>
+                    <th scope="row" className="whitespace-nowrap px-3 py-2 text-left font-normal">
+                      {monthLabel(m.month, "long")}
+                    </th>
                     {series.map((s) => (
                       <td key={s.key} className="whitespace-nowrap px-3 py-2 text-right tabular-nums" data-method={s.key}>
                         {money(m.byMethod[s.key as keyof typeof m.byMethod])}
                       </td>
                     ))}
-                    <td className="whitespace-nowrap px-3 py-2 text-right font-semibold tabular-nums" data-testid="month-total">{money(m.total)}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-right font-semibold tabular-nums" data-testid="month-total">
+                      {money(m.total)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -133,7 +145,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
 
       <figure className={card} aria-labelledby="open-heading" data-testid="chart-open">
         <figcaption>
-          <h2 id="open-heading" className="text-lg font-semibold">{t("open.title")}</h2>
+          <h2 id="open-heading" className="text-lg font-semibold">
+            {t("open.title")}
+          </h2>
           <p className="text-sm text-stone-600">{t("open.description")}</p>
         </figcaption>
         <HorizontalBarChart
@@ -151,9 +165,15 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
             <caption className="sr-only">{t("open.title")}</caption>
             <thead className="bg-stone-50 text-left text-stone-600">
               <tr>
-                <th scope="col" className={th}>{t("open.figure")}</th>
-                <th scope="col" className={`${th} text-right`}>{t("open.count")}</th>
-                <th scope="col" className={`${th} text-right`}>{t("open.amount")}</th>
+                <th scope="col" className={th}>
+                  {t("open.figure")}
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  {t("open.count")}
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  {t("open.amount")}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -164,9 +184,15 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
                 ] as const
               ).map(([key, count, amount]) => (
                 <tr key={key} className="border-t border-stone-100" data-figure={key}>
-                  <th scope="row" className="px-3 py-2 text-left font-normal">{t(`open.${key}`)}</th>
-                  <td className="px-3 py-2 text-right tabular-nums" data-testid="count">{count}</td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums" data-testid="amount">{money(amount)}</td>
+                  <th scope="row" className="px-3 py-2 text-left font-normal">
+                    {t(`open.${key}`)}
+                  </th>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="count">
+                    {count}
+                  </td>
+                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums" data-testid="amount">
+                    {money(amount)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -176,25 +202,49 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
 
       <figure className={card} aria-labelledby="funnel-heading" data-testid="chart-funnel">
         <figcaption>
-          <h2 id="funnel-heading" className="text-lg font-semibold">{t("funnel.title")}</h2>
-          <p className="text-sm text-stone-600" data-testid="funnel-range">{t("funnel.description", { from: dayLabel(range.from), to: dayLabel(range.to) })}</p>
+          <h2 id="funnel-heading" className="text-lg font-semibold">
+            {t("funnel.title")}
+          </h2>
+          <p className="text-sm text-stone-600" data-testid="funnel-range">
+            {t("funnel.description", { from: dayLabel(range.from), to: dayLabel(range.to) })}
+          </p>
         </figcaption>
         <form method="get" action="/admin/reports" className="flex flex-wrap items-end gap-3" aria-label={t("range.legend")}>
           <fieldset className="contents">
             <legend className="sr-only">{t("range.legend")}</legend>
             <div className="space-y-1">
-              <label htmlFor="r-from" className="block text-sm font-medium">{t("range.from")}</label>
-              <input id="r-from" name="from" type="date" defaultValue={range.from} className="rounded-md border border-stone-300 bg-white px-3 py-2 text-base sm:text-sm" />
+              <label htmlFor="r-from" className="block text-sm font-medium">
+                {t("range.from")}
+              </label>
+              <input
+                id="r-from"
+                name="from"
+                type="date"
+                defaultValue={range.from}
+                className="rounded-md border border-stone-300 bg-white px-3 py-2 text-base sm:text-sm"
+              />
             </div>
             <div className="space-y-1">
-              <label htmlFor="r-to" className="block text-sm font-medium">{t("range.to")}</label>
-              <input id="r-to" name="to" type="date" defaultValue={range.to} className="rounded-md border border-stone-300 bg-white px-3 py-2 text-base sm:text-sm" />
+              <label htmlFor="r-to" className="block text-sm font-medium">
+                {t("range.to")}
+              </label>
+              <input
+                id="r-to"
+                name="to"
+                type="date"
+                defaultValue={range.to}
+                className="rounded-md border border-stone-300 bg-white px-3 py-2 text-base sm:text-sm"
+              />
             </div>
           </fieldset>
-          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">{t("range.apply")}</button>
+          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            {t("range.apply")}
+          </button>
         </form>
         {range.invalid && (
-          <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{t("range.invalid")}</p>
+          <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {t("range.invalid")}
+          </p>
         )}
         <HorizontalBarChart
           id="funnel-chart"
@@ -214,16 +264,26 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
             <caption className="sr-only">{t("funnel.title")}</caption>
             <thead className="bg-stone-50 text-left text-stone-600">
               <tr>
-                <th scope="col" className={th}>{t("funnel.stage")}</th>
-                <th scope="col" className={`${th} text-right`}>{t("funnel.count")}</th>
-                <th scope="col" className={`${th} text-right`}>{t("funnel.share")}</th>
+                <th scope="col" className={th}>
+                  {t("funnel.stage")}
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  {t("funnel.count")}
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  {t("funnel.share")}
+                </th>
               </tr>
             </thead>
             <tbody>
               {(["started", "paid", "cancelled"] as const).map((key) => (
                 <tr key={key} className="border-t border-stone-100" data-stage={key}>
-                  <th scope="row" className="px-3 py-2 text-left font-normal">{t(`funnel.${key}`)}</th>
-                  <td className="px-3 py-2 text-right tabular-nums" data-testid="count">{funnel[key]}</td>
+                  <th scope="row" className="px-3 py-2 text-left font-normal">
+                    {t(`funnel.${key}`)}
+                  </th>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="count">
+                    {funnel[key]}
+                  </td>
                   <td className="px-3 py-2 text-right tabular-nums">{percent(funnel[key])}</td>
                 </tr>
               ))}

@@ -15,7 +15,7 @@ function files(under: string): string[] {
 }
 
 describe("settings", () => {
-  it("actions each start with requireStaff(\"admin\")", () => {
+  it('actions each start with requireStaff("admin")', () => {
     const source = readFileSync(path.join(dir, "actions.ts"), "utf8");
     const actions = [...source.matchAll(/^export async function (\w+)\([^)]*\)[^{]*\{\n(.*)$/gm)].map((m) => ({ name: m[1], first: m[2]?.trim() }));
     // Every exported function was read (none escaped the pattern), and there are all 13.

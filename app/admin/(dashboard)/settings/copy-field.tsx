@@ -14,7 +14,13 @@ export function CopyField({ id, label, value }: { id: string; label: string; val
         {label}
       </label>
       <div className="flex min-w-0 gap-2">
-        <input ref={input} id={id} readOnly value={value} className="w-full min-w-0 rounded-md border border-stone-300 bg-stone-50 px-3 py-2 font-mono text-sm" />
+        <input
+          ref={input}
+          id={id}
+          readOnly
+          value={value}
+          className="w-full min-w-0 rounded-md border border-stone-300 bg-stone-50 px-3 py-2 font-mono text-sm"
+        />
         <button
           type="button"
           className="shrink-0 rounded-md border border-stone-300 bg-white px-3 py-2 text-sm hover:bg-stone-100"

@@ -41,7 +41,14 @@ export function TextField({
   autoComplete,
   inputMode,
   required,
-}: Common & { defaultValue?: string; type?: "text" | "email" | "url" | "password" | "number" | "tel"; placeholder?: string; autoComplete?: string; inputMode?: "numeric" | "text"; required?: boolean }) {
+}: Common & {
+  defaultValue?: string;
+  type?: "text" | "email" | "url" | "password" | "number" | "tel";
+  placeholder?: string;
+  autoComplete?: string;
+  inputMode?: "numeric" | "text";
+  required?: boolean;
+}) {
   const fieldId = id ?? `s-${name}`;
   const error = useFieldError(name);
   return (
@@ -75,7 +82,14 @@ export function SelectField({ name, label, hint, id, defaultValue, options }: Co
       <label htmlFor={fieldId} className="block text-sm font-medium">
         {label}
       </label>
-      <select id={fieldId} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={describedBy(fieldId, hint, error)} className={inputClass}>
+      <select
+        id={fieldId}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fieldId, hint, error)}
+        className={inputClass}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -87,7 +101,15 @@ export function SelectField({ name, label, hint, id, defaultValue, options }: Co
   );
 }
 
-export function CheckboxField({ name, label, hint, id, defaultChecked, value = "on", disabled }: Common & { defaultChecked?: boolean; value?: string; disabled?: boolean }) {
+export function CheckboxField({
+  name,
+  label,
+  hint,
+  id,
+  defaultChecked,
+  value = "on",
+  disabled,
+}: Common & { defaultChecked?: boolean; value?: string; disabled?: boolean }) {
   const fieldId = id ?? `s-${name}`;
   const error = useFieldError(name);
   return (

@@ -27,7 +27,8 @@ type Props = {
 export function SettingsForm({ action, testId, submitLabel, secondary, danger, confirm, children }: Props) {
   const [state, formAction, pending] = useActionState(action, idleSettingsState);
   const [secondState, secondAction, secondPending] = useActionState(secondary?.action ?? noAction, idleSettingsState);
-  const latest = secondState.status !== "idle" && (state.status === "idle" || ("at" in secondState && "at" in state && secondState.at > state.at)) ? secondState : state;
+  const latest =
+    secondState.status !== "idle" && (state.status === "idle" || ("at" in secondState && "at" in state && secondState.at > state.at)) ? secondState : state;
   const fields = latest.status === "error" ? (latest.fields ?? {}) : {};
   return (
     <form
@@ -125,7 +126,7 @@ function Outcome({ state, testId }: { state: SettingsState; testId: string }) {
       return (
         <div role="alert" data-testid={testId} data-outcome="error" className={bad}>
           <p>{t(`errors.${state.error}`)}</p>
-          {state.detail && <p className="break-all">{t("outcome.providerSaid", { detail: state.detail })}</p>}
+          {state.detail?.said !== undefined && <p className="break-all">{t("outcome.providerSaid", { detail: String(state.detail.said) })}</p>}
           {state.fields && Object.keys(state.fields).length > 0 && <p>{t("outcome.fixFields", { count: Object.keys(state.fields).length })}</p>}
         </div>
       );

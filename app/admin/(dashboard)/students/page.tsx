@@ -31,13 +31,23 @@ export default async function StudentsPage({ searchParams }: { searchParams: Sea
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("heading")}</h1>
       <form method="get" action="/admin/students" role="search" className="rounded-xl border border-stone-200 bg-white p-4 shadow-sm">
-        <label htmlFor="s-q" className="block text-sm font-medium">{t("search.label")}</label>
+        <label htmlFor="s-q" className="block text-sm font-medium">
+          {t("search.label")}
+        </label>
         <div className="mt-1 flex flex-wrap gap-3">
           <input id="s-q" name="q" type="search" defaultValue={q} maxLength={100} aria-describedby="s-q-hint" className={`${inputClass} sm:max-w-md`} />
-          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">{t("search.submit")}</button>
-          {q && <Link href="/admin/students" className="self-center text-sm text-stone-700 underline-offset-4 hover:underline">{t("search.clear")}</Link>}
+          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            {t("search.submit")}
+          </button>
+          {q && (
+            <Link href="/admin/students" className="self-center text-sm text-stone-700 underline-offset-4 hover:underline">
+              {t("search.clear")}
+            </Link>
+          )}
         </div>
-        <p id="s-q-hint" className="mt-1 text-xs text-stone-500">{t("search.hint")}</p>
+        <p id="s-q-hint" className="mt-1 text-xs text-stone-500">
+          {t("search.hint")}
+        </p>
       </form>
 
       {page.rows.length === 0 ? (
@@ -45,7 +55,12 @@ export default async function StudentsPage({ searchParams }: { searchParams: Sea
       ) : (
         <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white" aria-label={t("heading")}>
           {page.rows.map((row) => (
-            <li key={row.id} className="flex min-w-0 flex-wrap items-baseline justify-between gap-x-4 gap-y-1 px-4 py-3 text-sm" data-testid="student-row" data-student-id={row.id}>
+            <li
+              key={row.id}
+              className="flex min-w-0 flex-wrap items-baseline justify-between gap-x-4 gap-y-1 px-4 py-3 text-sm"
+              data-testid="student-row"
+              data-student-id={row.id}
+            >
               <div className="min-w-0">
                 <Link href={`/admin/students/${row.id}`} className="font-semibold text-brand-700 underline-offset-4 hover:underline">
                   {row.lastName}, {row.firstName}
@@ -66,9 +81,19 @@ export default async function StudentsPage({ searchParams }: { searchParams: Sea
 
       {(after || page.next) && (
         <nav aria-label={t("pagination")} className="flex flex-wrap justify-between gap-3 text-sm">
-          {after ? <Link href={hrefWith("/admin/students", { q })} className="underline-offset-4 hover:underline">{t("first")}</Link> : <span />}
+          {after ? (
+            <Link href={hrefWith("/admin/students", { q })} className="underline-offset-4 hover:underline">
+              {t("first")}
+            </Link>
+          ) : (
+            <span />
+          )}
           {page.next && (
-            <Link href={hrefWith("/admin/students", { q, after: encodeCursor([page.next.lastName, page.next.firstName, page.next.id]) })} rel="next" className="font-semibold text-brand-700 underline-offset-4 hover:underline">
+            <Link
+              href={hrefWith("/admin/students", { q, after: encodeCursor([page.next.lastName, page.next.firstName, page.next.id]) })}
+              rel="next"
+              className="font-semibold text-brand-700 underline-offset-4 hover:underline"
+            >
               {t("next")}
             </Link>
           )}

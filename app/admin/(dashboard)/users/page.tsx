@@ -58,7 +58,9 @@ export default async function UsersPage() {
                   </div>
                 </div>
                 <p className="mt-1 text-xs text-stone-600">
-                  {user.lastSignInAt ? t("list.lastSignIn", { date: format.dateTime(user.lastSignInAt, { dateStyle: "medium", timeStyle: "short" }) }) : t("list.never")}
+                  {user.lastSignInAt
+                    ? t("list.lastSignIn", { date: format.dateTime(user.lastSignInAt, { dateStyle: "medium", timeStyle: "short" }) })
+                    : t("list.never")}
                 </p>
                 {!self && (
                   <details className="mt-3">
@@ -152,7 +154,14 @@ export default async function UsersPage() {
               <label htmlFor="new-password" className="block text-sm font-medium">
                 {t("create.password")}
               </label>
-              <input id="new-password" name="password" type="password" autoComplete="new-password" aria-describedby="new-password-hint" className={inputClass} />
+              <input
+                id="new-password"
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                aria-describedby="new-password-hint"
+                className={inputClass}
+              />
               <p id="new-password-hint" className="text-xs text-stone-600">
                 {t("create.passwordHint")}
               </p>

@@ -36,7 +36,10 @@ beforeAll(async () => {
   route = await import("./route");
   database = await (await import("@/db/client")).database();
   await database.migrate();
-  const [student] = await database.db.insert(t.students).values({ firstName: "Irene", lastName: "Soler", email: "irene@correo.test" }).returning({ id: t.students.id });
+  const [student] = await database.db
+    .insert(t.students)
+    .values({ firstName: "Irene", lastName: "Soler", email: "irene@correo.test" })
+    .returning({ id: t.students.id });
   studentId = student!.id;
   const fault = await fetch(`${sandbox.urls.control}/faults/redsys`, { method: "POST", body: JSON.stringify({ neverDeliver: true }) });
   expect(fault.status).toBe(200);
@@ -64,7 +67,15 @@ async function lostRedsysPaymentTenMinutesAgo(amount: number) {
   const receipt = await database.db.transaction((tx) =>
     issueReceipt(
       tx,
-      { studentId, kind: "other", concept: "Matrícula", amount, currency: "EUR", dueDate: "2026-12-10", payer: { name: "Irene Soler", email: "irene@correo.test" } },
+      {
+        studentId,
+        kind: "other",
+        concept: "Matrícula",
+        amount,
+        currency: "EUR",
+        dueDate: "2026-12-10",
+        payer: { name: "Irene Soler", email: "irene@correo.test" },
+      },
       "api",
     ),
   );
@@ -88,7 +99,15 @@ describe("POST/GET /api/cron/[job]", () => {
 
   it("refuses a missing or wrong secret, before saying which jobs exist", async () => {
     lost = await lostRedsysPaymentTenMinutesAgo(1800);
-    const wrong = [undefined, "Bearer wrong-secret-0123456789", `Basic ${CRON_SECRET}`, `Bearer ${CRON_SECRET}x`, `Bearer ${CRON_SECRET.slice(0, -1)}`, CRON_SECRET, "Bearer"];
+    const wrong = [
+      undefined,
+      "Bearer wrong-secret-0123456789",
+      `Basic ${CRON_SECRET}`,
+      `Bearer ${CRON_SECRET}x`,
+      `Bearer ${CRON_SECRET.slice(0, -1)}`,
+      CRON_SECRET,
+      "Bearer",
+    ];
     for (const authorization of wrong) {
       for (const method of ["POST", "GET"] as const) {
         const response = await call("reconcile-payments", authorization, method);
@@ -127,7 +146,10 @@ describe("POST/GET /api/cron/[job]", () => {
     const response = await call("deliver-messages", `Bearer ${CRON_SECRET}`, "GET");
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ job: "deliver-messages", ok: true, report: { sent: waiting!.n, retried: 0, failed: 0, invalid: 0 } });
-    const [unsent] = await database.db.select({ n: count() }).from(t.messages).where(sql`${t.messages.status} <> 'sent'`);
+    const [unsent] = await database.db
+      .select({ n: count() })
+      .from(t.messages)
+      .where(sql`${t.messages.status} <> 'sent'`);
     expect(unsent!.n).toBe(0);
   });
 

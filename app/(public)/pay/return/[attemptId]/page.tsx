@@ -18,13 +18,7 @@ export async function generateMetadata() {
   return { title: t("title"), robots: { index: false } };
 }
 
-export default async function ReturnPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ attemptId: string }>;
-  searchParams: Promise<{ cancelled?: string }>;
-}) {
+export default async function ReturnPage({ params, searchParams }: { params: Promise<{ attemptId: string }>; searchParams: Promise<{ cancelled?: string }> }) {
   const { attemptId } = await params;
   // Only a hint: the provider is asked to make the cancellation final, and its answer counts.
   const abandoned = (await searchParams).cancelled === "1";
@@ -94,7 +88,11 @@ export default async function ReturnPage({
   const target: PayTarget = { kind: "attempt", attemptId };
   return (
     <div className="mx-auto max-w-lg space-y-5" data-state="failed">
-      <StatusPanel tone="bad" title={t("return.failedTitle")} body={attempt.status === "cancelled" || (abandoned && attempt.status === "expired") ? t("return.cancelledBody") : t("return.failedBody")} />
+      <StatusPanel
+        tone="bad"
+        title={t("return.failedTitle")}
+        body={attempt.status === "cancelled" || (abandoned && attempt.status === "expired") ? t("return.cancelledBody") : t("return.failedBody")}
+      />
       {context.testMode && <SandboxNotice text={t("sandbox")} />}
       <ReceiptSummary receipt={receipt} />
       <h2 className="text-lg font-semibold">{t("return.retry")}</h2>

@@ -30,7 +30,13 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   const templateLabel = t.has(`templates.${message.template}`) ? t(`templates.${message.template}` as "templates.payment_link") : message.template;
 
   const facts: [string, React.ReactNode, string][] = [
-    [t("detail.to"), <span key="to" className="break-all">{message.toAddress}</span>, "to"],
+    [
+      t("detail.to"),
+      <span key="to" className="break-all">
+        {message.toAddress}
+      </span>,
+      "to",
+    ],
     [t("detail.template"), `${templateLabel} (${message.locale})`, "template"],
     [t("detail.status"), <MessageStatusBadge key="status" status={message.status} label={t(`status.${message.status}`)} />, "status"],
     [t("detail.attempts"), String(message.attempts), "attempts"],
@@ -38,9 +44,30 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   ];
   if (message.sentAt) facts.push([t("detail.sentAt"), when(message.sentAt), "sent"]);
   if (message.status === "queued" || message.status === "sending") facts.push([t("detail.nextAttemptAt"), when(message.nextAttemptAt), "next"]);
-  if (message.lastError) facts.push([t("detail.lastError"), <span key="err" className="break-words">{message.lastError}</span>, "error"]);
-  if (message.deliveryNote) facts.push([t("detail.deliveryNote"), <span key="note" className="break-words">{message.deliveryNote}</span>, "note"]);
-  if (message.smtpMessageId) facts.push([t("detail.smtpMessageId"), <span key="mid" className="break-all font-mono text-xs">{message.smtpMessageId}</span>, "message-id"]);
+  if (message.lastError)
+    facts.push([
+      t("detail.lastError"),
+      <span key="err" className="break-words">
+        {message.lastError}
+      </span>,
+      "error",
+    ]);
+  if (message.deliveryNote)
+    facts.push([
+      t("detail.deliveryNote"),
+      <span key="note" className="break-words">
+        {message.deliveryNote}
+      </span>,
+      "note",
+    ]);
+  if (message.smtpMessageId)
+    facts.push([
+      t("detail.smtpMessageId"),
+      <span key="mid" className="break-all font-mono text-xs">
+        {message.smtpMessageId}
+      </span>,
+      "message-id",
+    ]);
   if (message.receiptId) {
     facts.push([
       t("detail.receipt"),
@@ -54,9 +81,13 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-6">
       <p className="text-sm">
-        <Link href="/admin/messages" className="text-brand-700 underline-offset-4 hover:underline">← {t("detail.back")}</Link>
+        <Link href="/admin/messages" className="text-brand-700 underline-offset-4 hover:underline">
+          ← {t("detail.back")}
+        </Link>
       </p>
-      <h1 className="break-words text-2xl font-bold" data-testid="message-subject">{message.subject}</h1>
+      <h1 className="break-words text-2xl font-bold" data-testid="message-subject">
+        {message.subject}
+      </h1>
       <dl className="grid gap-x-6 gap-y-2 rounded-xl border border-stone-200 bg-white p-4 text-sm sm:grid-cols-[auto_1fr]">
         {facts.map(([label, value, key]) => (
           <div key={key} className="contents" data-testid={`message-${key}`}>
@@ -66,9 +97,14 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         ))}
       </dl>
       <section aria-labelledby="message-body-heading" className="space-y-2">
-        <h2 id="message-body-heading" className="text-lg font-semibold">{t("detail.body")}</h2>
+        <h2 id="message-body-heading" className="text-lg font-semibold">
+          {t("detail.body")}
+        </h2>
         {/* The plain-text part: the HTML part says the same, and showing stored HTML would need sandboxing. */}
-        <pre className="whitespace-pre-wrap break-words rounded-xl border border-stone-200 bg-white p-4 font-sans text-sm leading-relaxed" data-testid="message-body">
+        <pre
+          className="whitespace-pre-wrap break-words rounded-xl border border-stone-200 bg-white p-4 font-sans text-sm leading-relaxed"
+          data-testid="message-body"
+        >
           {message.bodyText}
         </pre>
       </section>

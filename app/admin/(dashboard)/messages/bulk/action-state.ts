@@ -1,7 +1,8 @@
-// What the "start the send" action returns to its form: codes the form words itself.
-export type BulkSendActionState =
-  | { status: "idle" }
-  | { status: "started"; bulkSendId: string; total: number; created: boolean; at: number }
-  | { status: "error"; error: "invalid" | "nothing_to_send" | "generic" };
+// What the "start the send" action answers its form: the shared form result with codes the form words itself.
+import type { ActionState } from "@/lib/actions/state";
+
+export type BulkSendStarted = { status: "started"; bulkSendId: string; total: number; created: boolean; at: number };
+
+export type BulkSendActionState = ActionState<BulkSendStarted, "nothing_to_send">;
 
 export const idleBulkSendState: BulkSendActionState = { status: "idle" };

@@ -47,8 +47,12 @@ export function BulkSendProgress({ bulkSendId, initial, label }: { bulkSendId: s
   return (
     <div className="space-y-2" data-testid="bulk-progress" data-bulk-send-id={bulkSendId} data-finished={finished ? "true" : "false"}>
       <div className="flex flex-wrap justify-between gap-2 text-sm">
-        <span className="font-medium" id={`bulk-label-${bulkSendId}`}>{label}</span>
-        <span className="tabular-nums" data-testid="bulk-progress-text">{t("progressText", { done, total: progress.total, percent })}</span>
+        <span className="font-medium" id={`bulk-label-${bulkSendId}`}>
+          {label}
+        </span>
+        <span className="tabular-nums" data-testid="bulk-progress-text">
+          {t("progressText", { done, total: progress.total, percent })}
+        </span>
       </div>
       <div
         role="progressbar"
@@ -59,7 +63,10 @@ export function BulkSendProgress({ bulkSendId, initial, label }: { bulkSendId: s
         aria-valuetext={t("progressText", { done, total: progress.total, percent })}
         className="h-3 w-full overflow-hidden rounded-full bg-stone-200"
       >
-        <div className={`h-full rounded-full ${progress.failed + progress.invalid > 0 ? "bg-amber-500" : "bg-brand-600"} transition-[width]`} style={{ width: `${percent}%` }} />
+        <div
+          className={`h-full rounded-full ${progress.failed + progress.invalid > 0 ? "bg-amber-500" : "bg-brand-600"} transition-[width]`}
+          style={{ width: `${percent}%` }}
+        />
       </div>
       <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-stone-700">
         <li data-testid="bulk-count-sent">{t("counts.sent", { count: progress.sent })}</li>

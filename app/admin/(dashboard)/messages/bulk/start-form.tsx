@@ -37,7 +37,9 @@ export function StartBulkSendForm({ period, monthName, pending }: { period: stri
       )}
       {state.status === "started" && (
         <div key={state.at} className="space-y-3 rounded-xl border border-stone-200 bg-white p-4">
-          <p role="status" className="text-sm">{state.created ? t("started", { count: state.total }) : t("alreadyOpen")}</p>
+          <p role="status" className="text-sm">
+            {state.created ? t("started", { count: state.total }) : t("alreadyOpen")}
+          </p>
           <BulkSendProgress
             bulkSendId={state.bulkSendId}
             label={t("progressLabel", { month: monthName })}

@@ -1,22 +1,20 @@
 "use server";
-// The receipt page's actions. Each one is a public endpoint: authenticate (requireStaff) →
-// validate (zod, field codes) → authorise (cancelling and refunding are for admins) → act in
-// lib/ (which writes the audit line with source `staff` and the user's id, in the same
-// transaction as the change) → revalidate the pages that show the receipt.
-import { revalidatePath } from "next/cache";
+// The receipt page's actions, each a door built by the action client (session → role → the
+// named fields, validated → act in lib/, which writes the audit line with source `staff` and the
+// user's id in the same transaction as the change). Cancelling and refunding are for admins.
+// Failures change the books too (a refused refund is on the timeline), so the pages that show
+// the receipt are refreshed whatever the outcome.
 import { z } from "zod";
-import type { ActionField, ActionState } from "@/components/admin/action-state";
+import type { ReceiptDone, ReceiptErrorCode } from "@/components/admin/action-state";
 import { getDb } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { getReceiptCurrency, getReceiptEnrollment } from "@/db/queries/dashboard-receipts";
+import { failure, staffFormAction, type StaffAccess } from "@/lib/actions/client";
 import { retryProvisioning } from "@/lib/campus/provision";
-import { requireStaff, type StaffSession } from "@/lib/auth/guard";
-import type { StaffRole } from "@/lib/auth/config";
-import { cancelReceipt, manualMethods, recordManualPayment } from "@/lib/payments/manual";
-import { resendPaymentLink } from "@/lib/receipts/resend-link";
-import { requestRefund } from "@/lib/payments/refunds";
-import { PaymentError } from "@/lib/payments/types";
 import { parseDecimalString } from "@/lib/money";
+import { cancelReceipt, manualMethods, recordManualPayment } from "@/lib/payments/manual";
+import { requestRefund } from "@/lib/payments/refunds";
+import { resendPaymentLink } from "@/lib/receipts/resend-link";
 
 const receiptId = z.uuid();
 const optionalText = z
@@ -26,103 +24,91 @@ const optionalText = z
   .optional()
   .transform((text) => text || undefined);
 
-const schemas = {
-  resend: z.object({ receiptId }),
-  manual: z.object({ receiptId, method: z.enum(manualMethods), note: optionalText }),
-  cancel: z.object({ receiptId, reason: z.string().trim().min(1).max(500) }),
-  // The amount stays text here: it is parsed in the receipt's currency, read from the database.
-  campus: z.object({ receiptId }),
-  refund: z.object({ receiptId, amount: z.string().trim().min(1).max(20), reason: optionalText, idempotencyKey: z.uuid() }),
-};
+// The PaymentError codes staff can be told; the others (an attempt not found, a method not enabled) are bugs here.
+const shown: readonly ReceiptErrorCode[] = [
+  "receipt_not_found",
+  "receipt_not_payable",
+  "refund_not_allowed",
+  "provider_unavailable",
+  "provider_refused",
+  "provider_not_configured",
+];
 
-const fieldNames: readonly string[] = ["reason", "amount", "method", "note"] satisfies ActionField[];
-
-/** The one wrapper every action here goes through. */
-async function runAction<S extends z.ZodType<{ receiptId: string }>>(
-  formData: FormData,
-  schema: S,
-  role: StaffRole | undefined,
-  act: (input: z.infer<S>, user: StaffSession) => Promise<ActionState>,
-): Promise<ActionState> {
-  // Anonymous callers and deactivated users are sent to sign in (a redirect, thrown).
-  const user = await requireStaff();
-  // Only named fields are read: whatever else the browser sends is ignored.
-  const fields = Object.fromEntries(["receiptId", "method", "note", "reason", "amount", "idempotencyKey"].map((name) => [name, formData.get(name) ?? undefined]));
-  const parsed = schema.safeParse(fields);
-  if (!parsed.success) {
-    const bad = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))].filter((name): name is ActionField => fieldNames.includes(name));
-    return { status: "error", error: "invalid", fields: bad };
-  }
-  // The form is hidden from staff, but hiding is not a check: the endpoint itself refuses.
-  if (role === "admin" && user.role !== "admin") return { status: "error", error: "forbidden" };
-  try {
-    return await act(parsed.data, user);
-  } catch (error) {
-    if (error instanceof PaymentError) {
-      // The provider's refusal reason is a short code or sentence from the provider: shown as is.
-      return { status: "error", error: error.code === "attempt_not_found" || error.code === "method_not_enabled" ? "generic" : error.code, providerCode: error.code === "provider_refused" ? error.message.slice(0, 200) : undefined };
-    }
-    console.error("Receipt action failed:", error);
-    return { status: "error", error: "generic" };
-  } finally {
-    // Failures change the books too (a refused refund is on the timeline), so always refresh.
-    revalidatePath(`/admin/receipts/${parsed.data.receiptId}`);
-    revalidatePath("/admin/receipts");
-    revalidatePath("/admin");
-  }
+function receiptAction<S extends z.ZodType<{ receiptId: string }>>(
+  name: string,
+  access: StaffAccess,
+  input: S,
+  act: Parameters<typeof staffFormAction<S, ReceiptDone, ReceiptErrorCode>>[1],
+) {
+  return staffFormAction<S, ReceiptDone, ReceiptErrorCode>(
+    {
+      access,
+      name: `Receipt action ${name}`,
+      fields: ["receiptId", "method", "note", "reason", "amount", "idempotencyKey"],
+      input,
+      shown,
+      revalidate: (parsed) => [...(parsed ? [`/admin/receipts/${parsed.receiptId}`] : []), "/admin/receipts", "/admin"],
+    },
+    act,
+  );
 }
 
-export async function resendLinkAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  return runAction(formData, schemas.resend, undefined, async (input, user) => {
-    await resendPaymentLink(await getDb(), { receiptId: input.receiptId, staffUserId: user.id });
-    return { status: "done", notice: "done", at: Date.now() };
-  });
-}
+const done = (): ReceiptDone => ({ status: "done", notice: "done", at: Date.now() });
 
-export async function recordManualPaymentAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  return runAction(formData, schemas.manual, undefined, async (input, user) => {
+export const resendLinkAction = receiptAction("resend", "staff", z.object({ receiptId }), async (input, { user }) => {
+  await resendPaymentLink(await getDb(), { receiptId: input.receiptId, staffUserId: user.id });
+  return done();
+});
+
+export const recordManualPaymentAction = receiptAction(
+  "manual",
+  "staff",
+  z.object({ receiptId, method: z.enum(manualMethods), note: optionalText }),
+  async (input, { user }) => {
     await recordManualPayment(await getDb(), { receiptId: input.receiptId, method: input.method, note: input.note, staffUserId: user.id });
-    return { status: "done", notice: "done", at: Date.now() };
-  });
-}
+    return done();
+  },
+);
 
-export async function cancelReceiptAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  return runAction(formData, schemas.cancel, "admin", async (input, user) => {
+export const cancelReceiptAction = receiptAction(
+  "cancel",
+  "admin",
+  z.object({ receiptId, reason: z.string().trim().min(1).max(500) }),
+  async (input, { user }) => {
     await cancelReceipt(await getDb(), { receiptId: input.receiptId, reason: input.reason, staffUserId: user.id });
-    return { status: "done", notice: "done", at: Date.now() };
-  });
-}
+    return done();
+  },
+);
 
-export async function refundAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  return runAction(formData, schemas.refund, "admin", async (input, user) => {
-    const db = await getDb();
-    const currency = await getReceiptCurrency(db, input.receiptId);
-    if (!currency) return { status: "error", error: "receipt_not_found" };
-    // Spanish staff type 12,50: a comma is the decimal separator here.
-    const amount = parseDecimalString(input.amount.replace(",", "."), currency);
-    if (amount === undefined || amount <= 0) return { status: "error", error: "invalid", fields: ["amount"] };
-    const outcome = await requestRefund(db, {
-      receiptId: input.receiptId,
-      amount,
-      source: "staff",
-      reason: input.reason,
-      staffUserId: user.id,
-      // Generated when the page was rendered: a double submit returns the same refund.
-      idempotencyKey: `staff:${input.idempotencyKey}`,
-    });
-    if (outcome.status === "failed") return { status: "error", error: "provider_refused" };
-    return { status: "done", notice: outcome.status === "pending" ? "pendingDone" : "done", at: Date.now() };
+// The amount stays text here: it is parsed in the receipt's currency, read from the database.
+const refundInput = z.object({ receiptId, amount: z.string().trim().min(1).max(20), reason: optionalText, idempotencyKey: z.uuid() });
+
+export const refundAction = receiptAction("refund", "admin", refundInput, async (input, { user }) => {
+  const db = await getDb();
+  const currency = await getReceiptCurrency(db, input.receiptId);
+  if (!currency) return failure<ReceiptErrorCode>("receipt_not_found");
+  // Spanish staff type 12,50: a comma is the decimal separator here.
+  const amount = parseDecimalString(input.amount.replace(",", "."), currency);
+  if (amount === undefined || amount <= 0) return failure<ReceiptErrorCode>("invalid", { fields: { amount: "invalid" } });
+  const outcome = await requestRefund(db, {
+    receiptId: input.receiptId,
+    amount,
+    source: "staff",
+    reason: input.reason,
+    staffUserId: user.id,
+    // Generated when the page was rendered: a double submit returns the same refund.
+    idempotencyKey: `staff:${input.idempotencyKey}`,
   });
-}
+  if (outcome.status === "failed") return failure<ReceiptErrorCode>("provider_refused");
+  return { status: "done", notice: outcome.status === "pending" ? "pendingDone" : "done", at: Date.now() };
+});
 
 /** Provisions the campus account of the enrollment this receipt pays, again (after a failure). */
-export async function retryCampusAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  return runAction(formData, schemas.campus, undefined, async (input, user) => {
-    const db = await getDb();
-    const enrollmentId = await getReceiptEnrollment(db, input.receiptId);
-    if (!enrollmentId) return { status: "error", error: "receipt_not_found" };
-    const report = await retryProvisioning(db, enrollmentId);
-    await recordAudit(db, { source: "staff", action: "campus.retried", staffUserId: user.id, receiptId: input.receiptId, enrollmentId, data: { report } });
-    return { status: "done", notice: "done", at: Date.now() };
-  });
-}
+export const retryCampusAction = receiptAction("campus", "staff", z.object({ receiptId }), async (input, { user }) => {
+  const db = await getDb();
+  const enrollmentId = await getReceiptEnrollment(db, input.receiptId);
+  if (!enrollmentId) return failure<ReceiptErrorCode>("receipt_not_found");
+  const report = await retryProvisioning(db, enrollmentId);
+  await recordAudit(db, { source: "staff", action: "campus.retried", staffUserId: user.id, receiptId: input.receiptId, enrollmentId, data: { report } });
+  return done();
+});

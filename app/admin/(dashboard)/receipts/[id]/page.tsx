@@ -80,7 +80,17 @@ export default async function ReceiptPage({ params }: { params: Params }) {
     const redsys = /^notification\.(\d+)\.(\d{1,4})$/.exec(type);
     let key: string | undefined;
     if (type.startsWith("lookup.")) key = "lookup";
-    else if (redsys) key = redsys[1] === "3" ? (Number(redsys[2]) === 900 ? "refund" : "refundDenied") : Number(redsys[2]) <= 99 ? "authorised" : Number(redsys[2]) === 9915 ? "cancelled" : "denied";
+    else if (redsys)
+      key =
+        redsys[1] === "3"
+          ? Number(redsys[2]) === 900
+            ? "refund"
+            : "refundDenied"
+          : Number(redsys[2]) <= 99
+            ? "authorised"
+            : Number(redsys[2]) === 9915
+              ? "cancelled"
+              : "denied";
     else key = eventTypeKeys[type];
     return key && t.has(`timeline.eventTypes.${key}`) ? t(`timeline.eventTypes.${key}` as "timeline.eventTypes.lookup") : type;
   }
@@ -167,7 +177,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
           {header.map(([label, value, testId]) => (
             <div key={testId} className="contents">
               <dt className="text-stone-500">{label}</dt>
-              <dd className="break-words" data-testid={`receipt-${testId}`}>{value}</dd>
+              <dd className="break-words" data-testid={`receipt-${testId}`}>
+                {value}
+              </dd>
             </div>
           ))}
         </dl>
@@ -175,7 +187,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
 
       {receipt.attention.length > 0 && (
         <section aria-labelledby="attention-heading" className="rounded-xl border border-amber-300 bg-amber-50 p-4" data-testid="attention">
-          <h2 id="attention-heading" className="font-semibold text-amber-900">{t("attention.heading")}</h2>
+          <h2 id="attention-heading" className="font-semibold text-amber-900">
+            {t("attention.heading")}
+          </h2>
           <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-amber-900">
             {receipt.attention.map((item) => (
               <li key={item.id} data-kind={item.kind}>
@@ -187,7 +201,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
       )}
 
       <section aria-labelledby="actions-heading" className={card} data-testid="actions">
-        <h2 id="actions-heading" className="mb-2 text-lg font-semibold">{t("actions.heading")}</h2>
+        <h2 id="actions-heading" className="mb-2 text-lg font-semibold">
+          {t("actions.heading")}
+        </h2>
         {/* Only the actions this user may take now are handed to the browser. */}
         <ReceiptActions
           actions={{
@@ -214,15 +230,21 @@ export default async function ReceiptPage({ params }: { params: Params }) {
                 <ActionForm scope="manual" testId="manual-form">
                   <input type="hidden" name="receiptId" value={receipt.id} />
                   <div className="space-y-1">
-                    <label htmlFor="manual-method" className="block text-sm font-medium">{t("actions.manual.method")}</label>
+                    <label htmlFor="manual-method" className="block text-sm font-medium">
+                      {t("actions.manual.method")}
+                    </label>
                     <select id="manual-method" name="method" required defaultValue="cash" className={inputClass}>
                       {manualMethods.map((method) => (
-                        <option key={method} value={method}>{t(`methods.${method}`)}</option>
+                        <option key={method} value={method}>
+                          {t(`methods.${method}`)}
+                        </option>
                       ))}
                     </select>
                   </div>
                   <div className="space-y-1">
-                    <label htmlFor="manual-note" className="block text-sm font-medium">{t("actions.manual.note")}</label>
+                    <label htmlFor="manual-note" className="block text-sm font-medium">
+                      {t("actions.manual.note")}
+                    </label>
                     <input id="manual-note" name="note" maxLength={500} className={inputClass} />
                   </div>
                 </ActionForm>
@@ -234,7 +256,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
                 <ActionForm scope="cancel" confirm testId="cancel-form">
                   <input type="hidden" name="receiptId" value={receipt.id} />
                   <div className="space-y-1">
-                    <label htmlFor="cancel-reason" className="block text-sm font-medium">{t("actions.cancel.reason")}</label>
+                    <label htmlFor="cancel-reason" className="block text-sm font-medium">
+                      {t("actions.cancel.reason")}
+                    </label>
                     <input id="cancel-reason" name="reason" required maxLength={500} className={inputClass} />
                   </div>
                 </ActionForm>
@@ -248,7 +272,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
                   {/* A fresh key per rendering: a double submit is one refund, a new page a new one. */}
                   <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                   <div className="space-y-1">
-                    <label htmlFor="refund-amount" className="block text-sm font-medium">{t("actions.refund.amount")}</label>
+                    <label htmlFor="refund-amount" className="block text-sm font-medium">
+                      {t("actions.refund.amount")}
+                    </label>
                     <input
                       id="refund-amount"
                       name="amount"
@@ -258,10 +284,14 @@ export default async function ReceiptPage({ params }: { params: Params }) {
                       aria-describedby="refund-amount-hint"
                       className={inputClass}
                     />
-                    <p id="refund-amount-hint" className="text-xs text-stone-500">{t("actions.refund.amountHint", { max: money(refundable) })}</p>
+                    <p id="refund-amount-hint" className="text-xs text-stone-500">
+                      {t("actions.refund.amountHint", { max: money(refundable) })}
+                    </p>
                   </div>
                   <div className="space-y-1">
-                    <label htmlFor="refund-reason" className="block text-sm font-medium">{t("actions.refund.reason")}</label>
+                    <label htmlFor="refund-reason" className="block text-sm font-medium">
+                      {t("actions.refund.reason")}
+                    </label>
                     <input id="refund-reason" name="reason" maxLength={500} className={inputClass} />
                   </div>
                 </ActionForm>
@@ -273,7 +303,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
 
       {campus && (
         <section aria-labelledby="campus-heading" className={card} data-testid="campus">
-          <h2 id="campus-heading" className="text-lg font-semibold">{t("actions.campus.title")}</h2>
+          <h2 id="campus-heading" className="text-lg font-semibold">
+            {t("actions.campus.title")}
+          </h2>
           <p className="mb-2 text-sm text-stone-600">{t("actions.campus.help")}</p>
           {campus.accounts.length === 0 && campus.deliveries.length === 0 ? (
             <p className="text-sm text-stone-600">{t("actions.campus.empty")}</p>
@@ -287,7 +319,8 @@ export default async function ReceiptPage({ params }: { params: Params }) {
               ))}
               {campus.deliveries.map((delivery) => (
                 <li key={delivery.id} data-status={delivery.status}>
-                  <span className="font-medium">{delivery.url}</span>: {t(`actions.campus.status.${delivery.status === "delivered" ? "delivered" : delivery.status === "failed" ? "failed" : "pending"}`)}
+                  <span className="font-medium">{delivery.url}</span>:{" "}
+                  {t(`actions.campus.status.${delivery.status === "delivered" ? "delivered" : delivery.status === "failed" ? "failed" : "pending"}`)}
                   {delivery.lastError && <span className="block text-red-700">{t("actions.campus.lastError", { error: delivery.lastError })}</span>}
                 </li>
               ))}
@@ -306,7 +339,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
       )}
 
       <section aria-labelledby="timeline-heading" className={card}>
-        <h2 id="timeline-heading" className="text-lg font-semibold">{t("timeline.heading")}</h2>
+        <h2 id="timeline-heading" className="text-lg font-semibold">
+          {t("timeline.heading")}
+        </h2>
         {receipt.timeline.length === 0 ? (
           <p className="mt-2 text-sm text-stone-600">{t("timeline.empty")}</p>
         ) : (
@@ -327,7 +362,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
       </section>
 
       <section aria-labelledby="attempts-heading" className="space-y-2">
-        <h2 id="attempts-heading" className="text-lg font-semibold">{t("attempts.heading")}</h2>
+        <h2 id="attempts-heading" className="text-lg font-semibold">
+          {t("attempts.heading")}
+        </h2>
         {receipt.attempts.length === 0 ? (
           <p className="text-sm text-stone-600">{t("attempts.empty")}</p>
         ) : (
@@ -335,12 +372,24 @@ export default async function ReceiptPage({ params }: { params: Params }) {
             <table className="w-full min-w-[40rem] text-sm" data-testid="attempts">
               <thead className="bg-stone-50 text-left text-stone-600">
                 <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("attempts.columns.createdAt")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("attempts.columns.method")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("attempts.columns.status")}</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">{t("attempts.columns.amount")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("attempts.columns.reference")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("attempts.columns.failure")}</th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("attempts.columns.createdAt")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("attempts.columns.method")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("attempts.columns.status")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    {t("attempts.columns.amount")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("attempts.columns.reference")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("attempts.columns.failure")}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -364,7 +413,9 @@ export default async function ReceiptPage({ params }: { params: Params }) {
       </section>
 
       <section aria-labelledby="refunds-heading" className="space-y-2">
-        <h2 id="refunds-heading" className="text-lg font-semibold">{t("refunds.heading")}</h2>
+        <h2 id="refunds-heading" className="text-lg font-semibold">
+          {t("refunds.heading")}
+        </h2>
         {receipt.refunds.length === 0 ? (
           <p className="text-sm text-stone-600">{t("refunds.empty")}</p>
         ) : (
@@ -372,11 +423,21 @@ export default async function ReceiptPage({ params }: { params: Params }) {
             <table className="w-full min-w-[36rem] text-sm" data-testid="refunds">
               <thead className="bg-stone-50 text-left text-stone-600">
                 <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("refunds.columns.createdAt")}</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">{t("refunds.columns.amount")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("refunds.columns.status")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("refunds.columns.reason")}</th>
-                  <th scope="col" className="px-3 py-2 font-medium">{t("refunds.columns.by")}</th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("refunds.columns.createdAt")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    {t("refunds.columns.amount")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("refunds.columns.status")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("refunds.columns.reason")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    {t("refunds.columns.by")}
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -17,7 +17,9 @@ export default async function AcademySettingsPage() {
   await requireStaff("admin");
   const academy = await getAcademy(await getDb());
   const t = await getTranslations("settings.academy");
-  const text = (name: "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "privacyPolicyUrl" | "termsUrl" | "timeZone") => ({
+  const text = (
+    name: "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "privacyPolicyUrl" | "termsUrl" | "timeZone",
+  ) => ({
     name,
     label: t(`fields.${name}`),
     defaultValue: academy?.[name] ?? (name === "timeZone" ? "Europe/Madrid" : ""),

@@ -36,19 +36,29 @@ export default async function ApiKeysSettingsPage() {
         ) : (
           <ul className="divide-y divide-stone-100" aria-label={t("listTitle")}>
             {keys.map((key) => (
-              <li key={key.id} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid="api-key-row" data-prefix={key.prefix} data-revoked={key.revokedAt ? "1" : "0"}>
+              <li
+                key={key.id}
+                className="flex flex-wrap items-start justify-between gap-3 py-3"
+                data-testid="api-key-row"
+                data-prefix={key.prefix}
+                data-revoked={key.revokedAt ? "1" : "0"}
+              >
                 <div className="min-w-0 space-y-0.5 text-sm">
                   <p className="font-semibold break-words">
                     {key.name} <code className="ml-1 rounded bg-stone-100 px-1 font-mono text-xs">{key.prefix}…</code>
                   </p>
-                  <p className="text-stone-600">
-                    {t("createdAt", { at: when(key.createdAt), by: key.createdByName ?? t("system") })}
-                  </p>
+                  <p className="text-stone-600">{t("createdAt", { at: when(key.createdAt), by: key.createdByName ?? t("system") })}</p>
                   <p className="text-stone-600">{t("lastUsedAt", { at: when(key.lastUsedAt) })}</p>
                   {key.revokedAt && <p className="font-semibold text-red-700">{t("revokedAt", { at: when(key.revokedAt) })}</p>}
                 </div>
                 {!key.revokedAt && (
-                  <SettingsForm action={revokeApiKeyAction} testId={`revoke-${key.prefix}`} submitLabel={t("revoke")} danger confirm={t("revokeConfirm", { name: key.name })}>
+                  <SettingsForm
+                    action={revokeApiKeyAction}
+                    testId={`revoke-${key.prefix}`}
+                    submitLabel={t("revoke")}
+                    danger
+                    confirm={t("revokeConfirm", { name: key.name })}
+                  >
                     <input type="hidden" name="id" value={key.id} />
                   </SettingsForm>
                 )}

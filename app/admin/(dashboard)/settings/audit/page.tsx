@@ -34,9 +34,17 @@ export default async function AuditSettingsPage({ searchParams }: { searchParams
   const inputClass = "w-full min-w-0 rounded-md border border-stone-300 bg-white px-3 py-2 text-base sm:text-sm";
   return (
     <Section title={t("title")} intro={t("intro")} testId="settings-audit">
-      <form method="get" action="/admin/settings/audit" role="search" aria-label={t("filters")} className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-end">
+      <form
+        method="get"
+        action="/admin/settings/audit"
+        role="search"
+        aria-label={t("filters")}
+        className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-end"
+      >
         <div className="space-y-1">
-          <label htmlFor="a-staff" className="block text-sm font-medium">{t("user")}</label>
+          <label htmlFor="a-staff" className="block text-sm font-medium">
+            {t("user")}
+          </label>
           <select id="a-staff" name="staff" defaultValue={params.staff ?? ""} className={inputClass}>
             <option value="">{t("anyone")}</option>
             {staff.map((user) => (
@@ -45,13 +53,28 @@ export default async function AuditSettingsPage({ searchParams }: { searchParams
           </select>
         </div>
         <div className="space-y-1">
-          <label htmlFor="a-action" className="block text-sm font-medium">{t("action")}</label>
-          <input id="a-action" name="action" defaultValue={params.action ?? ""} placeholder="settings." aria-describedby="a-action-hint" className={inputClass} />
-          <p id="a-action-hint" className="text-xs text-stone-500">{t("actionHint")}</p>
+          <label htmlFor="a-action" className="block text-sm font-medium">
+            {t("action")}
+          </label>
+          <input
+            id="a-action"
+            name="action"
+            defaultValue={params.action ?? ""}
+            placeholder="settings."
+            aria-describedby="a-action-hint"
+            className={inputClass}
+          />
+          <p id="a-action-hint" className="text-xs text-stone-500">
+            {t("actionHint")}
+          </p>
         </div>
         <div className="flex flex-wrap gap-3 sm:pb-6">
-          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">{t("apply")}</button>
-          <Link href="/admin/settings/audit" className="self-center text-sm text-stone-700 underline-offset-4 hover:underline">{t("clear")}</Link>
+          <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            {t("apply")}
+          </button>
+          <Link href="/admin/settings/audit" className="self-center text-sm text-stone-700 underline-offset-4 hover:underline">
+            {t("clear")}
+          </Link>
         </div>
       </form>
 
@@ -70,13 +93,17 @@ export default async function AuditSettingsPage({ searchParams }: { searchParams
               <p className="text-stone-700">{row.staffName ?? t("unknownUser")}</p>
               {row.receiptId && (
                 <p>
-                  <Link href={`/admin/receipts/${row.receiptId}`} className="text-brand-700 underline-offset-4 hover:underline">{t("receipt")}</Link>
+                  <Link href={`/admin/receipts/${row.receiptId}`} className="text-brand-700 underline-offset-4 hover:underline">
+                    {t("receipt")}
+                  </Link>
                 </p>
               )}
               {hasData(row.data) && (
                 <details>
                   <summary className="cursor-pointer text-stone-600">{t("details")}</summary>
-                  <pre className="mt-1 max-w-full overflow-x-auto rounded bg-stone-50 p-2 text-xs whitespace-pre-wrap break-all">{JSON.stringify(row.data, null, 2)}</pre>
+                  <pre className="mt-1 max-w-full overflow-x-auto rounded bg-stone-50 p-2 text-xs whitespace-pre-wrap break-all">
+                    {JSON.stringify(row.data, null, 2)}
+                  </pre>
                 </details>
               )}
             </li>
@@ -87,12 +114,16 @@ export default async function AuditSettingsPage({ searchParams }: { searchParams
       {(params.after !== undefined || page.next !== undefined) && (
         <nav aria-label={t("pagination")} className="flex flex-wrap justify-between gap-3 text-sm">
           {params.after !== undefined ? (
-            <Link href={auditHref({ ...params, after: undefined })} className="underline-offset-4 hover:underline">{t("first")}</Link>
+            <Link href={auditHref({ ...params, after: undefined })} className="underline-offset-4 hover:underline">
+              {t("first")}
+            </Link>
           ) : (
             <span />
           )}
           {page.next !== undefined && (
-            <Link href={auditHref({ ...params, after: page.next })} rel="next" className="font-semibold text-brand-700 underline-offset-4 hover:underline">{t("next")}</Link>
+            <Link href={auditHref({ ...params, after: page.next })} rel="next" className="font-semibold text-brand-700 underline-offset-4 hover:underline">
+              {t("next")}
+            </Link>
           )}
         </nav>
       )}

@@ -6,7 +6,12 @@ export type AuditParams = { staff?: string; action?: string; after?: number };
 
 const fields = {
   staff: z.uuid(),
-  action: z.string().trim().min(1).max(60).regex(/^[a-z0-9_.]+$/i),
+  action: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .regex(/^[a-z0-9_.]+$/i),
   after: z.coerce.number().int().positive(),
 };
 

@@ -22,7 +22,13 @@ export default async function BillingSettingsPage() {
       <SettingsForm action={saveBillingAction} testId="billing-form" submitLabel={t("save")}>
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField name="issueDay" inputMode="numeric" label={t("fields.issueDay")} hint={t("hints.issueDay")} defaultValue={String(billing.issueDay)} />
-          <TextField name="dueAfterDays" inputMode="numeric" label={t("fields.dueAfterDays")} hint={t("hints.dueAfterDays")} defaultValue={String(billing.dueAfterDays)} />
+          <TextField
+            name="dueAfterDays"
+            inputMode="numeric"
+            label={t("fields.dueAfterDays")}
+            hint={t("hints.dueAfterDays")}
+            defaultValue={String(billing.dueAfterDays)}
+          />
         </div>
         <CheckboxField name="automatic" label={t("fields.automatic")} defaultChecked={billing.automatic} />
         <CheckboxField name="sendLinksOnIssue" label={t("fields.sendLinksOnIssue")} defaultChecked={billing.sendLinksOnIssue} />

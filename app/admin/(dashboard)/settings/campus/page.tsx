@@ -28,9 +28,21 @@ export default async function CampusSettingsPage() {
       <p className="text-sm" data-testid="campus-status" data-source={source}>
         {t(`status.${source}`)}
       </p>
-      <SettingsForm action={saveCampusAction} testId="campus-form" submitLabel={t("save")} secondary={{ action: testCampusAction, label: t("test"), testId: "campus-test" }}>
+      <SettingsForm
+        action={saveCampusAction}
+        testId="campus-form"
+        submitLabel={t("save")}
+        secondary={{ action: testCampusAction, label: t("test"), testId: "campus-test" }}
+      >
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField name="moodleUrl" type="url" label={t("fields.moodleUrl")} hint={t("hints.moodleUrl")} defaultValue={stored?.moodleUrl ?? MOODLE_URL ?? ""} required />
+          <TextField
+            name="moodleUrl"
+            type="url"
+            label={t("fields.moodleUrl")}
+            hint={t("hints.moodleUrl")}
+            defaultValue={stored?.moodleUrl ?? MOODLE_URL ?? ""}
+            required
+          />
           <TextField
             name="token"
             type="password"

@@ -51,7 +51,11 @@ export default async function ProvidersSettingsPage() {
         const saved = maskedStored(provider, stored);
         const envConfig = fromEnv[provider] as Record<string, unknown> | undefined;
         const source = saved ? "stored" : envConfig ? "env" : "none";
-        const values: Record<string, string> = saved?.fields ?? Object.fromEntries(Object.entries(envConfig ?? {}).filter((e): e is [string, string] => typeof e[1] === "string" && !fieldsOf[provider].secrets.includes(e[0])));
+        const values: Record<string, string> =
+          saved?.fields ??
+          Object.fromEntries(
+            Object.entries(envConfig ?? {}).filter((e): e is [string, string] => typeof e[1] === "string" && !fieldsOf[provider].secrets.includes(e[0])),
+          );
         const mode = inUse[provider]?.mode;
         return (
           <Section key={provider} title={t(`names.${provider}`)} testId={`provider-${provider}`}>
@@ -75,7 +79,15 @@ export default async function ProvidersSettingsPage() {
                   options={providerModes.map((m) => ({ value: m, label: t(`modes.${m}`) }))}
                 />
                 {fieldsOf[provider].base.map((name) => (
-                  <TextField key={name} id={`${provider}-${name}`} name={name} type="url" label={t(`fields.${name}`)} hint={t("baseHint")} defaultValue={values[name] ?? ""} />
+                  <TextField
+                    key={name}
+                    id={`${provider}-${name}`}
+                    name={name}
+                    type="url"
+                    label={t(`fields.${name}`)}
+                    hint={t("baseHint")}
+                    defaultValue={values[name] ?? ""}
+                  />
                 ))}
                 {fieldsOf[provider].plain.map((name) => (
                   <TextField key={name} id={`${provider}-${name}`} name={name} label={t(`fields.${name}`)} defaultValue={values[name] ?? ""} />

@@ -23,7 +23,13 @@ export default async function RemindersSettingsPage() {
         <CheckboxField name="enabled" label={t("fields.enabled")} defaultChecked={reminders.enabled} />
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField name="offsetsDays" label={t("fields.offsetsDays")} hint={t("hints.offsetsDays")} defaultValue={reminders.offsetsDays.join(", ")} />
-          <TextField name="overdueAfterDays" inputMode="numeric" label={t("fields.overdueAfterDays")} hint={t("hints.overdueAfterDays")} defaultValue={String(reminders.overdueAfterDays)} />
+          <TextField
+            name="overdueAfterDays"
+            inputMode="numeric"
+            label={t("fields.overdueAfterDays")}
+            hint={t("hints.overdueAfterDays")}
+            defaultValue={String(reminders.overdueAfterDays)}
+          />
         </div>
         <CheckboxField name="notifyStaff" label={t("fields.notifyStaff")} defaultChecked={reminders.notifyStaff} />
         <CheckboxField name="suspendCampus" label={t("fields.suspendCampus")} defaultChecked={reminders.suspendCampus} />

@@ -53,37 +53,54 @@ export default async function StudentPage({ params }: { params: Params }) {
   const paid = new Map<string, number>();
   for (const r of student.receipts) {
     if (r.status === "pending") pending.set(r.currency, (pending.get(r.currency) ?? 0) + r.amount);
-    if (r.status === "paid" || r.status === "partially_refunded" || r.status === "refunded") paid.set(r.currency, (paid.get(r.currency) ?? 0) + r.amount - r.refundedAmount);
+    if (r.status === "paid" || r.status === "partially_refunded" || r.status === "refunded")
+      paid.set(r.currency, (paid.get(r.currency) ?? 0) + r.amount - r.refundedAmount);
   }
 
   return (
     <div className="space-y-6">
-      <Link href="/admin/students" className="text-sm text-stone-700 underline-offset-4 hover:underline">← {t("detail.back")}</Link>
+      <Link href="/admin/students" className="text-sm text-stone-700 underline-offset-4 hover:underline">
+        ← {t("detail.back")}
+      </Link>
       <section aria-labelledby="student-heading" className={card}>
-        <h1 id="student-heading" className="text-2xl font-bold break-words">{student.firstName} {student.lastName}</h1>
+        <h1 id="student-heading" className="text-2xl font-bold break-words">
+          {student.firstName} {student.lastName}
+        </h1>
         <dl className="mt-4 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
           {data.map(([label, value, testId]) => (
             <div key={testId} className="contents">
               <dt className="text-stone-500">{label}</dt>
-              <dd className="break-words" data-testid={`student-${testId}`}>{value}</dd>
+              <dd className="break-words" data-testid={`student-${testId}`}>
+                {value}
+              </dd>
             </div>
           ))}
         </dl>
         <p className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-sm" data-testid="student-money">
-          <span>{t("detail.pending")}: <strong className="tabular-nums">{pending.size === 0 ? money(0, "EUR") : [...pending].map(([c, a]) => money(a, c)).join(" + ")}</strong></span>
-          <span>{t("detail.paid")}: <strong className="tabular-nums">{paid.size === 0 ? money(0, "EUR") : [...paid].map(([c, a]) => money(a, c)).join(" + ")}</strong></span>
+          <span>
+            {t("detail.pending")}:{" "}
+            <strong className="tabular-nums">{pending.size === 0 ? money(0, "EUR") : [...pending].map(([c, a]) => money(a, c)).join(" + ")}</strong>
+          </span>
+          <span>
+            {t("detail.paid")}:{" "}
+            <strong className="tabular-nums">{paid.size === 0 ? money(0, "EUR") : [...paid].map(([c, a]) => money(a, c)).join(" + ")}</strong>
+          </span>
         </p>
       </section>
 
       <section aria-labelledby="guardians-heading" className={card}>
-        <h2 id="guardians-heading" className="text-lg font-semibold">{t("guardians.heading")}</h2>
+        <h2 id="guardians-heading" className="text-lg font-semibold">
+          {t("guardians.heading")}
+        </h2>
         {student.guardians.length === 0 ? (
           <p className="mt-2 text-sm text-stone-600">{t("guardians.empty")}</p>
         ) : (
           <ul className="mt-2 space-y-2 text-sm">
             {student.guardians.map((g) => (
               <li key={g.id} className="break-words" data-testid="guardian">
-                <span className="font-medium">{g.firstName} {g.lastName}</span>
+                <span className="font-medium">
+                  {g.firstName} {g.lastName}
+                </span>
                 {g.relationship && ` (${g.relationship})`}
                 {g.isPayer && <span className="ml-2 rounded-full bg-brand-50 px-2 py-0.5 text-xs font-semibold text-brand-700">{t("guardians.payer")}</span>}
                 <span className="block text-stone-600">{[g.email, g.phone, g.documentNumber].filter(Boolean).join(" · ")}</span>
@@ -94,16 +111,25 @@ export default async function StudentPage({ params }: { params: Params }) {
       </section>
 
       <section aria-labelledby="enrollments-heading" className={card}>
-        <h2 id="enrollments-heading" className="text-lg font-semibold">{t("enrollments.heading")}</h2>
+        <h2 id="enrollments-heading" className="text-lg font-semibold">
+          {t("enrollments.heading")}
+        </h2>
         {student.enrollments.length === 0 ? (
           <p className="mt-2 text-sm text-stone-600">{t("enrollments.empty")}</p>
         ) : (
           <ul className="mt-2 space-y-2 text-sm" data-testid="student-enrollments">
             {student.enrollments.map((e) => (
               <li key={e.id} className="flex min-w-0 flex-wrap items-center gap-2" data-enrollment-id={e.id}>
-                <Link href={`/admin/courses/${e.courseId}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">{e.courseName}</Link>
+                <Link href={`/admin/courses/${e.courseId}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">
+                  {e.courseName}
+                </Link>
                 <EnrollmentStatusBadge status={e.status} label={tEnrollment(e.status)} />
-                <Link href={`/admin/enrollments?q=${encodeURIComponent(student.email)}&course=${e.courseId}`} className="text-stone-600 underline-offset-4 hover:underline">{t("enrollments.manage")}</Link>
+                <Link
+                  href={`/admin/enrollments?q=${encodeURIComponent(student.email)}&course=${e.courseId}`}
+                  className="text-stone-600 underline-offset-4 hover:underline"
+                >
+                  {t("enrollments.manage")}
+                </Link>
                 {e.cancelReason && <span className="basis-full break-words text-stone-600">{t("enrollments.reason", { reason: e.cancelReason })}</span>}
               </li>
             ))}
@@ -112,7 +138,9 @@ export default async function StudentPage({ params }: { params: Params }) {
       </section>
 
       <section aria-labelledby="receipts-heading" className={card}>
-        <h2 id="receipts-heading" className="text-lg font-semibold">{t("receipts.heading")}</h2>
+        <h2 id="receipts-heading" className="text-lg font-semibold">
+          {t("receipts.heading")}
+        </h2>
         {student.receipts.length === 0 ? (
           <p className="mt-2 text-sm text-stone-600">{t("receipts.empty")}</p>
         ) : (
@@ -120,7 +148,9 @@ export default async function StudentPage({ params }: { params: Params }) {
             {student.receipts.map((r) => (
               <li key={r.id} className="flex min-w-0 flex-wrap items-center justify-between gap-2 py-2" data-receipt-id={r.id}>
                 <span className="min-w-0">
-                  <Link href={`/admin/receipts/${r.id}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">{r.number}</Link>
+                  <Link href={`/admin/receipts/${r.id}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">
+                    {r.number}
+                  </Link>
                   <span className="block break-words text-stone-600">{r.concept}</span>
                 </span>
                 <span className="flex flex-wrap items-center gap-2">
@@ -135,7 +165,9 @@ export default async function StudentPage({ params }: { params: Params }) {
       </section>
 
       <section aria-labelledby="campus-heading" className={card}>
-        <h2 id="campus-heading" className="text-lg font-semibold">{t("campus.heading")}</h2>
+        <h2 id="campus-heading" className="text-lg font-semibold">
+          {t("campus.heading")}
+        </h2>
         {student.campus.length === 0 ? (
           <p className="mt-2 text-sm text-stone-600">{t("campus.empty")}</p>
         ) : (

@@ -11,6 +11,12 @@ export const POST = apiHandler<{ id: string }>(async ({ db, params, json, reques
   if (idempotencyKey !== undefined && !/^[\w.:-]{8,100}$/.test(idempotencyKey)) {
     throw new ApiError("invalid_request", "Idempotency-Key must be 8 to 100 letters, digits or . _ : -");
   }
-  const refund = await requestRefund(db, { receiptId: params.id, amount, reason, source: "api", idempotencyKey: idempotencyKey && `api:${caller.keyId}:${idempotencyKey}` });
+  const refund = await requestRefund(db, {
+    receiptId: params.id,
+    amount,
+    reason,
+    source: "api",
+    idempotencyKey: idempotencyKey && `api:${caller.keyId}:${idempotencyKey}`,
+  });
   return { status: 201, body: { id: refund.refundId, status: refund.status, amount: refund.amount, currency: refund.currency } };
 });
