@@ -78,17 +78,21 @@ const publicActions = new Set(
 const adminSections = [...read("components/admin/admin-nav.tsx").matchAll(/href: "([^"]+)"[^}]*adminOnly: true/g)].map((m) => m[1]!);
 const inAdminSection = (url: string) => adminSections.some((section) => url === section || url.startsWith(`${section}/`));
 
-/** The body of an exported function (up to the next top-level export), as the static test reads it. */
-function functionBody(file: string, name: string): string {
+/** The text of an exported action (up to the next top-level export), as the static test reads it. */
+function actionSource(file: string, name: string): string {
   const source = read(file);
-  const matches = [...source.matchAll(/^export (?:async )?function (\w+)/gm)];
+  const matches = [...source.matchAll(/^export (?:async function|function|const) (\w+)/gm)];
   const i = matches.findIndex((m) => m[1] === name);
   return i < 0 ? "" : source.slice(matches[i]!.index, matches[i + 1]?.index ?? source.length);
 }
 
+/** Whether an action declares the admin access to the action client: in its spec, or as a wrapper's access argument. */
+const declaresAdmin = (text: string) =>
+  /access: "admin"/.test(text) || /^export const \w+ = (?:staffAction|\w+)(?:<[^(]*>)?\(\s*(?:"[^"]*",\s*)?"admin"/.test(text);
+
 /** The URL of the folder an action file lives in: app/admin/(dashboard)/users/actions.ts → /admin/users. */
 const folderUrl = (file: string) => urlOf(`${path.posix.dirname(file)}/page`);
-const adminOnlyAction = (action: Action) => /requireStaff\("admin"\)/.test(functionBody(action.file, action.name)) || inAdminSection(folderUrl(action.file));
+const adminOnlyAction = (action: Action) => declaresAdmin(actionSource(action.file, action.name)) || inAdminSection(folderUrl(action.file));
 const adminOnlyDoor = (door: Door) => /requireStaff\("admin"\)/.test(read(door.file)) || inAdminSection(door.url);
 
 const actions = buildActions();
@@ -160,7 +164,11 @@ test("the manifests list the actions and doors (the enumeration works)", () => {
     expect.arrayContaining(["createUserAction", "changeRoleAction", "setActiveAction", "resetPasswordAction"]),
   );
   // Each public door in the allowlist is a real action (a stale entry would hide nothing, but says the list rotted).
-  for (const door of publicActions) expect(read(door.split("#")[0]!), door).toMatch(new RegExp(`export async function ${door.split("#")[1]}\\b`));
+  for (const door of publicActions) expect(read(door.split("#")[0]!), door).toMatch(new RegExp(`export const ${door.split("#")[1]} = publicAction\\(`));
+  // Actions outside the admin sections that declare the admin access are found too (refunds, cancelling a receipt).
+  expect(actions.filter(adminOnlyAction).map((a) => a.name)).toEqual(
+    expect.arrayContaining(["refundAction", "cancelReceiptAction", "refundExtraPaymentAction"]),
+  );
 });
 
 test("anonymous callers are refused by every staff page, route and server action, and change nothing", async ({ playwright }) => {

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { LocaleSwitcher } from "@/components/locale-switcher/locale-switcher";
 
 export default async function PublicLayout({ children }: { children: React.ReactNode }) {

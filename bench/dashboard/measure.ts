@@ -31,7 +31,7 @@ import { getDashboardReceiptTotals, listDashboardReceipts, type ReceiptCursor, t
 import { readSetting } from "@/db/queries/settings";
 import { findActiveStaff } from "@/db/queries/staff";
 import * as schema from "@/db/schema";
-import { settingKeys } from "@/lib/academy";
+import { settingKeys } from "@/lib/settings/schemas";
 import { createTestDatabase, startTestPostgres } from "@/scripts/testing/postgres";
 import { BENCH_STAFF_ID, seedDashboard } from "./seed";
 

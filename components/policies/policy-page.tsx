@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { getAcademyOrProvisional } from "@/lib/settings";
+import { getAcademyOrProvisional } from "@/lib/settings/read";
 
 export async function PolicyPage({ policy }: { policy: "privacy" | "terms" }) {
   const academy = await getAcademyOrProvisional(await getDb());

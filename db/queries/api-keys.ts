@@ -1,5 +1,5 @@
 // The REST API's keys as the API itself reads them: found by hash (never stored in clear), stamped
-// when used. Creating and revoking them is the settings page's (db/queries/admin-settings.ts).
+// when used. Creating and revoking them is the settings page's (db/queries/settings.ts).
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";

@@ -2,10 +2,10 @@
 // (ties on issued_at and microsecond timestamps included), and totals match the filter.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { issueReceipt } from "@/lib/receipts/issue";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { recordManualPayment } from "@/lib/payments/manual";
 import { getDashboardReceipt, getDashboardReceiptTotals, getReceiptTimeline, listDashboardReceipts, type ReceiptFilter } from "./dashboard-receipts";
 
@@ -13,9 +13,7 @@ let database: Database;
 const timeZone = "Europe/Madrid";
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_dashboard_receipts");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_dashboard_receipts");
   const [ana] = await database.db
     .insert(t.students)
     .values({ firstName: "Ana", lastName: "Pérez Gil", email: "ana@correo.test", documentType: "dni", documentNumber: "12345678Z" })

@@ -1,17 +1,15 @@
 // The dashboard's message list on a real PostgreSQL: keyset pages that neither skip nor repeat
 // rows stored in one statement (same created_at to the microsecond), and the filters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { listMessages, listMessageTemplates } from "./messages-dashboard";
 
 let database: Database;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_messages_dashboard");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_messages_dashboard");
   // Seven messages in one statement: one now(), so one created_at for all of them.
   await database.db.insert(t.messages).values(
     Array.from({ length: 7 }, (_, i) => ({

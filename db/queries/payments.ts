@@ -3,12 +3,17 @@ import { and, eq, inArray, isNull, sql, type SQLWrapper } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { param, patchSet, prepared } from "./prepared";
 import { attentionItems, attentionKind, paymentAttempts, providerEvents, receipts, refunds } from "@/db/schema";
-import type { AttemptRef, Provider, ProviderEvent } from "@/lib/payments/types";
+
+/** The providers that send events and hold orders: every one but `manual`. */
+type Provider = Exclude<(typeof paymentAttempts.provider.enumValues)[number], "manual">;
+/** How an event names the attempt: by the order we created, or by the payment it produced. */
+type AttemptRef = { by: "order" | "payment"; value: string };
+type InboxEvent = { provider: Provider; eventId: string; eventType: string; payload: unknown; rawBody: string };
 
 // --- the inbox ------------------------------------------------------------------------------
 
 /** Stores a verified delivery once; undefined when it is already in the inbox (a duplicate). */
-export async function insertProviderEvent(tx: DbOrTx, event: ProviderEvent): Promise<string | undefined> {
+export async function insertProviderEvent(tx: DbOrTx, event: InboxEvent): Promise<string | undefined> {
   const statement = prepared(tx, "inbox_insert", (db) =>
     db
       .insert(providerEvents)
@@ -137,6 +142,30 @@ export async function lockAttempt(tx: DbOrTx, attemptId: string) {
 }
 
 export type LockedAttempt = NonNullable<Awaited<ReturnType<typeof lockAttempt>>>;
+
+export async function insertAttempt(tx: DbOrTx, values: typeof paymentAttempts.$inferInsert) {
+  const [row] = await tx.insert(paymentAttempts).values(values).returning({ id: paymentAttempts.id, providerRef: paymentAttempts.providerRef });
+  return row!;
+}
+
+/** What the provider adapter needs to look an attempt up (or abandon it); undefined for an unknown attempt. */
+export async function getAttemptForLookup(db: DbOrTx, attemptId: string) {
+  const [row] = await db
+    .select({
+      id: paymentAttempts.id,
+      provider: paymentAttempts.provider,
+      method: paymentAttempts.method,
+      status: paymentAttempts.status,
+      providerRef: paymentAttempts.providerRef,
+      providerPaymentRef: paymentAttempts.providerPaymentRef,
+      amount: paymentAttempts.amount,
+      currency: paymentAttempts.currency,
+      createdAt: paymentAttempts.createdAt,
+    })
+    .from(paymentAttempts)
+    .where(eq(paymentAttempts.id, attemptId));
+  return row;
+}
 
 export async function updateAttempt(
   tx: DbOrTx,

@@ -22,6 +22,15 @@ export async function allocateReceiptNumbers(tx: DbOrTx, year: number, count: nu
   return Array.from({ length: count }, (_, i) => last - count + 1 + i);
 }
 
+/** Writes a new receipt (its number allocated by `allocateReceiptNumbers`); pending until paid or cancelled. */
+export async function insertReceipt(tx: DbOrTx, values: typeof receipts.$inferInsert) {
+  const [row] = await tx
+    .insert(receipts)
+    .values(values)
+    .returning({ id: receipts.id, number: receipts.number, status: receipts.status, amount: receipts.amount, currency: receipts.currency });
+  return row!;
+}
+
 /** For the page after paying an enrollment fee: whether the place is confirmed, and what comes next. */
 export async function getEnrollmentAfterPayment(db: DbOrTx, receiptId: string) {
   const [row] = await db

@@ -2,9 +2,9 @@
 // midnight in Madrid (not UTC), methods kept apart, other currencies and unpaid receipts left
 // out, overdue as a part of pending, and the funnel counting by the enrollment's day.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { getCollectedByMonth, getEnrollmentFunnel, getOpenAmounts, monthsUpTo } from "./reports";
 
 let database: Database;
@@ -40,9 +40,7 @@ const paid = (at: string, method: (typeof t.paymentMethod.enumValues)[number], a
   receipt({ amount, status: "paid", paidAt: new Date(at), paidMethod: method, ...extra });
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_reports");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_reports");
   const [student] = await database.db
     .insert(t.students)
     .values({ firstName: "Ana", lastName: "Pérez", email: "ana@correo.test" })

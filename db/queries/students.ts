@@ -55,3 +55,9 @@ export async function insertStudent(tx: DbOrTx, values: typeof students.$inferIn
 export async function insertGuardian(tx: DbOrTx, values: typeof guardians.$inferInsert): Promise<void> {
   await tx.insert(guardians).values(values);
 }
+
+/** The language the student's messages are written in; undefined when there is no such student. */
+export async function getStudentLocale(db: DbOrTx, studentId: string): Promise<string | undefined> {
+  const [row] = await db.select({ locale: students.locale }).from(students).where(eq(students.id, studentId));
+  return row?.locale;
+}

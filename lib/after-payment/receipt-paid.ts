@@ -1,11 +1,11 @@
 // What follows a paid receipt, inside the same transaction as the payment itself: the
 // enrollment it pays is confirmed, the payer is told and the campus account is queued.
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
+import { getEnrollmentForConfirmation } from "@/db/queries/enrollments";
 import type { LockedAttempt, LockedReceipt } from "@/db/queries/payments";
-import { courses, enrollments, students } from "@/db/schema";
+import { getStudentLocale } from "@/db/queries/students";
 import { enqueueCampusProvisioning } from "@/lib/campus/provision";
 import { confirmEnrollment } from "@/lib/enrollment/status";
 import { isLocale, defaultLocale } from "@/lib/i18n/config";
@@ -25,10 +25,10 @@ export async function afterReceiptPaid(
     }
   }
 
-  const [student] = await tx.select({ locale: students.locale }).from(students).where(eq(students.id, receipt.studentId));
+  const studentLocale = await getStudentLocale(tx, receipt.studentId);
   const messageId = await enqueueMessage(tx, {
     template: "payment_received",
-    locale: isLocale(student?.locale) ? student.locale : defaultLocale,
+    locale: isLocale(studentLocale) ? studentLocale : defaultLocale,
     to: receipt.payerEmail,
     dedupeKey: `receipt-paid:${receipt.id}`,
     receiptId: receipt.id,
@@ -55,21 +55,7 @@ export async function afterReceiptPaid(
  * the campus account is queued. Both are rows in this transaction; jobs do the sending.
  */
 async function confirmationSideEffects(tx: Tx, receipt: LockedReceipt, enrollmentId: string): Promise<void> {
-  const [row] = await tx
-    .select({
-      firstName: students.firstName,
-      lastName: students.lastName,
-      email: students.email,
-      birthDate: students.birthDate,
-      locale: students.locale,
-      course: courses.name,
-      startDate: courses.startDate,
-      schedule: courses.schedule,
-    })
-    .from(enrollments)
-    .innerJoin(students, eq(students.id, enrollments.studentId))
-    .innerJoin(courses, eq(courses.id, enrollments.courseId))
-    .where(eq(enrollments.id, enrollmentId));
+  const row = await getEnrollmentForConfirmation(tx, enrollmentId);
   if (!row) return;
   const locale = isLocale(row.locale) ? row.locale : defaultLocale;
   const data = { studentName: `${row.firstName} ${row.lastName}`, course: row.course, startDate: row.startDate, schedule: row.schedule };

@@ -1,6 +1,7 @@
 // The REST API's request and response shapes. The same zod schemas validate requests and
 // produce the OpenAPI document, so the two cannot drift apart.
 import { z } from "zod";
+import { onlineMethods } from "@/lib/payments/types";
 
 const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capitals, e.g. EUR");
 const isoDate = z.iso.date();
@@ -23,7 +24,7 @@ export const createReceiptBody = z
 export type CreateReceiptBody = z.infer<typeof createReceiptBody>;
 
 export const checkoutBody = z
-  .object({ method: z.enum(["stripe", "paypal", "redsys", "bizum"]), locale: z.enum(["es", "en"]).default("es").describe("Language of the provider's page") })
+  .object({ method: z.enum(onlineMethods), locale: z.enum(["es", "en"]).default("es").describe("Language of the provider's page") })
   .strict();
 export const refundBody = z.object({ amount: minorUnits, reason: z.string().max(500).optional() }).strict();
 

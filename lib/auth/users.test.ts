@@ -2,9 +2,9 @@
 // own role or status, passwords follow the rule, and every change leaves an audit event.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
 import { staffUsers } from "@/db/schema";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { hashPassword, verifyPassword } from "./password";
 import { changeOwnPassword, changeStaffRole, createStaffUser, resetStaffPassword, setStaffActive } from "./users";
 
@@ -12,9 +12,7 @@ let database: Database;
 let adminId: string;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_staff_users");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_staff_users");
   const [admin] = await database.db
     .insert(staffUsers)
     .values({ name: "Admin", email: "admin@test.es", role: "admin", passwordHash: await hashPassword("Admin-Password-1") })

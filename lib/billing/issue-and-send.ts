@@ -4,7 +4,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { startPaymentLinksSend } from "@/lib/messaging/bulk-send";
-import { getBillingSettings } from "@/lib/settings";
+import { getBillingSettings } from "@/lib/settings/read";
 import { issueMonth } from "./monthly";
 
 export async function issueMonthAndSendLinks(db: Db, params: Parameters<typeof issueMonth>[1]) {

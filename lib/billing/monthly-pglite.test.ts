@@ -2,7 +2,8 @@
 // issues the month with its discounts and numbers, lists the run, and a second run issues 0.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { listBillingRuns } from "@/db/queries/billing";
 import * as t from "@/db/schema";
 import { issueMonth, previewMonth } from "./monthly";
@@ -10,8 +11,7 @@ import { issueMonth, previewMonth } from "./monthly";
 let database: Database;
 
 beforeAll(async () => {
-  database = await openDatabase({ databaseDriver: "pglite", PGLITE_DIR: "memory://", DATABASE_URL: undefined, NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_monthly_pglite", { driver: "pglite" });
 });
 afterAll(() => database.close());
 

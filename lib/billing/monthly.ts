@@ -6,7 +6,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { insertMonthlyReceipts, lockReceiptSeries, previewMonthlyReceipts, type CurrencyTotal, type MonthParams, type PreviewRow } from "@/db/queries/billing";
 import { calendarDate, calendarYear } from "@/lib/dates";
-import { getAcademy, getBillingSettings } from "@/lib/settings";
+import { getAcademy, getBillingSettings } from "@/lib/settings/read";
 
 export type { CurrencyTotal, PreviewRow };
 

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { settingKeys } from "@/lib/academy";
+import { settingKeys } from "@/lib/settings/schemas";
 import { handleCronRequest } from "@/lib/jobs/cron";
 import { isJobName } from "@/lib/jobs/queues";
 import { openTestDatabase } from "@/scripts/testing/postgres";

@@ -4,7 +4,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { calendarDate } from "@/lib/dates";
-import { getAcademy, getBillingSettings } from "@/lib/settings";
+import { getAcademy, getBillingSettings } from "@/lib/settings/read";
 import { issueMonthAndSendLinks } from "./issue-and-send";
 
 export type ScheduledIssuingOptions = { now?: Date };

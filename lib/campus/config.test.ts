@@ -9,13 +9,13 @@ import { openTestDatabase } from "@/scripts/testing/postgres";
 const key = randomBytes(32);
 let database: Database;
 let provision: typeof import("./provision");
-let crypto: typeof import("./crypto");
+let crypto: typeof import("@/lib/crypto/secrets");
 
 beforeAll(async () => {
   // env() is parsed once per module graph: set it before the first module that reads it loads.
   Object.assign(process.env, { APP_ENCRYPTION_KEY: key.toString("hex"), MOODLE_URL: "https://campus-env.example.com", MOODLE_TOKEN: "env-token" });
   provision = await import("./provision");
-  crypto = await import("./crypto");
+  crypto = await import("@/lib/crypto/secrets");
   database = await openTestDatabase("academy_test_campus_config");
 });
 afterAll(() => database.close());

@@ -25,10 +25,10 @@ import {
   type LockedCampusAccount,
 } from "@/db/queries/campus";
 import { readSetting } from "@/db/queries/settings";
-import { settingKeys } from "@/lib/academy";
-import { storedCampusSchema } from "@/lib/admin-settings/schemas";
+import { settingKeys } from "@/lib/settings/schemas";
+import { storedCampusSchema } from "@/lib/settings/forms";
 import { env } from "@/lib/env";
-import { appEncryptionKey, decryptSecret } from "./crypto";
+import { appEncryptionKey, decryptSecret } from "@/lib/crypto/secrets";
 import { MoodleProvisioner, type MoodleConfig } from "./moodle";
 import { CampusError, type CampusProvider, type ProvisionRequest } from "./types";
 import {

@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { reminderSettingsSchema, settingKeys } from "@/lib/academy";
+import { reminderSettingsSchema, settingKeys } from "@/lib/settings/schemas";
 import { demoAcademy } from "@/lib/demo/seed";
 import { recordManualPayment } from "@/lib/payments/manual";
 import { issueReceipt } from "@/lib/receipts/issue";

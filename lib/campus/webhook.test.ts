@@ -11,7 +11,7 @@ import * as t from "@/db/schema";
 import { decodeEncryptionKey } from "@/lib/env";
 import { openTestDatabase } from "@/scripts/testing/postgres";
 import { waitFor } from "@/sandbox/test-support/wait-for";
-import { encryptSecret } from "./crypto";
+import { encryptSecret } from "@/lib/crypto/secrets";
 import { enqueueCampusProvisioning, provisionStudent, retryProvisioning, runCampusProvisioning } from "./provision";
 import { verifySignature } from "./signature";
 import { backoffMs, deliverDueWebhooks, type WebhookOptions } from "./webhook";

@@ -18,7 +18,7 @@ import {
   webhookStateOfStudent,
   type ClaimedDelivery,
 } from "@/db/queries/campus";
-import { appEncryptionKey, decryptSecret } from "./crypto";
+import { appEncryptionKey, decryptSecret } from "@/lib/crypto/secrets";
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload } from "./signature";
 import { CampusError, type CampusProvisioner, type CampusStudent, type ProvisionRequest, type ProvisionResult, type TriggerCourse } from "./types";
 

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { settings, webhookEndpoints } from "@/db/schema";
-import { decryptSecret, encryptSecret } from "@/lib/campus/crypto";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { openTestDatabase } from "@/scripts/testing/postgres";
 import { reencryptStoredSecrets } from "./rotate";
 

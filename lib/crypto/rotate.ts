@@ -2,12 +2,11 @@
 // campus credentials in settings, outgoing-webhook secrets) is decrypted with the old key and
 // encrypted with the new one, in one transaction: a value the old key cannot open stops it all.
 // Settings are walked as JSON, so a new kind of encrypted setting is rotated without a change here.
-import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { settings, webhookEndpoints } from "@/db/schema";
-import { decryptSecret, encryptSecret } from "@/lib/campus/crypto";
+import { lockAllSettings, lockWebhookEndpointSecrets, updateSettingValue, updateWebhookEndpointSecret } from "@/db/queries/settings";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 
-/** The stored shape of an encrypted value (see lib/campus/crypto.ts). */
+/** The stored shape of an encrypted value (see lib/crypto/secrets.ts). */
 const encryptedValue = /^v1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]*$/;
 
 function reencrypt(value: unknown, oldKey: Buffer, newKey: Buffer, count: { n: number }): unknown {
@@ -23,21 +22,14 @@ function reencrypt(value: unknown, oldKey: Buffer, newKey: Buffer, count: { n: n
 /** Call inside a transaction; returns how many values were re-encrypted. */
 export async function reencryptStoredSecrets(tx: DbOrTx, oldKey: Buffer, newKey: Buffer): Promise<number> {
   const count = { n: 0 };
-  for (const row of await tx.select({ key: settings.key, value: settings.value }).from(settings).for("update")) {
+  for (const row of await lockAllSettings(tx)) {
     const before = count.n;
     const value = reencrypt(row.value, oldKey, newKey, count);
-    if (count.n > before)
-      await tx
-        .update(settings)
-        .set({ value, updatedAt: sql`now()` })
-        .where(eq(settings.key, row.key));
+    if (count.n > before) await updateSettingValue(tx, row.key, value);
   }
-  for (const endpoint of await tx.select({ id: webhookEndpoints.id, secret: webhookEndpoints.secretEncrypted }).from(webhookEndpoints).for("update")) {
+  for (const endpoint of await lockWebhookEndpointSecrets(tx)) {
     count.n += 1;
-    await tx
-      .update(webhookEndpoints)
-      .set({ secretEncrypted: encryptSecret(decryptSecret(endpoint.secret, oldKey), newKey) })
-      .where(eq(webhookEndpoints.id, endpoint.id));
+    await updateWebhookEndpointSecret(tx, endpoint.id, encryptSecret(decryptSecret(endpoint.secret, oldKey), newKey));
   }
   return count.n;
 }

@@ -1,15 +1,15 @@
 // The demo academy: what the README and the e2e specs promise about it.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { isSeeded, seedDemo } from "./seed";
 
 let database: Database;
 const now = new Date("2026-11-27T10:00:00Z");
 
 beforeAll(async () => {
-  database = await openDatabase({ databaseDriver: "pglite", PGLITE_DIR: "memory://", DATABASE_URL: undefined, NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_seed", { driver: "pglite" });
   expect(await isSeeded(database.db)).toBe(false);
   await seedDemo(database.db, { now, apiKey: "ak_seed_test_key_0123456789abcdef" });
 });

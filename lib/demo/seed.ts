@@ -20,9 +20,10 @@ import {
 } from "@/db/queries/demo";
 import { allocateReceiptNumbers } from "@/db/queries/receipts";
 import type * as t from "@/db/schema";
-import { settingKeys, type Academy } from "@/lib/academy";
+import { settingKeys, type Academy } from "@/lib/settings/schemas";
 import { apiKeyPrefix, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
 import { hashPassword } from "@/lib/auth/password";
+import { onlineMethods } from "@/lib/payments/types";
 import { formatReceiptNumber } from "@/lib/receipts/numbering";
 
 export const demoCredentials = {
@@ -260,9 +261,10 @@ function period(d: Date): string {
   return d.toISOString().slice(0, 7);
 }
 
-const onlineMethods = ["redsys", "redsys", "redsys", "bizum", "bizum", "stripe", "paypal"] as const;
+/** Card mostly, then Bizum, as academies see it. */
+const paidOnlineWith = ["redsys", "redsys", "redsys", "bizum", "bizum", "stripe", "paypal"] as const;
 const manualMethods = ["cash", "transfer"] as const;
-type Method = (typeof onlineMethods)[number] | (typeof manualMethods)[number];
+type Method = (typeof paidOnlineWith)[number] | (typeof manualMethods)[number];
 
 function providerOf(method: Method): "redsys" | "stripe" | "paypal" | "manual" {
   if (method === "bizum") return "redsys";
@@ -307,7 +309,7 @@ async function seedIn(db: Db, options: { now?: Date; apiKey?: string }, once: bo
       { key: settingKeys.academy, value: demoAcademy },
       {
         key: settingKeys.paymentMethods,
-        value: { enrollment: ["redsys", "bizum", "paypal", "stripe"], receipts: ["redsys", "bizum", "paypal", "stripe"] },
+        value: { enrollment: [...onlineMethods], receipts: [...onlineMethods] },
       },
     ]);
     await insertDemoApiKey(tx, {
@@ -433,7 +435,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
         courseId: courseId.get(seat.spec.code)!,
         status: seat.status,
         holdExpiresAt: seat.status === "pending_payment" ? new Date(now.getTime() + 40 * 60 * 1000) : null,
-        paymentMethod: seat.status === "waitlisted" ? null : rng.pick(onlineMethods),
+        paymentMethod: seat.status === "waitlisted" ? null : rng.pick(paidOnlineWith),
         discountKind: i % 11 === 5 ? ("percent" as const) : null,
         discountValue: i % 11 === 5 ? 10 : null,
         dataProtectionAcceptedAt: createdAt,
@@ -508,7 +510,7 @@ async function seedAcademyData(tx: Tx, now: Date): Promise<{ students: number; r
         issuedAt: new Date(m.getTime() - 3 * day),
         dueDate: isoDate(due),
         status,
-        method: paid ? (rng.next() < 0.12 ? rng.pick(manualMethods) : rng.pick(onlineMethods)) : null,
+        method: paid ? (rng.next() < 0.12 ? rng.pick(manualMethods) : rng.pick(paidOnlineWith)) : null,
         refunded: status === "refunded" ? monthly : status === "partially_refunded" ? Math.round(monthly / 2) : 0,
       });
     }

@@ -2,16 +2,24 @@
 // released and the first on the waiting list offered it (a new hold and receipt of their own).
 // Each step writes the timeline; a payment arriving later follows the late-payment policy.
 import "server-only";
-import { and, asc, eq, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { seatTakingAt } from "@/db/queries/catalog";
+import { countSeatsTaken, lockCourseCapacity } from "@/db/queries/courses";
+import {
+  getCourseForSeatOffer,
+  getEnrollmentForHoldExpiredNotice,
+  getStudentAndPayingGuardian,
+  listExpiredHolds,
+  lockEnrollmentForUpdate,
+  lockEnrollmentReceipt,
+  lockFirstWaitlisted,
+} from "@/db/queries/enrollments";
 import { markReceiptCancelled } from "@/db/queries/receipts";
-import { courses, enrollments, guardians, receipts, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { defaultLocale, isLocale, type Locale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
+import { isOnlineMethod } from "@/lib/payments/types";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { issuePaymentLink } from "@/lib/receipts/payment-links";
 import { cancelEnrollmentStatus, offerSeat } from "./status";
@@ -21,12 +29,7 @@ export type HoldExpiryReport = { expired: number; offered: number };
 
 export async function expireHolds(db: Db, options: { now?: Date; limit?: number } = {}): Promise<HoldExpiryReport> {
   const now = options.now ?? new Date();
-  const due = await db
-    .select({ id: enrollments.id, courseId: enrollments.courseId })
-    .from(enrollments)
-    .where(and(eq(enrollments.status, "pending_payment"), lt(enrollments.holdExpiresAt, now)))
-    .orderBy(asc(enrollments.holdExpiresAt))
-    .limit(options.limit ?? 200);
+  const due = await listExpiredHolds(db, { now, limit: options.limit ?? 200 });
   const report: HoldExpiryReport = { expired: 0, offered: 0 };
   for (const hold of due) {
     const result = await db.transaction((tx) => expireOne(tx, hold.id, hold.courseId, now));
@@ -38,17 +41,9 @@ export async function expireHolds(db: Db, options: { now?: Date; limit?: number 
 
 async function expireOne(tx: Tx, enrollmentId: string, courseId: string, now: Date) {
   // Course first (as when enrolling), then receipt, then enrollment: one lock order for all.
-  await tx.select({ id: courses.id }).from(courses).where(eq(courses.id, courseId)).for("update");
-  const [receipt] = await tx
-    .select({ id: receipts.id, status: receipts.status })
-    .from(receipts)
-    .where(and(eq(receipts.enrollmentId, enrollmentId), eq(receipts.kind, "enrollment")))
-    .for("update");
-  const [enrollment] = await tx
-    .select({ status: enrollments.status, holdExpiresAt: enrollments.holdExpiresAt })
-    .from(enrollments)
-    .where(eq(enrollments.id, enrollmentId))
-    .for("update");
+  await lockCourseCapacity(tx, courseId);
+  const receipt = await lockEnrollmentReceipt(tx, enrollmentId);
+  const enrollment = await lockEnrollmentForUpdate(tx, enrollmentId);
   // Paid (or changed by staff) since it was listed: nothing to do.
   if (!enrollment || enrollment.status !== "pending_payment" || !enrollment.holdExpiresAt || enrollment.holdExpiresAt >= now)
     return { expired: false, offered: false };
@@ -68,32 +63,13 @@ async function expireOne(tx: Tx, enrollmentId: string, courseId: string, now: Da
 
 /** The first on the waiting list gets the free seat: a hold and an enrollment receipt. */
 export async function offerSeatToWaitingList(tx: Tx, courseId: string, now: Date): Promise<boolean> {
-  const [course] = await tx
-    .select({
-      capacity: courses.capacity,
-      name: courses.name,
-      enrollmentFee: courses.enrollmentFee,
-      monthlyFee: courses.monthlyFee,
-      currency: courses.currency,
-      firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
-    })
-    .from(courses)
-    .where(eq(courses.id, courseId));
+  const course = await getCourseForSeatOffer(tx, courseId);
   if (!course) return false;
-  const [{ taken } = { taken: 0 }] = await tx
-    .select({ taken: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, courseId), seatTakingAt(now)));
+  const taken = await countSeatsTaken(tx, { courseId, now });
   if (taken >= course.capacity) return false;
-  const [next] = await tx
-    .select({ id: enrollments.id, studentId: enrollments.studentId, method: enrollments.paymentMethod })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.status, "waitlisted")))
-    .orderBy(asc(enrollments.createdAt))
-    .limit(1)
-    .for("update");
+  const next = await lockFirstWaitlisted(tx, courseId);
   if (!next) return false;
-  const method = next.method === "bizum" || next.method === "stripe" || next.method === "paypal" ? next.method : "redsys";
+  const method = isOnlineMethod(next.method) ? next.method : "redsys";
   // A seat offered from the waiting list is held longer: the family has to read the e-mail first.
   const holdExpiresAt = new Date(now.getTime() + Math.max(defaultHoldMinutes[method], 48 * 60) * 60_000);
   await offerSeat(tx, next.id, { at: now, holdExpiresAt });
@@ -144,15 +120,7 @@ export async function offerSeatToWaitingList(tx: Tx, courseId: string, now: Date
 
 /** Who pays for a student: their paying guardian if they have one (minors), else themselves. */
 async function payerOf(tx: Tx, studentId: string): Promise<{ name: string; email: string; document: string | null; locale: Locale }> {
-  const [student] = await tx
-    .select({ firstName: students.firstName, lastName: students.lastName, email: students.email, document: students.documentNumber, locale: students.locale })
-    .from(students)
-    .where(eq(students.id, studentId));
-  const [guardian] = await tx
-    .select({ firstName: guardians.firstName, lastName: guardians.lastName, email: guardians.email, document: guardians.documentNumber })
-    .from(guardians)
-    .where(and(eq(guardians.studentId, studentId), eq(guardians.isPayer, true)))
-    .limit(1);
+  const { student, guardian } = await getStudentAndPayingGuardian(tx, studentId);
   const who = guardian ?? student!;
   return {
     name: `${who.firstName} ${who.lastName}`,
@@ -164,12 +132,7 @@ async function payerOf(tx: Tx, studentId: string): Promise<{ name: string; email
 
 /** The payer learns the seat was released (and where to enroll again), once. */
 async function tellHoldExpired(tx: Tx, enrollmentId: string, receiptId: string | undefined): Promise<void> {
-  const [row] = await tx
-    .select({ studentId: enrollments.studentId, firstName: students.firstName, lastName: students.lastName, course: courses.name, code: courses.code })
-    .from(enrollments)
-    .innerJoin(students, eq(students.id, enrollments.studentId))
-    .innerJoin(courses, eq(courses.id, enrollments.courseId))
-    .where(eq(enrollments.id, enrollmentId));
+  const row = await getEnrollmentForHoldExpiredNotice(tx, enrollmentId);
   if (!row) return;
   const payer = await payerOf(tx, row.studentId);
   await enqueueMessage(tx, {

@@ -2,13 +2,18 @@
 // is returned: the refund is queued in the payment's transaction and made here by a job, with
 // an idempotency key, then the payer is told and the "needs attention" item closed.
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
-import { attentionItems, paymentAttempts, receipts, refunds, students } from "@/db/schema";
+import {
+  findRefundIdByProviderRef,
+  getReceiptPayerForNotice,
+  giveWayToProviderRefund,
+  insertRefundUnlessQueued,
+  listRefundsToRequest,
+} from "@/db/queries/refunds";
+import { lockReceipt, resolveAttentionForAttempt, updateRefund } from "@/db/queries/payments";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
-import { lockReceipt } from "@/db/queries/payments";
 import { paymentProvider } from "@/lib/payments/providers";
 import { LATE_PAYMENT_REFUND, type Provider } from "@/lib/payments/types";
 
@@ -16,22 +21,18 @@ export async function scheduleLatePaymentRefund(
   tx: Tx,
   late: { receiptId: string; attemptId: string; provider: Provider; amount: number; currency: string; source: AuditSource },
 ): Promise<void> {
-  const inserted = await tx
-    .insert(refunds)
-    .values({
-      receiptId: late.receiptId,
-      attemptId: late.attemptId,
-      provider: late.provider,
-      amount: late.amount,
-      currency: late.currency,
-      status: "pending",
-      idempotencyKey: `late-payment:${late.attemptId}`,
-      reason: LATE_PAYMENT_REFUND,
-      source: late.source,
-    })
-    .onConflictDoNothing()
-    .returning({ id: refunds.id });
-  if (inserted.length > 0) {
+  const inserted = await insertRefundUnlessQueued(tx, {
+    receiptId: late.receiptId,
+    attemptId: late.attemptId,
+    provider: late.provider,
+    amount: late.amount,
+    currency: late.currency,
+    status: "pending",
+    idempotencyKey: `late-payment:${late.attemptId}`,
+    reason: LATE_PAYMENT_REFUND,
+    source: late.source,
+  });
+  if (inserted) {
     await recordAudit(tx, {
       source: late.source,
       action: "refund.scheduled",
@@ -45,25 +46,7 @@ export async function scheduleLatePaymentRefund(
 export type LateRefundReport = { refunded: number; failed: number };
 
 export async function refundLatePayments(db: Db, options: { limit?: number } = {}): Promise<LateRefundReport> {
-  const due = await db
-    .select({
-      id: refunds.id,
-      receiptId: refunds.receiptId,
-      amount: refunds.amount,
-      currency: refunds.currency,
-      attemptId: paymentAttempts.id,
-      provider: paymentAttempts.provider,
-      method: paymentAttempts.method,
-      providerRef: paymentAttempts.providerRef,
-      providerPaymentRef: paymentAttempts.providerPaymentRef,
-      attemptAmount: paymentAttempts.amount,
-      attemptCurrency: paymentAttempts.currency,
-      createdAt: paymentAttempts.createdAt,
-    })
-    .from(refunds)
-    .innerJoin(paymentAttempts, eq(paymentAttempts.id, refunds.attemptId))
-    .where(and(eq(refunds.reason, LATE_PAYMENT_REFUND), eq(refunds.status, "pending"), isNull(refunds.providerRef)))
-    .limit(options.limit ?? 20);
+  const due = await listRefundsToRequest(db, { reason: LATE_PAYMENT_REFUND, limit: options.limit ?? 20 });
   const report: LateRefundReport = { refunded: 0, failed: 0 };
   for (const refund of due) {
     if (refund.provider === "manual") continue;
@@ -95,7 +78,7 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
       // applied right now finishes before we look for the row it may have written.
       await lockReceipt(tx, refund.receiptId);
       if (result.status === "failed") {
-        await tx.update(refunds).set({ status: "failed", completedAt: new Date() }).where(eq(refunds.id, refund.id));
+        await updateRefund(tx, refund.id, { status: "failed", completedAt: new Date() });
         await recordAudit(tx, {
           source: "system",
           action: "refund.failed",
@@ -106,26 +89,21 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
         return;
       }
       // The provider's own event may have recorded this refund first: that row is ours.
-      const [already] = await tx
-        .select({ id: refunds.id })
-        .from(refunds)
-        .where(and(eq(refunds.provider, refund.provider), eq(refunds.providerRef, result.refundRef)));
-      if (already && already.id !== refund.id) {
-        await tx.delete(refunds).where(eq(refunds.id, refund.id));
-        await tx
-          .update(refunds)
-          .set({ reason: LATE_PAYMENT_REFUND, idempotencyKey: `late-payment:${refund.attemptId}` })
-          .where(eq(refunds.id, already.id));
+      const already = await findRefundIdByProviderRef(tx, { provider: refund.provider, providerRef: result.refundRef });
+      if (already && already !== refund.id) {
+        await giveWayToProviderRefund(tx, {
+          ours: refund.id,
+          theirs: already,
+          adopt: { reason: LATE_PAYMENT_REFUND, idempotencyKey: `late-payment:${refund.attemptId}` },
+        });
       } else {
-        await tx
-          .update(refunds)
-          .set({ providerRef: result.refundRef, status: result.status, completedAt: result.status === "succeeded" ? new Date() : null })
-          .where(eq(refunds.id, refund.id));
+        await updateRefund(tx, refund.id, {
+          providerRef: result.refundRef,
+          status: result.status,
+          completedAt: result.status === "succeeded" ? new Date() : null,
+        });
       }
-      await tx
-        .update(attentionItems)
-        .set({ resolvedAt: new Date(), resolution: "late payment returned automatically" })
-        .where(and(eq(attentionItems.kind, "late_payment"), eq(attentionItems.attemptId, refund.attemptId), isNull(attentionItems.resolvedAt)));
+      await resolveAttentionForAttempt(tx, refund.attemptId, ["late_payment"], "late payment returned automatically");
       await recordAudit(tx, {
         source: "system",
         action: "refund.late_payment_returned",
@@ -133,11 +111,7 @@ export async function refundLatePayments(db: Db, options: { limit?: number } = {
         attemptId: refund.attemptId,
         data: { refundRef: result.refundRef, amount: refund.amount },
       });
-      const [receipt] = await tx
-        .select({ payerEmail: receipts.payerEmail, payerName: receipts.payerName, concept: receipts.concept, locale: students.locale })
-        .from(receipts)
-        .innerJoin(students, eq(students.id, receipts.studentId))
-        .where(eq(receipts.id, refund.receiptId));
+      const receipt = await getReceiptPayerForNotice(tx, refund.receiptId);
       if (receipt) {
         await enqueueMessage(tx, {
           template: "late_payment_refunded",

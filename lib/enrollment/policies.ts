@@ -2,15 +2,14 @@
 // keep the seat and send a retry link, or cancel at once; a late payment re-confirms the
 // enrollment when its seat is still free, otherwise it waits in "needs attention" for a refund.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
-import { settingKeys } from "@/lib/academy";
-import { seatTakingAt } from "@/db/queries/catalog";
+import { settingKeys } from "@/lib/settings/schemas";
+import { countSeatsTaken, lockCourseCapacity } from "@/db/queries/courses";
+import { getEnrollmentStatus, getEnrollmentWithStudentLocale } from "@/db/queries/enrollments";
 import { markReceiptCancelled } from "@/db/queries/receipts";
 import { readSetting } from "@/db/queries/settings";
-import { courses, enrollments, students } from "@/db/schema";
 import { calendarDate } from "@/lib/dates";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
@@ -43,17 +42,13 @@ type FailedPayment = {
 
 /** Called in the transaction that recorded a failed, cancelled or expired attempt. */
 export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment): Promise<void> {
-  const [enrollment] = await tx
-    .select({ status: enrollments.status, courseId: enrollments.courseId, holdExpiresAt: enrollments.holdExpiresAt, locale: students.locale })
-    .from(enrollments)
-    .innerJoin(students, eq(students.id, enrollments.studentId))
-    .where(eq(enrollments.id, failed.enrollmentId));
+  const enrollment = await getEnrollmentWithStudentLocale(tx, failed.enrollmentId);
   if (!enrollment || enrollment.status !== "pending_payment") return;
   const policies = await getEnrollmentPolicies(tx);
   const now = new Date();
 
   if (policies.onPaymentFailure === "cancel") {
-    await tx.select({ id: courses.id }).from(courses).where(eq(courses.id, enrollment.courseId)).for("update");
+    await lockCourseCapacity(tx, enrollment.courseId);
     await cancelEnrollmentStatus(tx, failed.enrollmentId, { at: now, reason: "payment_failed" });
     await markReceiptCancelled(tx, failed.receiptId, { cancelledAt: now, cancelReason: "payment_failed" });
     await recordAudit(
@@ -106,16 +101,10 @@ export async function afterEnrollmentPaymentFailed(tx: Tx, failed: FailedPayment
  * enrollment is reinstated and the caller marks the receipt paid. Returns whether it was.
  */
 export async function reclaimSeatForLatePayment(tx: Tx, enrollmentId: string, source: AuditSource): Promise<boolean> {
-  const [enrollment] = await tx
-    .select({ status: enrollments.status, courseId: enrollments.courseId })
-    .from(enrollments)
-    .where(eq(enrollments.id, enrollmentId));
+  const enrollment = await getEnrollmentStatus(tx, enrollmentId);
   if (!enrollment || enrollment.status !== "cancelled") return false;
-  const [course] = await tx.select({ capacity: courses.capacity }).from(courses).where(eq(courses.id, enrollment.courseId)).for("update");
-  const [{ taken } = { taken: 0 }] = await tx
-    .select({ taken: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, enrollment.courseId), seatTakingAt()));
+  const course = await lockCourseCapacity(tx, enrollment.courseId);
+  const taken = await countSeatsTaken(tx, { courseId: enrollment.courseId, now: new Date() });
   if (!course || taken >= course.capacity) return false;
   // Back to pending for an instant, holding the seat: the payment then confirms it through the
   // usual path, with its e-mails and campus account.

@@ -8,11 +8,11 @@ import * as z from "zod/mini";
 import { ageOn, isMinor, validateBirthDate } from "./birth-date";
 import { documentTypes, normaliseDocument, validateDocument, type DocumentType } from "./documents";
 import { isEnrollmentErrorKey, type EnrollmentErrorKey } from "./messages";
+import { onlineMethods } from "@/lib/payments/types";
 import { normalisePhone } from "./phone";
 import { isSpanishPostcode, normalisePostcode } from "./postcode";
 
 export const relationships = ["mother", "father", "legal_guardian", "other"] as const;
-export const enrollmentPaymentMethods = ["redsys", "bizum", "paypal", "stripe"] as const;
 /** Where fieldErrors() puts issues that belong to no field. */
 export const formErrorPath = "_form";
 
@@ -225,7 +225,7 @@ export const consentsStepSchema = z.object(
   { error: "required" },
 );
 
-export const paymentStepSchema = z.object({ method: z.enum(enrollmentPaymentMethods, requiredOr("invalid_option")) }, { error: "required" });
+export const paymentStepSchema = z.object({ method: z.enum(onlineMethods, requiredOr("invalid_option")) }, { error: "required" });
 
 // ---------------------------------------------------------------------------------------------
 // The whole submission

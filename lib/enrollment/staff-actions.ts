@@ -10,13 +10,26 @@
 // Each runs in one transaction with the lock order course → receipt → attempt → enrollment and
 // writes audit lines with source `staff` and the staff member's id.
 import "server-only";
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { seatTakingAt } from "@/db/queries/catalog";
-import { lockAttempt, lockReceipt } from "@/db/queries/payments";
+import { countSeatsTaken, lockCourseCapacity } from "@/db/queries/courses";
+import {
+  attentionItemExists,
+  findEnrollmentReceiptId,
+  findFirstSucceededAttemptId,
+  getEnrollmentStatus,
+  isAttentionItemOpen,
+  lockAttentionItem,
+  type LockedEnrollment,
+  lockEnrollmentForUpdate,
+  lockPendingMonthlyReceiptsAfter,
+  markAttentionItemResolved,
+  resolveOpenAttentionForReceipt,
+} from "@/db/queries/enrollments";
+import { revokeLivePaymentLinks } from "@/db/queries/payment-links";
+import { insertRefund, lockAttempt, lockReceipt, updateRefund } from "@/db/queries/payments";
 import { markReceiptCancelled } from "@/db/queries/receipts";
-import { attentionItems, courses, enrollments, paymentAttempts, paymentLinks, receipts, refunds } from "@/db/schema";
+import { findRefundByIdempotencyKey, findRefundIdByProviderRef, giveWayToProviderRefund } from "@/db/queries/refunds";
 import { calendarDate } from "@/lib/dates";
 import { applyProviderEvent, runPaymentOutcomes } from "@/lib/after-payment";
 import { payByHand, type ManualMethod } from "@/lib/payments/manual";
@@ -38,49 +51,22 @@ export class StaffActionError extends AppError<StaffActionErrorCode> {
 }
 
 type Locked = {
-  enrollment: { id: string; status: (typeof enrollments.$inferSelect)["status"]; courseId: string; studentId: string; holdExpiresAt: Date | null };
+  enrollment: LockedEnrollment;
   course: { id: string; capacity: number };
   receipt: Awaited<ReturnType<typeof lockReceipt>>;
 };
 
 /** Locks course, enrollment receipt and enrollment, in the order every writer uses. */
 async function lockEnrollment(tx: Tx, enrollmentId: string): Promise<Locked> {
-  const [found] = await tx.select({ courseId: enrollments.courseId }).from(enrollments).where(eq(enrollments.id, enrollmentId));
+  const found = await getEnrollmentStatus(tx, enrollmentId);
   if (!found) throw new StaffActionError("not_found", `no enrollment ${enrollmentId}`);
-  const [course] = await tx.select({ id: courses.id, capacity: courses.capacity }).from(courses).where(eq(courses.id, found.courseId)).for("update");
-  const [receiptRef] = await tx
-    .select({ id: receipts.id })
-    .from(receipts)
-    .where(and(eq(receipts.enrollmentId, enrollmentId), eq(receipts.kind, "enrollment")));
-  const receipt = receiptRef ? await lockReceipt(tx, receiptRef.id) : undefined;
-  const [enrollment] = await tx
-    .select({
-      id: enrollments.id,
-      status: enrollments.status,
-      courseId: enrollments.courseId,
-      studentId: enrollments.studentId,
-      holdExpiresAt: enrollments.holdExpiresAt,
-    })
-    .from(enrollments)
-    .where(eq(enrollments.id, enrollmentId))
-    .for("update");
+  const locked = await lockCourseCapacity(tx, found.courseId);
+  const course = locked ? { id: found.courseId, capacity: locked.capacity } : undefined;
+  const receiptId = await findEnrollmentReceiptId(tx, enrollmentId);
+  const receipt = receiptId ? await lockReceipt(tx, receiptId) : undefined;
+  const enrollment = await lockEnrollmentForUpdate(tx, enrollmentId);
   if (!enrollment || !course) throw new StaffActionError("not_found", `no enrollment ${enrollmentId}`);
   return { enrollment, course, receipt };
-}
-
-async function seatsTaken(tx: Tx, courseId: string, now: Date): Promise<number> {
-  const [row] = await tx
-    .select({ taken: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, courseId), seatTakingAt(now)));
-  return Number(row?.taken ?? 0);
-}
-
-async function revokeLinks(tx: Tx, receiptId: string, now: Date): Promise<void> {
-  await tx
-    .update(paymentLinks)
-    .set({ revokedAt: now })
-    .where(and(eq(paymentLinks.receiptId, receiptId), isNull(paymentLinks.revokedAt)));
 }
 
 export type ConfirmInput = { enrollmentId: string; staffUserId: string; method?: ManualMethod; note?: string; now?: Date };
@@ -101,7 +87,7 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
     }
     if (!receipt) throw new StaffActionError("receipt_not_payable", "the enrollment has no receipt");
     const holdsSeat = enrollment.status === "pending_payment" && enrollment.holdExpiresAt !== null && enrollment.holdExpiresAt > now;
-    if (!holdsSeat && (await seatsTaken(tx, course.id, now)) >= course.capacity) {
+    if (!holdsSeat && (await countSeatsTaken(tx, { courseId: course.id, now })) >= course.capacity) {
       throw new StaffActionError("no_free_seat", "the course is full");
     }
 
@@ -115,14 +101,9 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
       attempt = (await payByHand(tx, receipt, { method: input.method, note, staffUserId: input.staffUserId, paidAt: now })).attempt;
       paidNow = true;
     } else if (receipt.status === "paid") {
-      const [paid] = await tx
-        .select({ id: paymentAttempts.id })
-        .from(paymentAttempts)
-        .where(and(eq(paymentAttempts.receiptId, receipt.id), eq(paymentAttempts.status, "succeeded")))
-        .orderBy(paymentAttempts.finalizedAt)
-        .limit(1);
-      if (!paid) throw new StaffActionError("receipt_not_payable", "paid receipt without a successful attempt");
-      attempt = await lockAttempt(tx, paid.id);
+      const paidAttemptId = await findFirstSucceededAttemptId(tx, receipt.id);
+      if (!paidAttemptId) throw new StaffActionError("receipt_not_payable", "paid receipt without a successful attempt");
+      attempt = await lockAttempt(tx, paidAttemptId);
       paidAt = receipt.paidAt ?? now;
     } else {
       // Cancelled or refunded: there is no money for this seat.
@@ -141,13 +122,13 @@ export async function confirmEnrollmentByHand(db: Db, input: ConfirmInput): Prom
       staffUserId: input.staffUserId,
       data: { method: input.method, note, from: enrollment.status },
     });
-    const closed = await tx
-      .update(attentionItems)
-      .set({ resolvedAt: now, resolvedBy: input.staffUserId, resolution: "confirmed_by_hand" })
-      .where(
-        and(eq(attentionItems.receiptId, receipt.id), inArray(attentionItems.kind, ["paid_not_confirmed", "late_payment"]), isNull(attentionItems.resolvedAt)),
-      )
-      .returning({ id: attentionItems.id, kind: attentionItems.kind });
+    const closed = await resolveOpenAttentionForReceipt(tx, {
+      receiptId: receipt.id,
+      kinds: ["paid_not_confirmed", "late_payment"],
+      resolvedAt: now,
+      resolvedBy: input.staffUserId,
+      resolution: "confirmed_by_hand",
+    });
     if (closed.length > 0) {
       await recordAudit(
         tx,
@@ -192,7 +173,7 @@ export async function cancelEnrollment(
     });
     if (receipt?.status === "pending") {
       await markReceiptCancelled(tx, receipt.id, { cancelledAt: now, cancelReason: reason });
-      await revokeLinks(tx, receipt.id, now);
+      await revokeLivePaymentLinks(tx, receipt.id, now);
       await recordAudit(tx, {
         source: "staff",
         action: "receipt.cancelled",
@@ -222,15 +203,10 @@ export async function withdrawEnrollment(
     const { enrollment, course } = await lockEnrollment(tx, input.enrollmentId);
     if (enrollment.status !== "confirmed") throw new StaffActionError("not_allowed", `enrollment is ${enrollment.status}`);
     await withdrawEnrollmentStatus(tx, enrollment.id, { at: now, reason });
-    const future = await tx
-      .select({ id: receipts.id })
-      .from(receipts)
-      .where(and(eq(receipts.enrollmentId, enrollment.id), eq(receipts.kind, "monthly"), eq(receipts.status, "pending"), gt(receipts.period, thisMonth)))
-      .orderBy(receipts.period)
-      .for("update");
+    const future = await lockPendingMonthlyReceiptsAfter(tx, { enrollmentId: enrollment.id, period: thisMonth });
     for (const row of future) {
       await markReceiptCancelled(tx, row.id, { cancelledAt: now, cancelReason: "withdrawn" });
-      await revokeLinks(tx, row.id, now);
+      await revokeLivePaymentLinks(tx, row.id, now);
     }
     await recordAudit(
       tx,
@@ -265,13 +241,13 @@ type ResolveInput = { itemId: string; staffUserId: string; resolution: string; n
 async function resolveItemIn(tx: Tx, input: ResolveInput): Promise<void> {
   const now = input.now ?? new Date();
   const note = input.note?.trim() || undefined;
-  const [item] = await tx
-    .update(attentionItems)
-    .set({ resolvedAt: now, resolvedBy: input.staffUserId, resolution: note ? `${input.resolution}: ${note}` : input.resolution })
-    .where(and(eq(attentionItems.id, input.itemId), isNull(attentionItems.resolvedAt)))
-    .returning({ id: attentionItems.id, kind: attentionItems.kind, receiptId: attentionItems.receiptId, attemptId: attentionItems.attemptId });
+  const item = await markAttentionItemResolved(tx, input.itemId, {
+    resolvedAt: now,
+    resolvedBy: input.staffUserId,
+    resolution: note ? `${input.resolution}: ${note}` : input.resolution,
+  });
   if (!item) {
-    const [exists] = await tx.select({ id: attentionItems.id }).from(attentionItems).where(eq(attentionItems.id, input.itemId));
+    const exists = await attentionItemExists(tx, input.itemId);
     throw new StaffActionError(exists ? "already_resolved" : "not_found", `attention item ${input.itemId}`);
   }
   await recordAudit(tx, {
@@ -292,17 +268,7 @@ async function resolveItemIn(tx: Tx, input: ResolveInput): Promise<void> {
  */
 export async function refundExtraPayment(db: Db, input: { itemId: string; staffUserId: string; now?: Date }): Promise<{ status: "pending" | "succeeded" }> {
   const prepared = await db.transaction(async (tx) => {
-    const [item] = await tx
-      .select({
-        id: attentionItems.id,
-        kind: attentionItems.kind,
-        receiptId: attentionItems.receiptId,
-        attemptId: attentionItems.attemptId,
-        resolvedAt: attentionItems.resolvedAt,
-      })
-      .from(attentionItems)
-      .where(eq(attentionItems.id, input.itemId))
-      .for("update");
+    const item = await lockAttentionItem(tx, input.itemId);
     if (!item) throw new StaffActionError("not_found", `attention item ${input.itemId}`);
     if (item.resolvedAt) throw new StaffActionError("already_resolved", "already resolved");
     if ((item.kind !== "double_payment" && item.kind !== "payment_on_cancelled") || !item.attemptId || !item.receiptId) {
@@ -316,30 +282,24 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
     // The payment that paid the receipt is not extra: returning it is a refund of the receipt.
     if (receipt.paidAttemptId === attempt.id) throw new StaffActionError("not_refundable", "this payment paid the receipt");
     const idempotencyKey = `extra-payment:${attempt.id}`;
-    const [existing] = await tx
-      .select({ id: refunds.id, status: refunds.status, providerRef: refunds.providerRef })
-      .from(refunds)
-      .where(eq(refunds.idempotencyKey, idempotencyKey));
+    const existing = await findRefundByIdempotencyKey(tx, idempotencyKey);
     if (existing && existing.status !== "pending") throw new StaffActionError("not_refundable", `the refund is already ${existing.status}`);
     let refundId = existing?.id;
     if (!refundId) {
-      const [row] = await tx
-        .insert(refunds)
-        .values({
-          receiptId: receipt.id,
-          attemptId: attempt.id,
-          provider: attempt.provider,
-          amount: attempt.amount,
-          currency: attempt.currency,
-          status: "pending",
-          idempotencyKey,
-          // Not the late-payment reason: its job would e-mail "your late payment was returned".
-          reason: EXTRA_PAYMENT_REFUND,
-          source: "staff",
-          createdBy: input.staffUserId,
-        })
-        .returning({ id: refunds.id });
-      refundId = row!.id;
+      const row = await insertRefund(tx, {
+        receiptId: receipt.id,
+        attemptId: attempt.id,
+        provider: attempt.provider,
+        amount: attempt.amount,
+        currency: attempt.currency,
+        status: "pending",
+        idempotencyKey,
+        // Not the late-payment reason: its job would e-mail "your late payment was returned".
+        reason: EXTRA_PAYMENT_REFUND,
+        source: "staff",
+        createdBy: input.staffUserId,
+      });
+      refundId = row.id;
       await recordAudit(tx, {
         source: "staff",
         action: "refund.requested",
@@ -381,7 +341,7 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
     // applied right now finishes before we look for the row it may have written.
     await lockReceipt(tx, item.receiptId!);
     if (result.status === "failed") {
-      await tx.update(refunds).set({ status: "failed", completedAt: now }).where(eq(refunds.id, refundId));
+      await updateRefund(tx, refundId, { status: "failed", completedAt: now });
       await recordAudit(tx, {
         source: "staff",
         action: "refund.failed",
@@ -394,26 +354,20 @@ export async function refundExtraPayment(db: Db, input: { itemId: string; staffU
     }
     // The provider's own event may have got here first (a refund it reports at once) and
     // recorded the refund, closing the item: then that row is ours, and ours gives way to it.
-    const [already] = await tx
-      .select({ id: refunds.id })
-      .from(refunds)
-      .where(and(eq(refunds.provider, provider), eq(refunds.providerRef, result.refundRef)));
-    if (already && already.id !== refundId) {
-      await tx.delete(refunds).where(eq(refunds.id, refundId));
-      await tx
-        .update(refunds)
-        .set({ source: "staff", createdBy: input.staffUserId, reason: EXTRA_PAYMENT_REFUND, idempotencyKey: `extra-payment:${attempt.id}` })
-        .where(eq(refunds.id, already.id));
+    const already = await findRefundIdByProviderRef(tx, { provider, providerRef: result.refundRef });
+    if (already && already !== refundId) {
+      await giveWayToProviderRefund(tx, {
+        ours: refundId,
+        theirs: already,
+        adopt: { source: "staff", createdBy: input.staffUserId, reason: EXTRA_PAYMENT_REFUND, idempotencyKey: `extra-payment:${attempt.id}` },
+      });
     } else {
       // Pending with the provider's reference; the provider's answer settles it through the
       // webhook path (below when it already said "succeeded", else when its event comes).
-      await tx.update(refunds).set({ providerRef: result.refundRef }).where(eq(refunds.id, refundId));
+      await updateRefund(tx, refundId, { providerRef: result.refundRef });
     }
-    const [open] = await tx
-      .select({ id: attentionItems.id })
-      .from(attentionItems)
-      .where(and(eq(attentionItems.id, item.id), isNull(attentionItems.resolvedAt)));
-    if (open) await resolveItemIn(tx, { itemId: item.id, staffUserId: input.staffUserId, resolution: "extra_payment_refunded", now });
+    if (await isAttentionItemOpen(tx, item.id))
+      await resolveItemIn(tx, { itemId: item.id, staffUserId: input.staffUserId, resolution: "extra_payment_refunded", now });
   });
   if (result.status === "failed") {
     const said = result.failure ?? `${provider} refused the refund`;

@@ -3,15 +3,22 @@
 // and its receipt issued. The submission key makes a double click, the back button or a second
 // tab find the same enrollment instead of creating another.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { readHoldMinutes } from "@/lib/admin-settings/hold-minutes";
-import { seatTakingAt } from "@/db/queries/catalog";
-import { courses, enrollments, receipts } from "@/db/schema";
+import { readHoldMinutes } from "@/lib/settings/read";
+import { countSeatsTaken } from "@/db/queries/courses";
+import {
+  countWaitlisted,
+  findEnrollmentBySubmissionKey,
+  findLiveEnrollment,
+  getEnrollmentWithReceipt,
+  insertEnrollment,
+  lockCourseForEnrollment,
+  waitlistPosition,
+} from "@/db/queries/enrollments";
 import { calendarDate } from "@/lib/dates";
 import { withinAgeRange } from "./birth-date";
-import type { OnlineMethod } from "@/lib/payments/types";
+import { isOnlineMethod, type OnlineMethod } from "@/lib/payments/types";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { flagIdentityConflict, matchOrCreateStudent } from "@/lib/students/identity";
 
@@ -92,39 +99,14 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
 
   // The course row lock serialises everyone enrolling in this course: seats are counted and
   // taken by one transaction at a time.
-  const [course] = await tx
-    .select({
-      id: courses.id,
-      name: courses.name,
-      status: courses.status,
-      capacity: courses.capacity,
-      enrollmentFee: courses.enrollmentFee,
-      monthlyFee: courses.monthlyFee,
-      currency: courses.currency,
-      firstMonthOnEnrollment: courses.firstMonthOnEnrollment,
-      startDate: courses.startDate,
-      minAge: courses.minAge,
-      maxAge: courses.maxAge,
-    })
-    .from(courses)
-    .where(eq(courses.id, request.courseId))
-    .for("update");
+  const course = await lockCourseForEnrollment(tx, request.courseId);
   if (!course || course.status !== "open") return { kind: "closed" };
   if (!withinAgeRange(request.student.birthDate, course, calendarDate(now))) return { kind: "age_out_of_range", minAge: course.minAge, maxAge: course.maxAge };
 
   const match = await matchOrCreateStudent(tx, { ...request.student, locale: request.locale }, "enrollment", request.guardian);
   const studentId = match.id;
 
-  const [live] = await tx
-    .select({ id: enrollments.id, status: enrollments.status })
-    .from(enrollments)
-    .where(
-      and(
-        eq(enrollments.studentId, studentId),
-        eq(enrollments.courseId, course.id),
-        sql`${enrollments.status} in ('pending_payment', 'confirmed', 'waitlisted')`,
-      ),
-    );
+  const live = await findLiveEnrollment(tx, { studentId, courseId: course.id });
   if (live?.status === "confirmed" || live?.status === "waitlisted") return { kind: "already_enrolled", status: live.status };
   if (live?.status === "pending_payment") {
     // Still holding a seat from an earlier try: pay that same receipt.
@@ -132,40 +114,35 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
     if (held) return held;
   }
 
-  const [{ taken } = { taken: 0 }] = await tx
-    .select({ taken: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, course.id), seatTakingAt(now)));
+  const taken = await countSeatsTaken(tx, { courseId: course.id, now });
   const consents = { dataProtectionAcceptedAt: now, termsAcceptedAt: now, imageRightsAccepted: request.consents.imageRights };
 
   if (taken >= course.capacity) {
     if (!request.joinWaitlist) return { kind: "full" };
-    const [waiting] = await tx
-      .insert(enrollments)
-      .values({ studentId, courseId: course.id, status: "waitlisted", submissionKey: request.submissionKey, paymentMethod: request.method, ...consents })
-      .returning({ id: enrollments.id });
-    await flagIdentityConflict(tx, match);
-    const [{ position } = { position: 1 }] = await tx
-      .select({ position: sql<number>`count(*)::int` })
-      .from(enrollments)
-      .where(and(eq(enrollments.courseId, course.id), eq(enrollments.status, "waitlisted")));
-    await recordAudit(tx, { source: "enrollment", action: "enrollment.waitlisted", enrollmentId: waiting!.id, data: { position } });
-    return { kind: "waitlisted", enrollmentId: waiting!.id, position };
-  }
-
-  const holdExpiresAt = new Date(now.getTime() + holdMinutes[request.method] * 60_000);
-  const [enrollment] = await tx
-    .insert(enrollments)
-    .values({
+    const waitingId = await insertEnrollment(tx, {
       studentId,
       courseId: course.id,
-      status: "pending_payment",
-      holdExpiresAt,
+      status: "waitlisted",
       submissionKey: request.submissionKey,
       paymentMethod: request.method,
       ...consents,
-    })
-    .returning({ id: enrollments.id });
+    });
+    await flagIdentityConflict(tx, match);
+    const position = await countWaitlisted(tx, course.id);
+    await recordAudit(tx, { source: "enrollment", action: "enrollment.waitlisted", enrollmentId: waitingId, data: { position } });
+    return { kind: "waitlisted", enrollmentId: waitingId, position };
+  }
+
+  const holdExpiresAt = new Date(now.getTime() + holdMinutes[request.method] * 60_000);
+  const enrollmentId = await insertEnrollment(tx, {
+    studentId,
+    courseId: course.id,
+    status: "pending_payment",
+    holdExpiresAt,
+    submissionKey: request.submissionKey,
+    paymentMethod: request.method,
+    ...consents,
+  });
   const amount = course.enrollmentFee + (course.firstMonthOnEnrollment ? course.monthlyFee : 0);
   const payer = request.guardian ?? request.student;
   const receipt = await issueReceipt(
@@ -173,7 +150,7 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
     {
       studentId,
       kind: "enrollment",
-      enrollmentId: enrollment!.id,
+      enrollmentId,
       concept: course.firstMonthOnEnrollment ? `Matrícula y primera mensualidad — ${course.name}` : `Matrícula — ${course.name}`,
       amount,
       currency: course.currency,
@@ -186,30 +163,18 @@ async function submitIn(tx: Tx, request: EnrollmentRequest, now: Date, holdMinut
   await recordAudit(tx, {
     source: "enrollment",
     action: "enrollment.held",
-    enrollmentId: enrollment!.id,
+    enrollmentId,
     receiptId: receipt.id,
     data: { course: course.name, method: request.method, holdExpiresAt: holdExpiresAt.toISOString() },
   });
-  return { kind: "held", enrollmentId: enrollment!.id, receiptId: receipt.id, amount, currency: course.currency, holdExpiresAt, method: request.method };
+  return { kind: "held", enrollmentId, receiptId: receipt.id, amount, currency: course.currency, holdExpiresAt, method: request.method };
 }
 
 async function findBySubmission(tx: Tx, submissionKey: string): Promise<SubmitResult | undefined> {
-  const [enrollment] = await tx
-    .select({ id: enrollments.id, status: enrollments.status, courseId: enrollments.courseId })
-    .from(enrollments)
-    .where(eq(enrollments.submissionKey, submissionKey));
+  const enrollment = await findEnrollmentBySubmissionKey(tx, submissionKey);
   if (!enrollment) return undefined;
   if (enrollment.status === "waitlisted") {
-    const [{ position } = { position: 1 }] = await tx
-      .select({ position: sql<number>`count(*)::int` })
-      .from(enrollments)
-      .where(
-        and(
-          eq(enrollments.courseId, enrollment.courseId),
-          eq(enrollments.status, "waitlisted"),
-          sql`${enrollments.createdAt} <= (select created_at from enrollments where id = ${enrollment.id})`,
-        ),
-      );
+    const position = await waitlistPosition(tx, { courseId: enrollment.courseId, enrollmentId: enrollment.id });
     return { kind: "waitlisted", enrollmentId: enrollment.id, position };
   }
   if (enrollment.status === "confirmed") return { kind: "already_enrolled", status: "confirmed" };
@@ -217,22 +182,9 @@ async function findBySubmission(tx: Tx, submissionKey: string): Promise<SubmitRe
 }
 
 async function heldResult(tx: Tx, enrollmentId: string): Promise<EnrollmentHeld | undefined> {
-  const [row] = await tx
-    .select({
-      enrollmentId: enrollments.id,
-      status: enrollments.status,
-      holdExpiresAt: enrollments.holdExpiresAt,
-      method: enrollments.paymentMethod,
-      receiptId: receipts.id,
-      receiptStatus: receipts.status,
-      amount: receipts.amount,
-      currency: receipts.currency,
-    })
-    .from(enrollments)
-    .innerJoin(receipts, and(eq(receipts.enrollmentId, enrollments.id), eq(receipts.kind, "enrollment")))
-    .where(eq(enrollments.id, enrollmentId));
+  const row = await getEnrollmentWithReceipt(tx, enrollmentId);
   if (!row || row.status !== "pending_payment" || row.receiptStatus !== "pending" || !row.holdExpiresAt) return undefined;
-  const method = row.method === "redsys" || row.method === "bizum" || row.method === "stripe" || row.method === "paypal" ? row.method : "redsys";
+  const method = isOnlineMethod(row.method) ? row.method : "redsys";
   return {
     kind: "held",
     enrollmentId: row.enrollmentId,

@@ -14,7 +14,7 @@ import { sendReminders, type ReminderRunReport, type ReminderRunOptions } from "
 import { expireHolds, type HoldExpiryReport } from "@/lib/enrollment/holds";
 import { refundLatePayments, type LateRefundReport } from "@/lib/enrollment/late-refunds";
 import { reconcileStaleAttempts, type ReconciliationReport } from "@/lib/payments/refresh";
-import { getAcademyOrProvisional } from "@/lib/settings";
+import { getAcademyOrProvisional } from "@/lib/settings/read";
 import type { JobName } from "./queues";
 
 export type ReconcileOptions = {

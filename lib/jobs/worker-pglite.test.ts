@@ -3,7 +3,8 @@
 // nudge delivers a queued email to a real SMTP server.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import * as t from "@/db/schema";
 import { startTestSmtpServer, type TestSmtpServer } from "@/scripts/testing/smtp-server";
 import { waitFor } from "@/sandbox/test-support/wait-for";
@@ -17,8 +18,7 @@ beforeAll(async () => {
   // env() is parsed once per module graph: set it before the first module that reads it loads.
   Object.assign(process.env, { APP_URL: "http://127.0.0.1:9", SMTP_URL: `${smtp.url}?pool=false`, MAIL_FROM: "Academia Sol <pagos@academiasol.es>" });
   worker = await import("./worker");
-  database = await openDatabase({ databaseDriver: "pglite", PGLITE_DIR: "memory://", DATABASE_URL: undefined, NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_worker_pglite", { driver: "pglite" });
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { demoAcademy } from "@/lib/demo/seed";
-import { settingKeys } from "@/lib/academy";
+import { settingKeys } from "@/lib/settings/schemas";
 import { applyProviderEvent } from "@/lib/after-payment";
 import type { ProviderEvent } from "@/lib/payments/types";
 import { issueReceipt } from "@/lib/receipts/issue";

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { demoAcademy } from "@/lib/demo/seed";
-import { settingKeys } from "@/lib/academy";
+import { settingKeys } from "@/lib/settings/schemas";
 import { lookUpPaymentLink } from "@/lib/receipts/payment-links";
 import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from "@/scripts/testing/smtp-server";

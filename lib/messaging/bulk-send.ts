@@ -37,7 +37,7 @@ import {
 import { recordAudit } from "@/db/queries/audit";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { hashLinkToken, paymentUrl } from "@/lib/receipts/payment-links";
-import { getAcademyOrProvisional } from "@/lib/settings";
+import { getAcademyOrProvisional } from "@/lib/settings/read";
 import { deliverDueMessages, type DeliveryReport } from "./outbox";
 import { renderTemplate } from "./templates";
 import type { MailTransport } from "./transport";

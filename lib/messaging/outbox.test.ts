@@ -10,7 +10,7 @@ import { openDatabase, type Database } from "@/db/client";
 import { claimDueMessages, getMessage, listMessagesForReceipt, markMessageSent, requeueMessage } from "@/db/queries/messages";
 import { messages, receipts, settings, students } from "@/db/schema";
 import { demoAcademy } from "@/lib/demo/seed";
-import { settingKeys } from "@/lib/academy";
+import { settingKeys } from "@/lib/settings/schemas";
 import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from "@/scripts/testing/smtp-server";
 import { deliverDueMessages, enqueueMessage, maxAttempts, retryDelaysMs, sendingLeaseMs, type EnqueueMessageInput } from "./outbox";

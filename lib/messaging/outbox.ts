@@ -25,7 +25,7 @@ import {
   requeueAbandonedMessages,
   type ClaimedMessage,
 } from "@/db/queries/messages";
-import { getAcademyOrProvisional } from "@/lib/settings";
+import { getAcademyOrProvisional } from "@/lib/settings/read";
 import type { Locale } from "@/lib/i18n/config";
 import { attachmentsForMessage, type AttachmentRef } from "./attachments";
 import { renderTemplate, type AcademyIdentity, type MailAttachment, type TemplateData, type TemplateName } from "./templates";

@@ -4,7 +4,7 @@
 // tax id, address, contact). Every interpolated value is HTML-escaped, and links must be http(s),
 // so data typed by a payer cannot inject markup or a javascript: link.
 import type { PaymentMethod } from "@/db/queries/messages";
-import type { Academy } from "@/lib/academy";
+import type { Academy } from "@/lib/settings/schemas";
 import { formattingLocale, type Locale } from "@/lib/i18n/config";
 import { serverTranslator, type Messages } from "@/lib/i18n/translator";
 import { formatMoney } from "@/lib/money";

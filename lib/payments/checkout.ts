@@ -2,12 +2,10 @@
 // switch from card to Bizum to PayPal. The receipt lock is held only while the attempt is
 // written, never across the provider call.
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
-import { lockReceipt, updateAttempt } from "@/db/queries/payments";
-import { getMethodSettings } from "@/lib/settings";
-import { paymentAttempts } from "@/db/schema";
+import { insertAttempt, lockReceipt, updateAttempt } from "@/db/queries/payments";
+import { getMethodSettings } from "@/lib/settings/read";
 import type { Locale } from "@/lib/i18n/config";
 import { paymentProvider } from "./providers";
 import { newRedsysOrder } from "./providers/redsys";
@@ -41,28 +39,25 @@ export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<
     // providers stay usable here, e.g. from the API; pages offer payers the chosen one.)
     const enabled = (await getMethodSettings(tx))[paymentFlowOf(receipt.kind)];
     if (!enabled.includes(input.method)) throw new PaymentError("method_not_enabled", `${input.method} is not enabled`);
-    const [attempt] = await tx
-      .insert(paymentAttempts)
-      .values({
-        receiptId: receipt.id,
-        provider,
-        method: input.method,
-        mode: adapter.mode,
-        amount: receipt.amount,
-        currency: receipt.currency,
-        status: "created",
-        // Redsys orders are ours to name; Stripe and PayPal name theirs.
-        providerRef: provider === "redsys" ? newRedsysOrder() : null,
-      })
-      .returning({ id: paymentAttempts.id, providerRef: paymentAttempts.providerRef });
+    const attempt = await insertAttempt(tx, {
+      receiptId: receipt.id,
+      provider,
+      method: input.method,
+      mode: adapter.mode,
+      amount: receipt.amount,
+      currency: receipt.currency,
+      status: "created",
+      // Redsys orders are ours to name; Stripe and PayPal name theirs.
+      providerRef: provider === "redsys" ? newRedsysOrder() : null,
+    });
     await recordAudit(tx, {
       source: input.source,
       action: "attempt.created",
       receiptId: receipt.id,
-      attemptId: attempt!.id,
+      attemptId: attempt.id,
       data: { method: input.method, provider, mode: adapter.mode, amount: receipt.amount, currency: receipt.currency },
     });
-    return { attempt: attempt!, receipt };
+    return { attempt, receipt };
   });
 
   let started;
@@ -103,10 +98,7 @@ export async function startCheckout(db: Db, input: StartCheckoutInput): Promise<
   }
 
   await db.transaction(async (tx) => {
-    await tx
-      .update(paymentAttempts)
-      .set({ providerRef: started.providerRef, status: "redirected", updatedAt: new Date() })
-      .where(eq(paymentAttempts.id, attempt.id));
+    await updateAttempt(tx, attempt.id, { providerRef: started.providerRef, status: "redirected" });
     await recordAudit(tx, {
       source: input.source,
       action: "attempt.redirected",

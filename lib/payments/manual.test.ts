@@ -2,10 +2,10 @@
 // even when two staff members record the same cash at the same moment.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { issueReceipt } from "@/lib/receipts/issue";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { resendPaymentLink } from "@/lib/receipts/resend-link";
 import { cancelReceipt, recordManualPayment } from "./manual";
 
@@ -14,9 +14,7 @@ let studentId: string;
 let staffUserId: string;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_manual");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_manual");
   const [student] = await database.db
     .insert(t.students)
     .values({ firstName: "Ana", lastName: "Pérez Gil", email: "ana@correo.test" })

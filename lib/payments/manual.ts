@@ -4,12 +4,11 @@
 // machine, and writes its audit line with the staff member's id, so these changes land in the
 // same timeline as the providers' signals.
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { lockAttempt, lockReceipt, type LockedReceipt } from "@/db/queries/payments";
+import { revokeLivePaymentLinks } from "@/db/queries/payment-links";
+import { insertAttempt, lockAttempt, lockReceipt, type LockedReceipt } from "@/db/queries/payments";
 import { markReceiptPaid } from "@/db/queries/receipts";
-import { paymentAttempts, paymentLinks } from "@/db/schema";
 import { runPaymentOutcomes } from "@/lib/after-payment";
 import { cancelReceiptStatus } from "@/lib/receipts/status";
 import type { PaymentOutcome } from "./apply";
@@ -50,23 +49,20 @@ export async function payByHand(
   const move = transitionReceipt(receipt, { type: "payment_succeeded", paid: { amount: receipt.amount, currency: receipt.currency } });
   if (move.kind !== "moved") throw new PaymentError("receipt_not_payable", `receipt ${receipt.number} is ${receipt.status}`);
   const { paidAt } = input;
-  const [inserted] = await tx
-    .insert(paymentAttempts)
-    .values({
-      receiptId: receipt.id,
-      provider: "manual",
-      method: input.method,
-      // Money in the academy's hands is real money: never "sandbox" or "test".
-      mode: "live",
-      amount: receipt.amount,
-      currency: receipt.currency,
-      status: "succeeded",
-      finalizedBy: "staff",
-      finalizedAt: paidAt,
-    })
-    .returning({ id: paymentAttempts.id });
+  const inserted = await insertAttempt(tx, {
+    receiptId: receipt.id,
+    provider: "manual",
+    method: input.method,
+    // Money in the academy's hands is real money: never "sandbox" or "test".
+    mode: "live",
+    amount: receipt.amount,
+    currency: receipt.currency,
+    status: "succeeded",
+    finalizedBy: "staff",
+    finalizedAt: paidAt,
+  });
   // Lock order receipt → attempt, as every writer; the row is ours, this just reads it back typed.
-  const attempt = (await lockAttempt(tx, inserted!.id))!;
+  const attempt = (await lockAttempt(tx, inserted.id))!;
   await markReceiptPaid(tx, receipt.id, { paidAt, paidMethod: input.method, paidAttemptId: attempt.id });
   const note = input.note?.trim() || undefined;
   await recordAudit(
@@ -100,10 +96,7 @@ export async function cancelReceipt(db: Db, input: { receiptId: string; reason: 
     if (!(await cancelReceiptStatus(tx, receipt, { at: now, reason: input.reason }))) {
       throw new PaymentError("receipt_not_payable", `receipt ${receipt.number} is ${receipt.status}`);
     }
-    await tx
-      .update(paymentLinks)
-      .set({ revokedAt: now })
-      .where(and(eq(paymentLinks.receiptId, receipt.id), isNull(paymentLinks.revokedAt)));
+    await revokeLivePaymentLinks(tx, receipt.id, now);
     await recordAudit(tx, {
       source: "staff",
       action: "receipt.cancelled",

@@ -2,7 +2,7 @@
 // and the public part of the PayPal set-up for its buttons.
 import "server-only";
 import type { DbOrTx } from "@/db/client";
-import { getEnabledMethods } from "@/lib/settings";
+import { getEnabledMethods } from "@/lib/settings/read";
 import { currentPaymentsConfig } from "./providers";
 import { paymentFlowOf, type OnlineMethod } from "./types";
 

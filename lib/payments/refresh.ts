@@ -2,11 +2,9 @@
 // arrived yet, and the reconciliation job for attempts left without an outcome. What the
 // provider says goes through the same path as a webhook, marked with its source.
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { AuditSource } from "@/db/queries/audit";
-import { listStaleAttempts } from "@/db/queries/payments";
-import { paymentAttempts } from "@/db/schema";
+import { getAttemptForLookup, listStaleAttempts } from "@/db/queries/payments";
 import { applyProviderEvent } from "@/lib/after-payment";
 import { isFinalAttempt } from "./attempt-machine";
 import { currentPaymentsConfig, paymentProvider } from "./providers";
@@ -19,20 +17,7 @@ function lookupEventId(attemptId: string, outcome: ProviderOutcome): string {
 }
 
 export async function refreshAttempt(db: Db, attemptId: string, source: AuditSource, options: { abandoned?: boolean } = {}): Promise<void> {
-  const [attempt] = await db
-    .select({
-      id: paymentAttempts.id,
-      provider: paymentAttempts.provider,
-      method: paymentAttempts.method,
-      status: paymentAttempts.status,
-      providerRef: paymentAttempts.providerRef,
-      providerPaymentRef: paymentAttempts.providerPaymentRef,
-      amount: paymentAttempts.amount,
-      currency: paymentAttempts.currency,
-      createdAt: paymentAttempts.createdAt,
-    })
-    .from(paymentAttempts)
-    .where(eq(paymentAttempts.id, attemptId));
+  const attempt = await getAttemptForLookup(db, attemptId);
   if (!attempt || attempt.provider === "manual" || !attempt.providerRef || isFinalAttempt(attempt.status)) return;
   const adapter = paymentProvider(attempt.provider);
   const abandoned = options.abandoned ? await adapter.abandon(attempt) : undefined;

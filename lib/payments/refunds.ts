@@ -3,11 +3,18 @@
 // request never refunds twice; the provider's answer is applied through the webhook path.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
-import { lockReceipt } from "@/db/queries/payments";
-import { attentionItems, paymentAttempts, refunds } from "@/db/schema";
+import { insertRefund, lockReceipt, updateRefund } from "@/db/queries/payments";
+import {
+  findRefundByIdempotencyKey,
+  findRefundIdByProviderRef,
+  findRefundStatusByProviderRef,
+  getAttemptToRefund,
+  giveWayToProviderRefund,
+  resolveRefundAtProviderItems,
+  sumPendingRefunds,
+} from "@/db/queries/refunds";
 import { applyProviderEvent } from "@/lib/after-payment";
 import { paymentProvider } from "./providers";
 import { isPaidReceipt } from "./receipt-machine";
@@ -26,18 +33,6 @@ export type RefundInput = {
 /** Providers whose refund call takes an idempotency key, so an unanswered call can be repeated. */
 const idempotentRefunds: readonly string[] = ["stripe", "paypal"];
 
-/** What the provider adapter needs of the attempt whose money is returned. */
-const refundAttemptColumns = {
-  id: paymentAttempts.id,
-  provider: paymentAttempts.provider,
-  method: paymentAttempts.method,
-  providerRef: paymentAttempts.providerRef,
-  providerPaymentRef: paymentAttempts.providerPaymentRef,
-  amount: paymentAttempts.amount,
-  currency: paymentAttempts.currency,
-  createdAt: paymentAttempts.createdAt,
-};
-
 export type RefundOutcome = { refundId: string; status: "pending" | "succeeded" | "failed"; amount: number; currency: string };
 
 export async function requestRefund(db: Db, input: RefundInput): Promise<RefundOutcome> {
@@ -46,19 +41,7 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
   const idempotencyKey = input.idempotencyKey ?? randomUUID();
 
   const prepared = await db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({
-        id: refunds.id,
-        status: refunds.status,
-        amount: refunds.amount,
-        currency: refunds.currency,
-        receiptId: refunds.receiptId,
-        attemptId: refunds.attemptId,
-        provider: refunds.provider,
-        providerRef: refunds.providerRef,
-      })
-      .from(refunds)
-      .where(eq(refunds.idempotencyKey, idempotencyKey));
+    const existing = await findRefundByIdempotencyKey(tx, idempotencyKey);
     if (existing) {
       if (existing.receiptId !== input.receiptId || existing.amount !== input.amount) {
         throw new PaymentError("refund_not_allowed", "this idempotency key was used for another refund");
@@ -68,7 +51,7 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
       // Redsys has no such key, so its unanswered refunds wait for staff (or its notification).
       if (existing.status === "pending" && !existing.providerRef && existing.attemptId && idempotentRefunds.includes(existing.provider)) {
         const receipt = await lockReceipt(tx, existing.receiptId);
-        const [attempt] = await tx.select(refundAttemptColumns).from(paymentAttempts).where(eq(paymentAttempts.id, existing.attemptId));
+        const attempt = await getAttemptToRefund(tx, existing.attemptId);
         if (receipt && attempt && attempt.provider !== "manual") {
           await recordAudit(tx, {
             source: input.source,
@@ -86,35 +69,27 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
     const receipt = await lockReceipt(tx, input.receiptId);
     if (!receipt) throw new PaymentError("receipt_not_found", `no receipt ${input.receiptId}`);
     if (!isPaidReceipt(receipt.status)) throw new PaymentError("refund_not_allowed", `receipt ${receipt.number} is ${receipt.status}`);
-    const [inFlight] = await tx
-      .select({ total: sql<number>`coalesce(sum(${refunds.amount}), 0)::int` })
-      .from(refunds)
-      .where(and(eq(refunds.receiptId, receipt.id), eq(refunds.status, "pending")));
-    const refundable = receipt.amount - receipt.refundedAmount - Number(inFlight?.total ?? 0);
+    const inFlight = await sumPendingRefunds(tx, receipt.id);
+    const refundable = receipt.amount - receipt.refundedAmount - inFlight;
     if (input.amount > refundable) throw new PaymentError("refund_not_allowed", `at most ${refundable} can be refunded`);
     // The attempt whose money this is: the one that paid the receipt (not a second payment, nor a
     // flagged one with another amount).
-    const [attempt] = receipt.paidAttemptId
-      ? await tx.select(refundAttemptColumns).from(paymentAttempts).where(eq(paymentAttempts.id, receipt.paidAttemptId))
-      : [];
+    const attempt = receipt.paidAttemptId ? await getAttemptToRefund(tx, receipt.paidAttemptId) : undefined;
     if (!attempt || attempt.provider === "manual") {
       throw new PaymentError("refund_not_allowed", "this receipt was not paid online: return the money by hand and record it");
     }
-    const [row] = await tx
-      .insert(refunds)
-      .values({
-        receiptId: receipt.id,
-        attemptId: attempt.id,
-        provider: attempt.provider,
-        amount: input.amount,
-        currency: receipt.currency,
-        status: "pending",
-        idempotencyKey,
-        reason: input.reason,
-        source: input.source,
-        createdBy: input.staffUserId,
-      })
-      .returning({ id: refunds.id });
+    const row = await insertRefund(tx, {
+      receiptId: receipt.id,
+      attemptId: attempt.id,
+      provider: attempt.provider,
+      amount: input.amount,
+      currency: receipt.currency,
+      status: "pending",
+      idempotencyKey,
+      reason: input.reason,
+      source: input.source,
+      createdBy: input.staffUserId,
+    });
     await recordAudit(tx, {
       source: input.source,
       action: "refund.requested",
@@ -123,7 +98,7 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
       staffUserId: input.staffUserId,
       data: { amount: input.amount, currency: receipt.currency, reason: input.reason },
     });
-    return { kind: "new" as const, refundId: row!.id, receipt, attempt: { ...attempt, provider: attempt.provider } };
+    return { kind: "new" as const, refundId: row.id, receipt, attempt: { ...attempt, provider: attempt.provider } };
   });
   if (prepared.kind === "replay") return prepared.outcome;
   const { refundId, receipt, attempt } = prepared;
@@ -139,7 +114,7 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
 
   if (result.status === "failed") {
     await db.transaction(async (tx) => {
-      await tx.update(refunds).set({ status: "failed", completedAt: new Date() }).where(eq(refunds.id, refundId));
+      await updateRefund(tx, refundId, { status: "failed", completedAt: new Date() });
       await recordAudit(tx, {
         source: input.source,
         action: "refund.failed",
@@ -160,28 +135,21 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
     await lockReceipt(tx, receipt.id);
     // The provider's own event may have got here first and recorded the refund as made at the
     // provider: then it is ours after all, and our pending row gives way to it.
-    const [already] = await tx
-      .select({ id: refunds.id })
-      .from(refunds)
-      .where(and(eq(refunds.provider, attempt.provider), eq(refunds.providerRef, result.refundRef)));
+    const already = await findRefundIdByProviderRef(tx, { provider: attempt.provider, providerRef: result.refundRef });
     if (already) {
-      await tx.delete(refunds).where(eq(refunds.id, refundId));
-      await tx
-        .update(refunds)
-        .set({ source: input.source, createdBy: input.staffUserId, reason: input.reason, idempotencyKey })
-        .where(eq(refunds.id, already.id));
-      await tx
-        .update(attentionItems)
-        .set({ resolvedAt: new Date(), resolvedBy: input.staffUserId, resolution: "requested through the app" })
-        .where(
-          and(
-            eq(attentionItems.kind, "refund_at_provider"),
-            eq(attentionItems.receiptId, receipt.id),
-            sql`${attentionItems.evidence}->>'refundRef' = ${result.refundRef}`,
-          ),
-        );
+      await giveWayToProviderRefund(tx, {
+        ours: refundId,
+        theirs: already,
+        adopt: { source: input.source, createdBy: input.staffUserId, reason: input.reason, idempotencyKey },
+      });
+      await resolveRefundAtProviderItems(tx, {
+        receiptId: receipt.id,
+        refundRef: result.refundRef,
+        resolvedBy: input.staffUserId,
+        resolution: "requested through the app",
+      });
     } else {
-      await tx.update(refunds).set({ providerRef: result.refundRef }).where(eq(refunds.id, refundId));
+      await updateRefund(tx, refundId, { providerRef: result.refundRef });
     }
   });
   if (result.status === "succeeded") {
@@ -199,6 +167,6 @@ export async function requestRefund(db: Db, input: RefundInput): Promise<RefundO
       input.source,
     );
   }
-  const [final] = await db.select({ id: refunds.id, status: refunds.status }).from(refunds).where(eq(refunds.providerRef, result.refundRef));
+  const final = await findRefundStatusByProviderRef(db, result.refundRef);
   return { refundId: final?.id ?? refundId, status: final?.status ?? result.status, amount: input.amount, currency: receipt.currency };
 }

@@ -3,7 +3,13 @@
 import { AppError, type ErrorDetail } from "@/lib/errors";
 
 export type Provider = "stripe" | "paypal" | "redsys";
-export type OnlineMethod = "stripe" | "paypal" | "redsys" | "bizum";
+/** The ways to pay online, in the order payers see them (Bizum is served by Redsys). */
+export const onlineMethods = ["redsys", "bizum", "paypal", "stripe"] as const;
+export type OnlineMethod = (typeof onlineMethods)[number];
+
+export function isOnlineMethod(value: unknown): value is OnlineMethod {
+  return (onlineMethods as readonly unknown[]).includes(value);
+}
 export type ProviderMode = "sandbox" | "test" | "live";
 
 export function providerOf(method: OnlineMethod): Provider {

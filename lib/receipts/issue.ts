@@ -2,8 +2,7 @@
 import "server-only";
 import type { DbOrTx } from "@/db/client";
 import { recordAudit, type AuditSource } from "@/db/queries/audit";
-import { allocateReceiptNumbers } from "@/db/queries/receipts";
-import { receipts } from "@/db/schema";
+import { allocateReceiptNumbers, insertReceipt } from "@/db/queries/receipts";
 import { calendarYear } from "@/lib/dates";
 import { assertMinorUnits } from "@/lib/money";
 import { formatReceiptNumber } from "./numbering";
@@ -27,25 +26,22 @@ export async function issueReceipt(tx: DbOrTx, input: NewReceipt, source: AuditS
   const year = calendarYear(new Date());
   const [sequence] = await allocateReceiptNumbers(tx, year, 1);
   const number = formatReceiptNumber(year, sequence!);
-  const [row] = await tx
-    .insert(receipts)
-    .values({
-      number,
-      seriesYear: year,
-      seriesNumber: sequence!,
-      kind: input.kind,
-      studentId: input.studentId,
-      enrollmentId: input.enrollmentId,
-      period: input.period,
-      concept: input.concept,
-      amount: input.amount,
-      currency: input.currency,
-      dueDate: input.dueDate,
-      payerName: input.payer.name,
-      payerEmail: input.payer.email,
-      payerDocument: input.payer.document ?? null,
-    })
-    .returning({ id: receipts.id, number: receipts.number, status: receipts.status, amount: receipts.amount, currency: receipts.currency });
-  await recordAudit(tx, { source, action: "receipt.issued", receiptId: row!.id, staffUserId, data: { number, amount: input.amount } });
-  return row!;
+  const row = await insertReceipt(tx, {
+    number,
+    seriesYear: year,
+    seriesNumber: sequence!,
+    kind: input.kind,
+    studentId: input.studentId,
+    enrollmentId: input.enrollmentId,
+    period: input.period,
+    concept: input.concept,
+    amount: input.amount,
+    currency: input.currency,
+    dueDate: input.dueDate,
+    payerName: input.payer.name,
+    payerEmail: input.payer.email,
+    payerDocument: input.payer.document ?? null,
+  });
+  await recordAudit(tx, { source, action: "receipt.issued", receiptId: row.id, staffUserId, data: { number, amount: input.amount } });
+  return row;
 }

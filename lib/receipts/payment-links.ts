@@ -3,9 +3,8 @@
 // live link, and issuing a new one revokes the old.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { paymentLinks } from "@/db/schema";
+import { findPaymentLinkByTokenHash, insertPaymentLink, revokeLivePaymentLinks } from "@/db/queries/payment-links";
 import { env } from "@/lib/env";
 
 /** Links live this long after the receipt's due date unless staff revoke them. */
@@ -22,11 +21,8 @@ export function paymentUrl(token: string): string {
 export async function issuePaymentLink(tx: DbOrTx, receiptId: string, dueDate: string): Promise<{ token: string; url: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.parse(`${dueDate}T23:59:59Z`) + LINK_DAYS_AFTER_DUE * 86_400_000);
-  await tx
-    .update(paymentLinks)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(paymentLinks.receiptId, receiptId), isNull(paymentLinks.revokedAt)));
-  await tx.insert(paymentLinks).values({ receiptId, tokenHash: hashLinkToken(token), expiresAt });
+  await revokeLivePaymentLinks(tx, receiptId, new Date());
+  await insertPaymentLink(tx, { receiptId, tokenHash: hashLinkToken(token), expiresAt });
   return { token, url: paymentUrl(token), expiresAt };
 }
 
@@ -34,10 +30,7 @@ export type LinkLookup = { state: "unknown" } | { state: "revoked" | "expired"; 
 
 export async function lookUpPaymentLink(db: DbOrTx, token: string, now = new Date()): Promise<LinkLookup> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { state: "unknown" };
-  const [link] = await db
-    .select({ receiptId: paymentLinks.receiptId, expiresAt: paymentLinks.expiresAt, revokedAt: paymentLinks.revokedAt })
-    .from(paymentLinks)
-    .where(eq(paymentLinks.tokenHash, hashLinkToken(token)));
+  const link = await findPaymentLinkByTokenHash(db, hashLinkToken(token));
   if (!link) return { state: "unknown" };
   if (link.revokedAt) return { state: "revoked", receiptId: link.receiptId };
   if (link.expiresAt <= now) return { state: "expired", receiptId: link.receiptId };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import * as t from "@/db/schema";
 import { demoAcademy } from "@/lib/demo/seed";
-import { settingKeys } from "@/lib/academy";
+import { settingKeys } from "@/lib/settings/schemas";
 import { issueReceipt } from "@/lib/receipts/issue";
 import { openTestDatabase } from "@/scripts/testing/postgres";
 import { pdfText } from "@/scripts/testing/pdf-text";

@@ -12,12 +12,12 @@ import "server-only";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
 import type { DbOrTx } from "@/db/client";
 import { getReceiptForPdf } from "@/db/queries/receipt-pdf";
-import type { Academy } from "@/lib/academy";
+import type { Academy } from "@/lib/settings/schemas";
 import { formattingLocale, isLocale, defaultLocale, type Locale } from "@/lib/i18n/config";
 import { serverTranslator } from "@/lib/i18n/translator";
 import type { PaymentMethod } from "@/lib/messaging/templates";
 import { formatMoney } from "@/lib/money";
-import { getAcademyOrProvisional } from "@/lib/settings";
+import { getAcademyOrProvisional } from "@/lib/settings/read";
 
 export type ReceiptPdfAcademy = Pick<Academy, "name" | "legalName" | "taxId" | "address" | "postcode" | "city" | "email" | "phone" | "website" | "timeZone">;
 

@@ -1,10 +1,9 @@
 // Staff send a payer a fresh link to pay a pending receipt.
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { lockReceipt } from "@/db/queries/payments";
-import { students } from "@/db/schema";
+import { getStudentLocale } from "@/db/queries/students";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 import { PaymentError } from "@/lib/payments/types";
@@ -21,11 +20,11 @@ export async function resendPaymentLink(db: Db, input: { receiptId: string; staf
     if (!receipt) throw new PaymentError("receipt_not_found", `no receipt ${input.receiptId}`);
     if (receipt.status !== "pending") throw new PaymentError("receipt_not_payable", `receipt ${receipt.number} is ${receipt.status}`);
     const link = await issuePaymentLink(tx, receipt.id, receipt.dueDate);
-    const [student] = await tx.select({ locale: students.locale }).from(students).where(eq(students.id, receipt.studentId));
+    const studentLocale = await getStudentLocale(tx, receipt.studentId);
     const linkKey = hashLinkToken(link.token).slice(0, 24);
     const messageId = await enqueueMessage(tx, {
       template: "payment_link",
-      locale: isLocale(student?.locale) ? student.locale : defaultLocale,
+      locale: isLocale(studentLocale) ? studentLocale : defaultLocale,
       to: receipt.payerEmail,
       dedupeKey: `payment-link-resent:${receipt.id}:${linkKey}`,
       receiptId: receipt.id,

@@ -7,7 +7,7 @@ import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import * as t from "@/db/schema";
-import { reminderSettingsSchema, settingKeys, type ReminderSettings } from "@/lib/academy";
+import { reminderSettingsSchema, settingKeys, type ReminderSettings } from "@/lib/settings/schemas";
 import { calendarDate } from "@/lib/dates";
 import { demoAcademy } from "@/lib/demo/seed";
 import { deliverDueMessages } from "@/lib/messaging/outbox";

@@ -19,14 +19,14 @@ import { createHash } from "node:crypto";
 import type { Db, DbOrTx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
 import { cancelQueuedReminders, lockReceiptForReminder, markOverdue, messageExists, pendingReceiptsDueBy } from "@/db/queries/reminders";
-import type { ReminderSettings } from "@/lib/academy";
+import type { ReminderSettings } from "@/lib/settings/schemas";
 import { calendarDate } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { enqueueMessage } from "@/lib/messaging/outbox";
 import type { ReminderStage } from "@/lib/messaging/templates";
 import { hashLinkToken, issuePaymentLink } from "@/lib/receipts/payment-links";
-import { getAcademyOrProvisional, getReminderSettings } from "@/lib/settings";
+import { getAcademyOrProvisional, getReminderSettings } from "@/lib/settings/read";
 import { restoreCampusOnPayment, suspendCampusForOverdue, type SuspensionOptions } from "@/lib/campus/suspension";
 
 const DAY_MS = 86_400_000;

@@ -3,10 +3,10 @@
 // included), with the accountants' columns: days in Madrid, amounts exact, the paying reference.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
 import { listDashboardReceipts, listReceiptsForExport, type ReceiptFilter } from "@/db/queries/dashboard-receipts";
 import * as t from "@/db/schema";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { exportColumns, receiptsCsvStream, type ExportLabels } from "./receipts-export";
 
 let database: Database;
@@ -14,9 +14,7 @@ const timeZone = "Europe/Madrid";
 const labels: ExportLabels = { column: (key) => `[${key}]`, status: (s) => `S:${s}`, method: (m) => `M:${m}` };
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_receipts_export");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_receipts_export");
   const [ana] = await database.db
     .insert(t.students)
     .values({ firstName: "Ana", lastName: 'Pérez; "Gil"', email: "ana@correo.test" })

@@ -3,16 +3,14 @@
 // strangers, and payment starts limited per address and per receipt.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/db/client";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import type { Database } from "@/db/client";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { beginSignIn, clearSignInFailures, hitCheckout } from "./doors";
 
 let database: Database;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_doors");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_doors");
   // As under `npm start`: X-Forwarded-For holds the connection's address (scripts/start.mjs).
   (globalThis as Record<symbol, unknown>)[Symbol.for("academy-pay.connection-address-header")] = true;
 });

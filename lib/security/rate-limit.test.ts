@@ -2,16 +2,14 @@
 // right wait, starts again after the window, counts concurrent hits exactly, and prunes.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, queryRows, type Database } from "@/db/client";
-import { createTestDatabase } from "@/scripts/testing/postgres";
+import { queryRows, type Database } from "@/db/client";
+import { openTestDatabase } from "@/scripts/testing/postgres";
 import { hit, pruneRateLimits } from "./rate-limit";
 
 let database: Database;
 
 beforeAll(async () => {
-  const url = await createTestDatabase(process.env.TEST_DATABASE_URL!, "academy_test_rate_limit");
-  database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
-  await database.migrate();
+  database = await openTestDatabase("academy_test_rate_limit");
 });
 
 afterAll(async () => {

@@ -190,14 +190,21 @@ function redact(url: string): string {
 }
 
 /**
- * A fresh, migrated database of its own on the test server (TEST_DATABASE_URL, which vitest's
- * global setup provides), opened with the node-postgres driver.
+ * A fresh, migrated database of its own: by default on the test server (TEST_DATABASE_URL, which
+ * vitest's global setup provides) with the node-postgres driver; with `driver: "pglite"`, an
+ * in-memory PGlite, the embedded database `npm run dev` uses.
  */
-export async function openTestDatabase(name: string): Promise<Database> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set: run the tests through vitest (its global setup starts PostgreSQL).");
-  const url = await createTestDatabase(serverUrl, name);
-  const database = await openDatabase({ databaseDriver: "pg", DATABASE_URL: url, PGLITE_DIR: "", NEON_WS_PROXY: undefined });
+export async function openTestDatabase(name: string, options: { driver?: "pg" | "pglite" } = {}): Promise<Database> {
+  const database =
+    options.driver === "pglite"
+      ? await openDatabase({ databaseDriver: "pglite", PGLITE_DIR: "memory://", DATABASE_URL: undefined, NEON_WS_PROXY: undefined })
+      : await openDatabase({ databaseDriver: "pg", DATABASE_URL: await createTestDatabase(testServerUrl(), name), PGLITE_DIR: "", NEON_WS_PROXY: undefined });
   await database.migrate();
   return database;
+}
+
+function testServerUrl(): string {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set: run the tests through vitest (its global setup starts PostgreSQL).");
+  return serverUrl;
 }

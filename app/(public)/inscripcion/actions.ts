@@ -15,7 +15,7 @@ import { defaultLocale, isLocale, type Locale } from "@/lib/i18n/config";
 import { startCheckout } from "@/lib/payments/checkout";
 import { PaymentError, type CheckoutAction, type OnlineMethod } from "@/lib/payments/types";
 import { issuePaymentLink } from "@/lib/receipts/payment-links";
-import { getEnabledMethods } from "@/lib/settings";
+import { getEnabledMethods } from "@/lib/settings/read";
 import { hitCheckout, hitDoorByAddress } from "@/lib/security/doors";
 
 export type EnrollmentActionResult =

@@ -11,7 +11,7 @@ import { env } from "@/lib/env";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { returnUrlFor, startCheckout } from "@/lib/payments/checkout";
 import { refreshAttempt } from "@/lib/payments/refresh";
-import { PaymentError, type CheckoutAction } from "@/lib/payments/types";
+import { onlineMethods, PaymentError, type CheckoutAction } from "@/lib/payments/types";
 import { lookUpPaymentLink } from "@/lib/receipts/payment-links";
 import { hitCheckout, hitDoorByAddress } from "@/lib/security/doors";
 
@@ -19,7 +19,7 @@ export type PayTarget = { kind: "link"; token: string } | { kind: "attempt"; att
 
 export type PayState = { error?: string; action?: CheckoutAction; attemptId?: string };
 
-const methodSchema = z.object({ method: z.enum(["redsys", "bizum", "paypal", "stripe"]) });
+const methodSchema = z.object({ method: z.enum(onlineMethods) });
 
 async function receiptFor(target: PayTarget): Promise<string | undefined> {
   const db = await getDb();

@@ -1,7 +1,7 @@
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getDashboardFigures } from "@/db/queries/dashboard";
-import { getAcademy, getEnabledMethods } from "@/lib/settings";
+import { getAcademy, getEnabledMethods } from "@/lib/settings/read";
 import { requireStaff } from "@/lib/auth/guard";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";

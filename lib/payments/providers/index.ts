@@ -4,9 +4,9 @@
 // after each save); other instances notice a save within a minute (a cheap version check).
 import "server-only";
 import type { DbOrTx } from "@/db/client";
-import { readSettingVersion } from "@/db/queries/admin-settings";
-import { decryptStoredProviders, parseStoredProviders, providerCredentialsKey } from "@/lib/admin-settings/provider-credentials";
-import { appEncryptionKey } from "@/lib/campus/crypto";
+import { readSettingVersion } from "@/db/queries/settings";
+import { decryptStoredProviders, parseStoredProviders, providerCredentialsKey } from "@/lib/settings/provider-credentials";
+import { appEncryptionKey } from "@/lib/crypto/secrets";
 import { env } from "@/lib/env";
 import { mergeStoredCredentials, paymentsConfig, type PaymentsConfig, type StoredProviderCredentials } from "../config";
 import { PaymentError, type Provider } from "../types";

@@ -4,10 +4,10 @@ import { getDb } from "@/db/client";
 import { getCourseByCode } from "@/db/queries/catalog";
 import { EnrollmentWizard } from "@/components/enrollment/enrollment-wizard";
 import { moneyFor, SandboxNotice, StatusPanel } from "@/components/payments/receipt-summary";
-import { policyLinks } from "@/lib/academy";
+import { policyLinks } from "@/lib/settings/schemas";
 import { calendarDate } from "@/lib/dates";
 import { paymentPageContext } from "@/lib/payments/page-context";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { submitEnrollmentAction } from "../actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ code: string }> }) {

@@ -11,7 +11,7 @@ import { attentionKind } from "@/db/schema";
 import { requireStaff } from "@/lib/auth/guard";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { decodeCursor, encodeCursor, firstValue, hrefWith } from "../enrollments/cursor";
 import { EnrollmentStatusBadge } from "../enrollments/enrollment-status-badge";
 import { OutcomeAnnouncer } from "../enrollments/outcome-announcer";

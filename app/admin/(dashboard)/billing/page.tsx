@@ -7,7 +7,7 @@ import { requireStaff } from "@/lib/auth/guard";
 import { isPeriod, periodOf, previewMonth } from "@/lib/billing/monthly";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { IssueForm } from "./issue-form";
 
 const SAMPLE_SIZE = 5;

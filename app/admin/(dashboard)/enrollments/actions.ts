@@ -8,7 +8,7 @@ import { getDb } from "@/db/client";
 import { staffFormAction } from "@/lib/actions/client";
 import { cancelEnrollment, confirmEnrollmentByHand, withdrawEnrollment } from "@/lib/enrollment/staff-actions";
 import { manualMethods } from "@/lib/payments/manual";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { peopleShown, type PeopleDone, type PeopleErrorCode } from "./action-state";
 
 const enrollmentId = z.uuid();

@@ -13,7 +13,7 @@ import { requireStaff } from "@/lib/auth/guard";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
 import { manualMethods } from "@/lib/payments/manual";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { cancelEnrollmentAction, confirmEnrollmentAction, withdrawEnrollmentAction } from "./actions";
 import { decodeCursor, encodeCursor, firstValue, hrefWith } from "./cursor";
 import { EnrollmentStatusBadge } from "./enrollment-status-badge";

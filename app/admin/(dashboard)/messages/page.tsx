@@ -5,7 +5,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { listMessages, listMessageTemplates, messageStatuses } from "@/db/queries/messages-dashboard";
 import { requireStaff } from "@/lib/auth/guard";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { messageListHref, parseMessageListParams } from "./search-params";
 import { MessageStatusBadge } from "./status-badge";
 

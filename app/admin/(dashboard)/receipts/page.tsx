@@ -9,7 +9,7 @@ import { paymentMethod, receiptStatus } from "@/db/schema";
 import { requireStaff } from "@/lib/auth/guard";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { listHref, parseListParams } from "./search-params";
 
 function exportHref(query: Record<string, string>): string {

@@ -10,7 +10,7 @@ import { requireStaff } from "@/lib/auth/guard";
 import { calendarDate } from "@/lib/dates";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { HorizontalBarChart, StackedBarChart, type Series } from "./charts";
 import { parseFunnelRange } from "./search-params";
 

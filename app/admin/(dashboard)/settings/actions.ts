@@ -1,17 +1,16 @@
 "use server";
-// The settings actions. Each is a public endpoint: authenticate and authorise first
-// (requireStaff("admin")), validate the named fields with the section's zod schema (field codes
-// the form translates), act in lib/admin-settings (value, updated_by and the audit line in one
-// transaction; secrets encrypted, never echoed back), then refresh the pages that show it.
+// The settings actions. Each is a public endpoint, built by the action client for admins only:
+// the named fields checked with the section's zod schema (field codes the form translates), the
+// work done by lib/settings (value, updated_by and the audit line in one transaction; secrets
+// encrypted, never echoed back), then the pages that show it refreshed.
 import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { insertApiKey, revokeApiKey } from "@/db/queries/admin-settings";
-import { recordAudit } from "@/db/queries/audit";
-import { academySchema, billingSettingsSchema, onlineMethods, paymentMethodsSchema, reminderSettingsSchema, settingKeys } from "@/lib/academy";
-import { testMoodle, testPaypal, testRedsys, testStripe, type ConnectionResult } from "@/lib/admin-settings/connection-test";
-import type { PlainCredentials } from "@/lib/admin-settings/provider-credentials";
+import { readSetting } from "@/db/queries/settings";
+import { academySchema, billingSettingsSchema, paymentMethodsSchema, reminderSettingsSchema, settingKeys } from "@/lib/settings/schemas";
+import { testMoodle, testPaypal, testRedsys, testStripe, type ConnectionResult } from "@/lib/settings/connection-test";
+import type { PlainCredentials } from "@/lib/settings/provider-credentials";
 import {
   academyFormSchema,
   apiKeyFormSchema,
@@ -25,25 +24,26 @@ import {
   revokeApiKeyFormSchema,
   testEmailFormSchema,
   type ProviderForm,
-} from "@/lib/admin-settings/schemas";
+} from "@/lib/settings/forms";
 import {
+  createApiKey,
   getStoredCampus,
+  recordSettingsCheck,
   removeProviderCredentials,
   resolveCredentials,
   saveCampus,
   saveProviderCredentials,
   saveSetting,
+  revokeApiKey,
   savedPlain,
-} from "@/lib/admin-settings/store";
+} from "@/lib/settings/write";
 import { failure, staffFormAction, textFields, type ActionContext, type ActionFailure } from "@/lib/actions/client";
-import { apiKeyPrefix, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";
 import { createMailTransport } from "@/lib/messaging/transport";
 import { availableMethods } from "@/lib/payments/config";
 import { currentPaymentsConfig } from "@/lib/payments/providers";
-import type { Provider } from "@/lib/payments/types";
-import { readSetting } from "@/db/queries/settings";
-import { getAcademy } from "@/lib/settings";
+import { onlineMethods, type Provider } from "@/lib/payments/types";
+import { getAcademy } from "@/lib/settings/read";
 import type { SettingsDone, SettingsError } from "./form-state";
 
 const now = () => Date.now();
@@ -134,10 +134,9 @@ export const testProviderAction = settingsAction("provider test", ["provider"], 
   const resolved = resolveCredentials(provider, input.form, await savedPlain(db, provider).catch(() => undefined));
   if (!resolved.ok) return invalid(resolved.fields);
   const result = await testConnection(provider, resolved.plain);
-  await recordAudit(db, {
-    source: "staff",
-    action: "settings.providers.tested",
+  await recordSettingsCheck(db, {
     staffUserId: user.id,
+    check: "providers.tested",
     data: { provider, ok: result.ok, ...(!result.ok && { reason: result.reason, detail: result.detail }) },
   });
   return tested(result);
@@ -214,12 +213,12 @@ export const sendTestEmailAction = settingsAction("test e-mail", ["to"], testEma
     });
   } catch (error) {
     const detail = error instanceof Error ? error.message.slice(0, 200) : "error";
-    await recordAudit(db, { source: "staff", action: "settings.email.test_failed", staffUserId: user.id, data: { to: input.to, detail } });
+    await recordSettingsCheck(db, { staffUserId: user.id, check: "email.test_failed", data: { to: input.to, detail } });
     return refused("smtpFailed", detail);
   } finally {
     transport.close();
   }
-  await recordAudit(db, { source: "staff", action: "settings.email.test_sent", staffUserId: user.id, data: { to: input.to } });
+  await recordSettingsCheck(db, { staffUserId: user.id, check: "email.test_sent", data: { to: input.to } });
   return { status: "sent", to: input.to, at: now() };
 });
 
@@ -237,10 +236,9 @@ export const testCampusAction = settingsAction("campus test", ["moodleUrl", "tok
   const token = input.token ?? (await getStoredCampus(db))?.token ?? env().MOODLE_TOKEN;
   if (!token) return invalid({ token: "secretRequired" });
   const result = await testMoodle({ url: input.moodleUrl, token });
-  await recordAudit(db, {
-    source: "staff",
-    action: "settings.campus.tested",
+  await recordSettingsCheck(db, {
     staffUserId: user.id,
+    check: "campus.tested",
     data: { ok: result.ok, ...(!result.ok && { reason: result.reason, detail: result.detail }) },
   });
   return tested(result);
@@ -249,31 +247,14 @@ export const testCampusAction = settingsAction("campus test", ["moodleUrl", "tok
 // ---- Claves de API ----
 
 export const createApiKeyAction = settingsAction("API key", ["name"], apiKeyFormSchema, async (input, { user }) => {
-  const db = await getDb();
-  const key = generateApiKey();
-  const prefix = apiKeyPrefix(key);
-  await db.transaction(async (tx) => {
-    const row = await insertApiKey(tx, { name: input.name, prefix, keyHash: hashApiKey(key), createdBy: user.id });
-    await recordAudit(tx, { source: "staff", action: "settings.api_key.created", staffUserId: user.id, data: { apiKeyId: row.id, name: input.name, prefix } });
-  });
+  const key = await createApiKey(await getDb(), { name: input.name, staffUserId: user.id });
   refresh("/admin/settings/api-keys");
   // Shown once, in this answer only: the database keeps its hash.
   return { status: "keyCreated", key, name: input.name, at: now() };
 });
 
 export const revokeApiKeyAction = settingsAction("API key revocation", ["id"], revokeApiKeyFormSchema, async (input, { user }) => {
-  const db = await getDb();
-  const revoked = await db.transaction(async (tx) => {
-    const row = await revokeApiKey(tx, input.id);
-    if (row)
-      await recordAudit(tx, {
-        source: "staff",
-        action: "settings.api_key.revoked",
-        staffUserId: user.id,
-        data: { apiKeyId: row.id, name: row.name, prefix: row.prefix },
-      });
-    return row;
-  });
+  const revoked = await revokeApiKey(await getDb(), { id: input.id, staffUserId: user.id });
   refresh("/admin/settings/api-keys");
   return revoked ? { status: "revoked", at: now() } : refused("notFound");
 });

@@ -1,6 +1,6 @@
-// Settings are for admins only (issue #7): every settings action asks for the admin role before
-// it reads a single field, and every settings page (and the layout) asks for it too. The
-// project-wide access test checks for a session; this one checks for the role.
+// Settings are for admins only: every settings action is built by the one helper that asks the
+// action client for the admin role before a single field is read, and every settings page (and
+// the layout) asks for the role too.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,14 +15,15 @@ function files(under: string): string[] {
 }
 
 describe("settings", () => {
-  it('actions each start with requireStaff("admin")', () => {
+  it('actions are each built by settingsAction, which asks for the "admin" access', () => {
     const source = readFileSync(path.join(dir, "actions.ts"), "utf8");
-    const actions = [...source.matchAll(/^export async function (\w+)\([^)]*\)[^{]*\{\n(.*)$/gm)].map((m) => ({ name: m[1], first: m[2]?.trim() }));
-    // Every exported function was read (none escaped the pattern), and there are all 13.
-    expect(actions.length).toBe(source.match(/^export async function /gm)?.length);
-    expect(actions.length).toBe(13);
-    const wrong = actions.filter((a) => a.first !== 'const user = await requireStaff("admin");').map((a) => a.name);
-    expect(wrong).toEqual([]);
+    const exported = source.match(/^export /gm)?.length;
+    const built = [...source.matchAll(/^export const (\w+) = settingsAction\(/gm)].map((m) => m[1]);
+    // Every export is one of them, and there are all 13.
+    expect(built.length).toBe(exported);
+    expect(built.length).toBe(13);
+    const helper = /function settingsAction\b[\s\S]*?\n}\n/.exec(source)?.[0] ?? "";
+    expect(helper).toMatch(/staffFormAction<[^>]*>\(\{ access: "admin",/);
   });
 
   it("pages and the layout each ask for the admin role", () => {

@@ -10,7 +10,7 @@ import { requireStaff } from "@/lib/auth/guard";
 import { formatAmountInput } from "@/lib/courses/amount";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { OutcomeAnnouncer } from "../../enrollments/outcome-announcer";
 import { PeopleActionForm } from "../../enrollments/people-action-form";
 import { offerSeatAction, updateCourseAction } from "../actions";

@@ -6,7 +6,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getMessageDetail } from "@/db/queries/messages-dashboard";
 import { requireStaff } from "@/lib/auth/guard";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { MessageStatusBadge } from "../status-badge";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -7,7 +7,7 @@ import { getDb } from "@/db/client";
 import { countPendingMonthlyReceipts, listBulkSends } from "@/db/queries/messages-dashboard";
 import { requireStaff } from "@/lib/auth/guard";
 import { calendarDate } from "@/lib/dates";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { BulkSendProgress } from "./progress-bar";
 import { StartBulkSendForm } from "./start-form";
 

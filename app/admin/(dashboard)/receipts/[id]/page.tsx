@@ -16,15 +16,15 @@ import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney, toDecimalString } from "@/lib/money";
 import { manualMethods } from "@/lib/payments/manual";
 import { isPaidReceipt } from "@/lib/payments/receipt-machine";
+import { isOnlineMethod } from "@/lib/payments/types";
 import { hasReceiptPdf } from "@/lib/receipts/pdf";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { campusStatus } from "@/lib/campus/provision";
 import { cancelReceiptAction, recordManualPaymentAction, refundAction, resendLinkAction, retryCampusAction } from "./actions";
 
 type Params = Promise<{ id: string }>;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const onlineMethods: readonly string[] = ["stripe", "paypal", "redsys", "bizum"];
 
 const eventTypeKeys: Record<string, string> = {
   "checkout.session.completed": "completed",
@@ -72,7 +72,7 @@ export default async function ReceiptPage({ params }: { params: Params }) {
   const inFlight = receipt.refunds.filter((r) => r.status === "pending").reduce((sum, r) => sum + r.amount, 0);
   const refundable = isPaidReceipt(receipt.status) ? receipt.amount - receipt.refundedAmount - inFlight : 0;
   // Money taken by hand goes back by hand: only online payments can be refunded from here.
-  const canRefund = isAdmin && refundable > 0 && receipt.paidMethod !== null && onlineMethods.includes(receipt.paidMethod);
+  const canRefund = isAdmin && refundable > 0 && receipt.paidMethod !== null && isOnlineMethod(receipt.paidMethod);
   const none = t("detail.none");
 
   /** A provider's event type in words (Redsys: notification.<type>.<code>); unknown ones raw. */

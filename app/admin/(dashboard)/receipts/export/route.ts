@@ -8,7 +8,7 @@ import { listReceiptsForExport } from "@/db/queries/dashboard-receipts";
 import { requireStaff } from "@/lib/auth/guard";
 import { calendarDate } from "@/lib/dates";
 import { EXPORT_BATCH_SIZE, receiptsCsvStream, type ExportLabels } from "@/lib/reports/receipts-export";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { parseListParams } from "../search-params";
 
 export const dynamic = "force-dynamic";

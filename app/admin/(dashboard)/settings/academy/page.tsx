@@ -2,7 +2,7 @@
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { requireStaff } from "@/lib/auth/guard";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { saveAcademyAction } from "../actions";
 import { TextField } from "../fields";
 import { Section } from "../section";

@@ -2,9 +2,9 @@
 // prefix, creation and last use, and revoke it (the API answers 401 from then on).
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { listApiKeys } from "@/db/queries/admin-settings";
+import { listApiKeys } from "@/db/queries/settings";
 import { requireStaff } from "@/lib/auth/guard";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { createApiKeyAction, revokeApiKeyAction } from "../actions";
 import { TextField } from "../fields";
 import { Section } from "../section";

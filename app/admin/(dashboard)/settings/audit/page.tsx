@@ -4,9 +4,9 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { listStaffAudit, listStaffForFilter } from "@/db/queries/admin-settings";
+import { listStaffAudit, listStaffForFilter } from "@/db/queries/settings";
 import { requireStaff } from "@/lib/auth/guard";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { Section } from "../section";
 import { auditHref, parseAuditParams } from "./search-params";
 

@@ -1,8 +1,8 @@
-// Facturación: the monthly issuing schedule (lib/academy.ts billingSettingsSchema).
+// Facturación: the monthly issuing schedule (lib/settings/schemas.ts billingSettingsSchema).
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { requireStaff } from "@/lib/auth/guard";
-import { getBillingSettings } from "@/lib/settings";
+import { getBillingSettings } from "@/lib/settings/read";
 import { saveBillingAction } from "../actions";
 import { CheckboxField, TextField } from "../fields";
 import { Section } from "../section";

@@ -3,8 +3,8 @@
 // to which Moodle course is set on each course.
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { maskSecret } from "@/lib/admin-settings/provider-credentials";
-import { getStoredCampus } from "@/lib/admin-settings/store";
+import { maskSecret } from "@/lib/settings/provider-credentials";
+import { getStoredCampus } from "@/lib/settings/write";
 import { requireStaff } from "@/lib/auth/guard";
 import { env } from "@/lib/env";
 import { saveCampusAction, testCampusAction } from "../actions";

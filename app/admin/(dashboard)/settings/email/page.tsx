@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { requireStaff } from "@/lib/auth/guard";
 import { env } from "@/lib/env";
 import { createMailTransport } from "@/lib/messaging/transport";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { sendTestEmailAction } from "../actions";
 import { TextField } from "../fields";
 import { Section } from "../section";

@@ -2,11 +2,11 @@
 // among those whose provider is configured, and which provider takes cards when two can.
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { onlineMethods } from "@/lib/academy";
+import { onlineMethods } from "@/lib/payments/types";
 import { requireStaff } from "@/lib/auth/guard";
 import { availableMethods } from "@/lib/payments/config";
 import { currentPaymentsConfig } from "@/lib/payments/providers";
-import { getMethodSettings } from "@/lib/settings";
+import { getMethodSettings } from "@/lib/settings/read";
 import { saveMethodsAction } from "../actions";
 import { CheckboxField, GroupError } from "../fields";
 import { Section } from "../section";

@@ -2,7 +2,7 @@
 // payment is under way, per method (read at submit by lib/enrollment/submit.ts).
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { getPolicies } from "@/lib/admin-settings/store";
+import { getPolicies } from "@/lib/settings/write";
 import { requireStaff } from "@/lib/auth/guard";
 import { savePoliciesAction } from "../actions";
 import { SelectField, TextField } from "../fields";

@@ -3,8 +3,8 @@
 // back), a connection test, and the webhook URLs to paste into each provider's dashboard.
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { maskedStored, readStoredProviders } from "@/lib/admin-settings/store";
-import { providerModes } from "@/lib/admin-settings/schemas";
+import { maskedStored, readStoredProviders } from "@/lib/settings/write";
+import { providerModes } from "@/lib/settings/forms";
 import { requireStaff } from "@/lib/auth/guard";
 import { env } from "@/lib/env";
 import { paymentsConfig } from "@/lib/payments/config";

@@ -2,7 +2,7 @@
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { requireStaff } from "@/lib/auth/guard";
-import { getReminderSettings } from "@/lib/settings";
+import { getReminderSettings } from "@/lib/settings/read";
 import { saveRemindersAction } from "../actions";
 import { CheckboxField, TextField } from "../fields";
 import { Section } from "../section";

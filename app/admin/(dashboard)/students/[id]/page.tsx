@@ -9,7 +9,7 @@ import { getDashboardStudent } from "@/db/queries/dashboard-students";
 import { requireStaff } from "@/lib/auth/guard";
 import { defaultLocale, formattingLocale, isLocale } from "@/lib/i18n/config";
 import { formatMoney } from "@/lib/money";
-import { getAcademy } from "@/lib/settings";
+import { getAcademy } from "@/lib/settings/read";
 import { EnrollmentStatusBadge } from "../../enrollments/enrollment-status-badge";
 
 type Params = Promise<{ id: string }>;

@@ -5,16 +5,16 @@
 import "server-only";
 import type { Db, DbOrTx } from "@/db/client";
 import { recordAudit } from "@/db/queries/audit";
-import { deleteSetting, readSettingForUpdate, readSettingVersion, writeSetting } from "@/db/queries/admin-settings";
-import { readSetting } from "@/db/queries/settings";
-import { settingKeys } from "@/lib/academy";
-import { appEncryptionKey, decryptSecret, encryptSecret } from "@/lib/campus/crypto";
+import { deleteSetting, insertApiKey, markApiKeyRevoked, readSetting, readSettingForUpdate, readSettingVersion, writeSetting } from "@/db/queries/settings";
+import { apiKeyPrefix, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
+import { settingKeys } from "@/lib/settings/schemas";
+import { appEncryptionKey, decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { enrollmentPoliciesSchema } from "@/lib/enrollment/policies";
 import { reloadPaymentsConfig } from "@/lib/payments/providers";
 import type { Provider } from "@/lib/payments/types";
 import { defaultHoldMinutes } from "@/lib/enrollment/submit";
 import { diffSettings, type Change } from "./diff";
-import { readHoldMinutes, type HoldMinutes } from "./hold-minutes";
+import { readHoldMinutes, type HoldMinutes } from "./read";
 import {
   decryptProvider,
   withEncrypted,
@@ -24,7 +24,7 @@ import {
   type PlainCredentials,
   type StoredProviders,
 } from "./provider-credentials";
-import { secretFields, storedCampusSchema, type FieldErrors, type ProviderForm } from "./schemas";
+import { secretFields, storedCampusSchema, type FieldErrors, type ProviderForm } from "./forms";
 
 export type SaveOutcome =
   { ok: true; changes: Change[] } | { ok: false; error: "invalid"; fields: FieldErrors } | { ok: false; error: "noEncryptionKey" | "decrypt" };
@@ -223,4 +223,43 @@ export async function saveCampus(db: Db, params: Staff & { moodleUrl: string; to
     compareAs: { before: saved && { moodleUrl: saved.moodleUrl, token: saved.token }, after: { moodleUrl: params.moodleUrl, token } },
   });
   return { ok: true, changes };
+}
+
+/** A new API key for the academy's other systems, with its audit line. The key is returned this once: the database keeps its hash. */
+export async function createApiKey(db: Db, params: Staff & { name: string }): Promise<string> {
+  const key = generateApiKey();
+  const prefix = apiKeyPrefix(key);
+  await db.transaction(async (tx) => {
+    const row = await insertApiKey(tx, { name: params.name, prefix, keyHash: hashApiKey(key), createdBy: params.staffUserId });
+    await recordAudit(tx, {
+      source: "staff",
+      action: "settings.api_key.created",
+      staffUserId: params.staffUserId,
+      data: { apiKeyId: row.id, name: params.name, prefix },
+    });
+  });
+  return key;
+}
+
+/** Revokes an API key, with its audit line; false when there is no such live key. */
+export async function revokeApiKey(db: Db, params: Staff & { id: string }): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const row = await markApiKeyRevoked(tx, params.id);
+    if (!row) return false;
+    await recordAudit(tx, {
+      source: "staff",
+      action: "settings.api_key.revoked",
+      staffUserId: params.staffUserId,
+      data: { apiKeyId: row.id, name: row.name, prefix: row.prefix },
+    });
+    return true;
+  });
+}
+
+/** The audit line of a check run from the settings pages (a provider or campus connection, a test e-mail). */
+export async function recordSettingsCheck(
+  db: DbOrTx,
+  params: Staff & { check: "providers.tested" | "campus.tested" | "email.test_sent" | "email.test_failed"; data: Record<string, unknown> },
+): Promise<void> {
+  await recordAudit(db, { source: "staff", action: `settings.${params.check}`, staffUserId: params.staffUserId, data: params.data });
 }

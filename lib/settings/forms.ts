@@ -2,7 +2,8 @@
 // (which name the fields). Every issue carries a short code (`required`, `email`, …) that the
 // form translates (settings.fieldErrors.<code>): never a sentence built on the server.
 import { z } from "zod";
-import { academySchema, billingSettingsSchema, cardProviders, onlineMethods, reminderSettingsSchema } from "@/lib/academy";
+import { academySchema, billingSettingsSchema, cardProviders, reminderSettingsSchema } from "@/lib/settings/schemas";
+import { onlineMethods } from "@/lib/payments/types";
 
 export type FieldErrors = Record<string, string>;
 
@@ -126,7 +127,6 @@ export const providerFields = {
 export const secretFields = { stripe: ["secretKey", "webhookSecret"], paypal: ["clientSecret"], redsys: ["secretKey"] } as const;
 
 // ---- Políticas ----
-export const holdMethods = ["redsys", "bizum", "stripe", "paypal"] as const;
 export const policiesFormSchema = z.object({
   onPaymentFailure: z.enum(["keep_hold", "cancel"], "invalid"),
   holdRedsys: integer(5, 1440),

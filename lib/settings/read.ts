@@ -13,8 +13,9 @@ import {
   type Academy,
   type BillingSettings,
   type ReminderSettings,
-} from "@/lib/academy";
+} from "@/lib/settings/schemas";
 import { env } from "@/lib/env";
+import { holdMinutesSchema } from "./forms";
 import { availableMethods } from "@/lib/payments/config";
 import { currentPaymentsConfig } from "@/lib/payments/providers";
 import type { OnlineMethod } from "@/lib/payments/types";
@@ -64,4 +65,17 @@ export async function getBillingSettings(db: DbOrTx): Promise<BillingSettings> {
 export async function getReminderSettings(db: DbOrTx): Promise<ReminderSettings> {
   const parsed = reminderSettingsSchema.safeParse((await readSetting(db, settingKeys.reminders)) ?? {});
   return parsed.success ? parsed.data : reminderSettingsSchema.parse({});
+}
+
+// How long a seat is held while its payment is under way, per method, as saved on the
+// Políticas page. It shares the enrollment_policies row with onPaymentFailure (that schema
+// ignores the extra field), so both policies of an enrollment live in one place.
+export type HoldMinutes = { redsys: number; bizum: number; stripe: number; paypal: number };
+
+/** The saved hold minutes; undefined until an admin saves them (callers use their defaults). */
+export async function readHoldMinutes(db: DbOrTx): Promise<HoldMinutes | undefined> {
+  const stored = await readSetting(db, settingKeys.enrollmentPolicies);
+  if (typeof stored !== "object" || stored === null || !("holdMinutes" in stored)) return undefined;
+  const parsed = holdMinutesSchema.safeParse(stored.holdMinutes);
+  return parsed.success ? parsed.data : undefined;
 }

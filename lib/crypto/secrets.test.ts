@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeEncryptionKey } from "@/lib/env";
-import { decryptSecret, encryptSecret, SecretDecryptionError } from "./crypto";
-import { signPayload, verifySignature } from "./signature";
+import { decryptSecret, encryptSecret, SecretDecryptionError } from "./secrets";
+import { signPayload, verifySignature } from "@/lib/campus/signature";
 
 const key = decodeEncryptionKey("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")!;
 

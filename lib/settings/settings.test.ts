@@ -6,10 +6,10 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
-import { insertApiKey, listApiKeys, listStaffAudit, revokeApiKey, writeSetting } from "@/db/queries/admin-settings";
+import { insertApiKey, listApiKeys, listStaffAudit, markApiKeyRevoked, writeSetting } from "@/db/queries/settings";
 import { recordAudit } from "@/db/queries/audit";
 import * as t from "@/db/schema";
-import { settingKeys } from "@/lib/academy";
+import { settingKeys } from "@/lib/settings/schemas";
 import { hashApiKey } from "@/lib/auth/api-keys";
 import { currentPaymentsConfig, paymentProvider, reloadPaymentsConfig, watchPaymentsConfig } from "@/lib/payments/providers";
 import { allSandboxAppEnv, sandboxCredentials, sandboxServerEnv } from "@/scripts/sandbox-env";
@@ -17,10 +17,10 @@ import { createTestDatabase } from "@/scripts/testing/postgres";
 import { startSandbox, type Sandbox } from "@/sandbox/server";
 import { waitFor } from "@/sandbox/test-support/wait-for";
 import { testMoodle, testPaypal, testRedsys, testStripe } from "./connection-test";
-import { readHoldMinutes } from "./hold-minutes";
+import { readHoldMinutes } from "./read";
 import { providerCredentialsKey } from "./provider-credentials";
-import { academyFormSchema, fieldErrorsOf, policiesFormSchema, redsysFormSchema, remindersFormSchema, stripeFormSchema } from "./schemas";
-import { getStoredCampus, removeProviderCredentials, saveCampus, saveProviderCredentials, saveSetting } from "./store";
+import { academyFormSchema, fieldErrorsOf, policiesFormSchema, redsysFormSchema, remindersFormSchema, stripeFormSchema } from "./forms";
+import { getStoredCampus, removeProviderCredentials, saveCampus, saveProviderCredentials, saveSetting } from "./write";
 
 let sandbox: Sandbox;
 let database: Database;
@@ -332,8 +332,8 @@ describe("connection tests against the sandbox", () => {
 describe("API keys and the audit log", () => {
   it("revokes a key once and lists it revoked", async () => {
     const { id } = await insertApiKey(database.db, { name: "ERP", prefix: "ak_test123", keyHash: hashApiKey("ak_test123xyz"), createdBy: adminId });
-    expect(await revokeApiKey(database.db, id)).toMatchObject({ id, name: "ERP" });
-    expect(await revokeApiKey(database.db, id)).toBeUndefined();
+    expect(await markApiKeyRevoked(database.db, id)).toMatchObject({ id, name: "ERP" });
+    expect(await markApiKeyRevoked(database.db, id)).toBeUndefined();
     const [listed] = (await listApiKeys(database.db)).filter((k) => k.id === id);
     expect(listed?.revokedAt).toBeInstanceOf(Date);
     expect(listed?.createdByName).toBe("Ada Admin");

@@ -1,5 +1,7 @@
-// The academy's identity and the defaults of its settings, as stored in the `settings` table.
+// The settings the academy stores in the `settings` table: their keys, schemas and defaults.
+// Reading them is read.ts's, saving them (with the audit line) write.ts's.
 import { z } from "zod";
+import { onlineMethods } from "@/lib/payments/types";
 
 export const academySchema = z.object({
   name: z.string().min(1),
@@ -64,7 +66,6 @@ export const reminderSettingsSchema = z.object({
 });
 export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;
 
-export const onlineMethods = ["redsys", "bizum", "paypal", "stripe"] as const;
 export const cardProviders = ["redsys", "stripe"] as const;
 export type CardProvider = (typeof cardProviders)[number];
 export const paymentMethodsSchema = z.object({

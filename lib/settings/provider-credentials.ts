@@ -1,13 +1,13 @@
 // Provider credentials saved from the settings page: how they are stored (secrets encrypted with
-// APP_ENCRYPTION_KEY, AES-256-GCM from lib/campus/crypto.ts; nothing secret in clear) and how
+// APP_ENCRYPTION_KEY, AES-256-GCM from lib/crypto/secrets.ts; nothing secret in clear) and how
 // they are read back into the adapters' configuration. Secrets never leave the server: the
 // pages get `maskedCredentials`, which shows the last four characters only.
 import { z } from "zod";
-import { decryptSecret, encryptSecret } from "@/lib/campus/crypto";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import type { PaypalConfig, RedsysConfig, StoredProviderCredentials, StripeConfig } from "@/lib/payments/config";
 import type { Provider, ProviderMode } from "@/lib/payments/types";
 
-/** The settings row that holds them (not in lib/academy's settingKeys: only this module reads it). */
+/** The settings row that holds them (not in settingKeys: only this module reads it). */
 export const providerCredentialsKey = "payment_providers";
 
 const mode = z.enum(["sandbox", "test", "live"]);

@@ -1,5 +1,5 @@
-// Encryption of secrets stored in the database (webhook endpoint secrets), AES-256-GCM with the
-// 32-byte APP_ENCRYPTION_KEY.
+// Encryption of secrets stored in the database (provider credentials, the campus token, outgoing
+// webhook secrets), AES-256-GCM with the 32-byte APP_ENCRYPTION_KEY.
 //
 // Format: `v1:<iv>:<tag>:<ciphertext>`, each part base64url without padding; iv is 12 random
 // bytes, tag GCM's 16-byte authentication tag, ciphertext the UTF-8 plaintext encrypted. The
