@@ -596,7 +596,7 @@ function report(r: Result): string {
   }
   lines.push("");
   lines.push(
-    "Where the time goes: the page of 25 is a keyset read of `receipts_issued_idx` (backward, from the cursor), so page 500 costs what page 1 costs; the rest of the SQL time is the filter's totals (count and sum of every matching row), which grows with the rows the filter matches. The schema is frozen in this session, so the indexes above are reported, not added. Plans in full below.",
+    "Where the time goes: the page of 25 is a keyset read of `receipts_issued_idx` (backward, from the cursor), so page 500 costs what page 1 costs; the rest of the SQL time is the filter's totals (count and sum of every matching row), which grows with the rows the filter matches. The indexes above are proposed here, not added: each is a schema change with its own migration and write cost. Plans in full below.",
   );
   lines.push("");
   lines.push("## The CSV export streams with flat memory");
